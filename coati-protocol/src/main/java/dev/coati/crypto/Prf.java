@@ -1,0 +1,17 @@
+package dev.coati.crypto;
+
+/** A keyed pseudo-random function: HMAC with the negotiated hash (RFC 2409 section 4). */
+public interface Prf {
+  byte[] compute(byte[] key, byte[]... data);
+
+  default byte[] compute(Secret key, byte[]... data) {
+    byte[] k = key.bytes();
+    try {
+      return compute(k, data);
+    } finally {
+      java.util.Arrays.fill(k, (byte) 0);
+    }
+  }
+
+  int outputLength();
+}

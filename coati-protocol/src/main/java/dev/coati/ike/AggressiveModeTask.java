@@ -1,0 +1,192 @@
+package dev.coati.ike;
+
+import static dev.coati.ike.MainModeTask.missing;
+
+import dev.coati.crypto.DhGroup;
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.HashPayload;
+import dev.coati.ike.wire.IdPayload;
+import dev.coati.ike.wire.IkeProtocolException;
+import dev.coati.ike.wire.KePayload;
+import dev.coati.ike.wire.NoncePayload;
+import dev.coati.ike.wire.NotifyType;
+import dev.coati.ike.wire.PayloadType;
+import dev.coati.ike.wire.Proposal;
+import dev.coati.ike.wire.SaPayload;
+import dev.coati.ike.wire.Transform;
+import dev.coati.ike.wire.VendorIdPayload;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Aggressive mode (RFC 2409 section 5) with pre-shared keys, both roles. The identity travels in
+ * the clear and the responder's HASH_R lets anyone run an offline dictionary attack on the PSK, so
+ * the responder accepts it only for identities the policy allows.
+ *
+ * <pre>
+ *   Initiator                         Responder
+ *   HDR, SA, KE, Ni, IDii     --&gt;
+ *                             &lt;--     HDR, SA, KE, Nr, IDir, HASH_R
+ *   HDR*, HASH_I              --&gt;
+ * </pre>
+ */
+final class AggressiveModeTask implements Task {
+  private enum State {
+    INIT,
+    SENT,
+    ANSWERED,
+    DONE
+  }
+
+  private final IkeSa sa;
+  private final IkeContext ctx;
+  private final Phase1 phase1;
+  private final Runnable onEstablished;
+  private State state = State.INIT;
+  private SaPayload ourOffer;
+  private byte[] idiiBody;
+
+  AggressiveModeTask(IkeSa sa, IkeContext ctx, Runnable onEstablished) {
+    this.sa = sa;
+    this.ctx = ctx;
+    this.phase1 = new Phase1(sa, ctx);
+    this.onEstablished = onEstablished;
+  }
+
+  @Override
+  public ExchangeType exchangeType() {
+    return ExchangeType.AGGRESSIVE;
+  }
+
+  @Override
+  public Status initiate(OutboundMessage out) {
+    DhGroup group = phase1.offeredGroup();
+    SaPayload full = phase1.offer();
+    // The KE goes out before negotiation, so only transforms of that one group may be offered.
+    List<Transform> sameGroup =
+        full.proposals().get(0).transforms().stream()
+            .filter(t -> Phase1Transform.parse(t).map(p -> p.group() == group).orElse(false))
+            .toList();
+    ourOffer =
+        new SaPayload(
+            full.doi(),
+            full.situation(),
+            List.of(new Proposal(1, full.proposals().get(0).protocolId(), new byte[0], sameGroup)));
+    phase1.setSaiBody(ourOffer.body());
+    IdPayload idii = ctx.policy().localId(sa.peer());
+    idiiBody = idii.body();
+    out.add(ourOffer).add(phase1.ourKe(group)).add(phase1.ourNonce()).add(idii);
+    out.addAll(OurVendorIds.payloads(ctx));
+    state = State.SENT;
+    return Status.NEED_MORE;
+  }
+
+  @Override
+  public Status process(InboundMessage in, OutboundMessage out) {
+    return switch (state) {
+      case INIT -> respond(in, out);
+      case SENT -> initiatorAuth(in, out);
+      case ANSWERED -> responderDone(in);
+      case DONE -> Status.DONE;
+    };
+  }
+
+  private Status respond(InboundMessage in, OutboundMessage out) {
+    SaPayload offered = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
+    KePayload ke = in.first(KePayload.class).orElseThrow(() -> missing("KE"));
+    IdPayload idii = in.first(IdPayload.class).orElseThrow(() -> missing("ID"));
+    if (!ctx.policy().aggressiveModeAllowed(sa.peer(), idii)) {
+      throw new IkeProtocolException(
+          NotifyType.AUTHENTICATION_FAILED, "aggressive mode not allowed for " + idii.describe());
+    }
+    phase1.setSaiBody(in.rawBody(in.indexOf(PayloadType.SA)));
+    idiiBody = in.rawBody(in.indexOf(PayloadType.ID));
+    phase1.peerVendorIds(in.all(VendorIdPayload.class));
+    SaPayload chosen = selectMatchingKe(offered, ke);
+    phase1.peerKe(ke);
+    phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
+    sa.setPeerId(idii);
+    IdPayload idir = ctx.policy().localId(sa.peer());
+    out.add(chosen).add(phase1.ourKe()).add(phase1.ourNonce()).add(idir);
+    phase1.deriveKeys(phase1.psk(Optional.of(idii)));
+    out.add(new HashPayload(phase1.hashR(idir.body())));
+    out.addAll(OurVendorIds.payloads(ctx));
+    state = State.ANSWERED;
+    return Status.NEED_MORE;
+  }
+
+  /** Picks a transform whose DH group fits the KE the initiator already sent. */
+  private SaPayload selectMatchingKe(SaPayload offered, KePayload ke) {
+    int keLen = ke.keyData().length;
+    boolean groupOk =
+        ProposalSelector.selectPhase1(
+                offered, ctx.policy(), t -> t.group().publicKeyLength() == keLen)
+            .isPresent();
+    if (!groupOk) {
+      throw new IkeProtocolException(
+          NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable transform for the KE sent");
+    }
+    return phase1.select(filter(offered, keLen));
+  }
+
+  private static SaPayload filter(SaPayload offered, int keLen) {
+    List<Proposal> ps =
+        offered.proposals().stream()
+            .map(
+                p ->
+                    new Proposal(
+                        p.number(),
+                        p.protocolId(),
+                        p.spi(),
+                        p.transforms().stream()
+                            .filter(
+                                t ->
+                                    Phase1Transform.parse(t)
+                                        .map(x -> x.group().publicKeyLength() == keLen)
+                                        .orElse(false))
+                            .toList()))
+            .filter(p -> !p.transforms().isEmpty())
+            .toList();
+    return new SaPayload(offered.doi(), offered.situation(), ps);
+  }
+
+  private Status initiatorAuth(InboundMessage in, OutboundMessage out) {
+    SaPayload reply = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
+    phase1.acceptReply(ourOffer, reply);
+    phase1.peerVendorIds(in.all(VendorIdPayload.class));
+    sa.setResponderCookie(in.header().responderSpi());
+    phase1.peerKe(in.first(KePayload.class).orElseThrow(() -> missing("KE")));
+    phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
+    IdPayload idir = in.first(IdPayload.class).orElseThrow(() -> missing("ID"));
+    HashPayload hashR = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
+    phase1.deriveKeys(phase1.psk(Optional.of(idir)));
+    phase1.verify(phase1.hashR(in.rawBody(in.indexOf(PayloadType.ID))), hashR.data());
+    sa.setPeerId(idir);
+    out.add(new HashPayload(phase1.hashI(idiiBody)));
+    out.add(Informational.initialContact(sa)).encrypted(true);
+    finish();
+    return Status.DONE;
+  }
+
+  private Status responderDone(InboundMessage in) {
+    HashPayload hashI = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
+    phase1.verify(phase1.hashI(idiiBody), hashI.data());
+    if (!ctx.policy().identityAllowed(sa.peer(), sa.peerId().orElseThrow())) {
+      throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "identity not allowed");
+    }
+    InitialContact.check(sa, ctx, in);
+    finish();
+    return Status.DONE;
+  }
+
+  private void finish() {
+    state = State.DONE;
+    phase1.finish();
+    onEstablished.run();
+  }
+
+  @Override
+  public void abort(String reason) {
+    phase1.finish();
+  }
+}

@@ -1,0 +1,14 @@
+package dev.coati.ike;
+
+/**
+ * What an initiator wants from quick mode: the traffic to protect and how. {@code encapsulation} is
+ * the RFC 2407/3947 mode value (tunnel 1, transport 2, UDP tunnel 3, UDP transport 4). With {@code
+ * commit} the initiator sets the commit bit (RFC 2408 section 3.1) and installs the SA only after
+ * the responder's CONNECTED notify.
+ */
+public record ChildRequest(
+    TrafficSelector local, TrafficSelector remote, int encapsulation, boolean commit) {
+  public ChildRequest(TrafficSelector local, TrafficSelector remote, int encapsulation) {
+    this(local, remote, encapsulation, false);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.coati.ike;
+
+import dev.coati.crypto.Secret;
+
+/**
+ * A negotiated ESP SA pair. {@code inboundSpi} is ours (the peer sends to it), {@code outboundSpi}
+ * the peer's. Each keymat holds the cipher key (plus the 4-byte GCM salt) followed by the integrity
+ * key, as RFC 2409 section 5.5 derives them for that direction's SPI.
+ */
+public record ChildSa(
+    int messageId,
+    Phase2Transform transform,
+    int inboundSpi,
+    int outboundSpi,
+    Secret inboundKeymat,
+    Secret outboundKeymat,
+    TrafficSelector local,
+    TrafficSelector remote,
+    long lifeSeconds,
+    long lifeKilobytes) {
+
+  @Override
+  public String toString() {
+    return String.format(
+        "child[%08x/%08x %s %s === %s]",
+        inboundSpi, outboundSpi, transform.tunnel() ? "tunnel" : "transport", local, remote);
+  }
+
+  /** Destroys both keymats (when the SA is deleted). */
+  public void destroy() {
+    inboundKeymat.destroy();
+    outboundKeymat.destroy();
+  }
+}

@@ -1,0 +1,361 @@
+package dev.coati.ike;
+
+import dev.coati.ike.wire.DeletePayload;
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.IkeProtocolException;
+import dev.coati.ike.wire.IsakmpCodec;
+import dev.coati.ike.wire.IsakmpHeader;
+import dev.coati.ike.wire.NotifyPayload;
+import dev.coati.ike.wire.NotifyType;
+import dev.coati.ike.wire.PayloadRules;
+import dev.coati.ike.wire.ProtocolId;
+import dev.coati.util.ByteReader;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The IKEv1 engine: a table of IKE SAs keyed by initiator cookie, the dispatch of received
+ * datagrams to them, and the operations the server drives (initiate, delete, tick). It does no I/O,
+ * reads time only through the injected clock, and is not thread-safe: the server calls it from one
+ * thread (or one serial executor).
+ */
+public final class IkeEngine {
+  private static final System.Logger LOG = System.getLogger("dev.coati.ike");
+
+  private final IkeContext ctx;
+  private final Map<Long, IkeSa> sas = new HashMap<>();
+  private final Map<IkeSa, List<ChildRequest>> pendingChildren = new HashMap<>();
+  private final Set<Integer> spis = new HashSet<>();
+  private final EngineCounters counters = new EngineCounters();
+
+  public IkeEngine(IkeContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public EngineCounters counters() {
+    return counters;
+  }
+
+  public Collection<IkeSa> sas() {
+    return List.copyOf(sas.values());
+  }
+
+  /** Handles one received IKE datagram (without any non-ESP marker). */
+  public void receive(PeerAddress local, PeerAddress from, byte[] datagram) {
+    IsakmpHeader hdr;
+    try {
+      hdr = IsakmpCodec.peekHeader(datagram);
+    } catch (IkeProtocolException e) {
+      counters.malformed++;
+      return;
+    }
+    if (hdr.isCommit() && hdr.messageId() == 0) {
+      counters.malformed++; // RFC 2408 3.1: no commit bit in phase 1 (racoon: INVALID-FLAGS)
+      return;
+    }
+    IkeSa sa = sas.get(hdr.initiatorSpi());
+    if (sa == null) {
+      maybeStartResponder(local, from, hdr, datagram);
+      return;
+    }
+    if (!cookieMatches(sa, hdr) || !Arrays.equals(from.address(), sa.peer().address())) {
+      counters.unknownSa++;
+      return;
+    }
+    if (from.port() != sa.peer().port()) {
+      sa.updatePeer(from);
+    }
+    boolean handled = sa.exchanges().receive(hdr, datagram, from);
+    if (!handled) {
+      newExchange(sa, hdr, datagram, from);
+    }
+    reap(sa);
+    startPendingChildren(sa);
+  }
+
+  /**
+   * Starts quick modes queued while phase 1 ran. Done after the message that completed phase 1 was
+   * fully handled (its IV committed, our last phase-1 message sent), since phase-2 IVs derive from
+   * the last phase-1 CBC block.
+   */
+  private void startPendingChildren(IkeSa sa) {
+    if (sa.state() != IkeSa.State.ESTABLISHED) {
+      return;
+    }
+    List<ChildRequest> pending = pendingChildren.remove(sa);
+    if (pending != null) {
+      for (ChildRequest r : pending) {
+        startChild(sa, r);
+      }
+    }
+  }
+
+  private static boolean cookieMatches(IkeSa sa, IsakmpHeader hdr) {
+    if (hdr.responderSpi() == sa.responderCookie()) {
+      return true;
+    }
+    // initiator: our first message is still unanswered and this reply brings the responder
+    // cookie; responder: a retransmission of the peer's first message (still without it)
+    return hdr.messageId() == 0
+        && (sa.isInitiator() ? sa.responderCookie() == 0 : hdr.responderSpi() == 0);
+  }
+
+  private void maybeStartResponder(
+      PeerAddress local, PeerAddress from, IsakmpHeader hdr, byte[] datagram) {
+    ExchangeType et = hdr.exchangeType();
+    boolean phase1 =
+        et.equals(ExchangeType.IDENTITY_PROTECTION) || et.equals(ExchangeType.AGGRESSIVE);
+    if (!phase1 || hdr.responderSpi() != 0 || hdr.messageId() != 0 || hdr.isEncrypted()) {
+      counters.unknownSa++;
+      return;
+    }
+    long rcookie = 0;
+    while (rcookie == 0) {
+      rcookie = ctx.random().nextLong();
+    }
+    IkeSa sa = new IkeSa(false, hdr.initiatorSpi(), rcookie, local, from, et, ctx);
+    Runnable done = () -> established(sa);
+    Task task =
+        et.equals(ExchangeType.AGGRESSIVE)
+            ? new AggressiveModeTask(sa, ctx, done)
+            : new MainModeTask(sa, ctx, done);
+    sas.put(hdr.initiatorSpi(), sa);
+    counters.ikeStarted++;
+    sa.exchanges().receiveNew(0, task, hdr, datagram, from);
+    reap(sa);
+  }
+
+  /** Removes an SA whose phase 1 failed (its exchange is gone while still connecting). */
+  private void reap(IkeSa sa) {
+    if (sa.state() == IkeSa.State.CONNECTING && !sa.exchanges().hasExchange(0)) {
+      remove(sa, "phase 1 failed");
+    }
+  }
+
+  private void newExchange(IkeSa sa, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+    ExchangeType et = hdr.exchangeType();
+    if (et.equals(ExchangeType.QUICK_MODE)
+        && sa.state() == IkeSa.State.ESTABLISHED
+        && hdr.isEncrypted()
+        && hdr.messageId() != 0) {
+      sa.exchanges()
+          .receiveNew(hdr.messageId(), new QuickModeTask(sa, ctx, sink(sa)), hdr, datagram, from);
+      return;
+    }
+    if (et.equals(ExchangeType.INFORMATIONAL)) {
+      informational(sa, hdr, datagram, from);
+      return;
+    }
+    counters.unhandled++;
+    LOG.log(Level.DEBUG, "{0} ignored {1} exchange", sa.name(), et);
+  }
+
+  private void informational(IkeSa sa, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+    InboundMessage in;
+    try {
+      byte[] body = Arrays.copyOfRange(datagram, IsakmpHeader.SIZE, datagram.length);
+      if (hdr.isEncrypted()) {
+        body = sa.decrypt(hdr.messageId(), body);
+      }
+      IsakmpCodec.DecodedBody decoded =
+          IsakmpCodec.decodePayloads(hdr.nextPayload(), body, 0, body.length);
+      PayloadRules.check(hdr.exchangeType(), decoded.payloads(), hdr.isEncrypted());
+      in = new InboundMessage(hdr, decoded, from, hdr.isEncrypted());
+      Informational.verify(sa, in);
+    } catch (IkeProtocolException e) {
+      counters.malformed++;
+      LOG.log(Level.INFO, "{0} dropped informational: {1}", sa.name(), e.getMessage());
+      return;
+    } finally {
+      if (hdr.isEncrypted()) {
+        sa.ivs().remove(hdr.messageId());
+      }
+    }
+    if (!in.encrypted()) {
+      Informational.logUnprotected(sa, in);
+      boolean error = in.all(NotifyPayload.class).stream().anyMatch(n -> n.notifyType().isError());
+      if (error && sa.isInitiator() && sa.state() == IkeSa.State.CONNECTING) {
+        remove(sa, "peer refused phase 1");
+      }
+      return;
+    }
+    for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      if (n.notifyType().equals(NotifyType.INITIAL_CONTACT)) {
+        ctx.listener().initialContact(sa);
+      } else {
+        ctx.listener().notifyReceived(sa, n.notifyType().code());
+      }
+    }
+    for (DeletePayload d : in.all(DeletePayload.class)) {
+      peerDeleted(sa, d);
+    }
+  }
+
+  private void peerDeleted(IkeSa sa, DeletePayload d) {
+    if (d.protocolId().equals(ProtocolId.ISAKMP)) {
+      for (byte[] spi : d.spis()) {
+        if (Arrays.equals(spi, Informational.cookies(sa))) {
+          remove(sa, "deleted by peer");
+          return;
+        }
+      }
+      return;
+    }
+    if (!d.protocolId().equals(ProtocolId.IPSEC_ESP)) {
+      return;
+    }
+    for (byte[] spi : d.spis()) {
+      if (spi.length != 4) {
+        continue;
+      }
+      int outbound = new ByteReader(spi).i32();
+      for (ChildSa c : sa.children()) {
+        if (c.outboundSpi() == outbound) {
+          dropChild(sa, c);
+        }
+      }
+    }
+  }
+
+  private void dropChild(IkeSa sa, ChildSa c) {
+    if (sa.removeChild(c)) {
+      spis.remove(c.inboundSpi());
+      ctx.listener().childDeleted(sa, c);
+      c.destroy();
+    }
+  }
+
+  private QuickModeTask.ChildSaSink sink(IkeSa sa) {
+    return new QuickModeTask.ChildSaSink() {
+      @Override
+      public int allocateSpi() {
+        for (int i = 0; i < 64; i++) {
+          int spi = ctx.random().nextInt();
+          if (Integer.compareUnsigned(spi, 0x100) >= 0 && spis.add(spi)) {
+            return spi;
+          }
+        }
+        throw new IllegalStateException("no free SPI");
+      }
+
+      @Override
+      public void established(ChildSa child) {
+        sa.addChild(child);
+        counters.childEstablished++;
+        LOG.log(Level.INFO, "{0} {1} established", sa.name(), child);
+        ctx.listener().childEstablished(sa, child);
+      }
+    };
+  }
+
+  private void established(IkeSa sa) {
+    sa.setState(IkeSa.State.ESTABLISHED);
+    counters.ikeEstablished++;
+    LOG.log(
+        Level.INFO,
+        "{0} established with {1} ({2}, {3})",
+        sa.name(),
+        sa.peer(),
+        sa.mode(),
+        sa.transform().orElseThrow());
+    ctx.listener().ikeEstablished(sa);
+  }
+
+  /** Starts phase 1 towards a peer, main mode or aggressive mode. */
+  public IkeSa initiate(PeerAddress local, PeerAddress peer, ExchangeType mode) {
+    if (!mode.equals(ExchangeType.IDENTITY_PROTECTION) && !mode.equals(ExchangeType.AGGRESSIVE)) {
+      throw new IllegalArgumentException("phase 1 mode must be main or aggressive: " + mode);
+    }
+    long icookie = 0;
+    while (icookie == 0 || sas.containsKey(icookie)) {
+      icookie = ctx.random().nextLong();
+    }
+    IkeSa sa = new IkeSa(true, icookie, 0, local, peer, mode, ctx);
+    Runnable done = () -> established(sa);
+    Task task =
+        mode.equals(ExchangeType.AGGRESSIVE)
+            ? new AggressiveModeTask(sa, ctx, done)
+            : new MainModeTask(sa, ctx, done);
+    sas.put(icookie, sa);
+    counters.ikeStarted++;
+    sa.exchanges().start(0, task);
+    return sa;
+  }
+
+  /** Negotiates a child SA on an IKE SA (queued until phase 1 completes). */
+  public void initiateChild(IkeSa sa, ChildRequest request) {
+    if (sa.state() == IkeSa.State.ESTABLISHED) {
+      startChild(sa, request);
+    } else if (sa.state() == IkeSa.State.CONNECTING) {
+      pendingChildren.computeIfAbsent(sa, k -> new ArrayList<>()).add(request);
+    } else {
+      throw new IllegalStateException(sa.name() + " is " + sa.state());
+    }
+  }
+
+  private void startChild(IkeSa sa, ChildRequest request) {
+    int mid = sa.exchanges().newMessageId();
+    sa.exchanges().start(mid, new QuickModeTask(sa, ctx, sink(sa), request));
+  }
+
+  /** Deletes a child SA politely: a Delete to the peer, then locally. */
+  public void deleteChild(IkeSa sa, ChildSa child) {
+    if (sa.state() == IkeSa.State.ESTABLISHED) {
+      Informational.sendDeleteChildren(sa, List.of(child));
+    }
+    dropChild(sa, child);
+  }
+
+  /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
+  public void delete(IkeSa sa, String reason) {
+    if (sa.state() == IkeSa.State.ESTABLISHED) {
+      Informational.sendDeleteChildren(sa, sa.children());
+      Informational.sendDeleteIke(sa);
+    }
+    remove(sa, reason);
+  }
+
+  private void remove(IkeSa sa, String reason) {
+    if (sas.remove(sa.initiatorCookie()) == null) {
+      return;
+    }
+    pendingChildren.remove(sa);
+    sa.exchanges().abortAll(reason);
+    for (ChildSa c : sa.children()) {
+      dropChild(sa, c);
+    }
+    boolean wasUp = sa.state() == IkeSa.State.ESTABLISHED;
+    sa.setState(IkeSa.State.DELETED);
+    sa.destroyKeys();
+    counters.ikeDeleted++;
+    LOG.log(Level.INFO, "{0} deleted: {1}", sa.name(), reason);
+    if (!wasUp) {
+      counters.ikeFailed++;
+    }
+    ctx.listener().ikeDeleted(sa, reason);
+  }
+
+  /** Runs timers: retransmits, exchange timeouts, IKE SA lifetimes. Call it every ~100 ms–1 s. */
+  public void tick() {
+    long now = ctx.clock().millis();
+    for (IkeSa sa : List.copyOf(sas.values())) {
+      if (sa.exchanges().tick()) {
+        remove(sa, "phase 1 timed out");
+        continue;
+      }
+      long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);
+      if (sa.state() == IkeSa.State.ESTABLISHED
+          && life > 0
+          && now - sa.establishedAt() >= life * 1000) {
+        delete(sa, "lifetime expired");
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.coati.ike;
+
+/**
+ * Events the engine reports to the layer above (server: install ESP SAs, accounting, logs). All
+ * methods default to doing nothing. Implementations must not call back into the engine
+ * synchronously.
+ */
+public interface IkeListener {
+  default void ikeEstablished(IkeSaView sa) {}
+
+  /** The IKE SA is gone (deleted by either side, expired or failed to establish). */
+  default void ikeDeleted(IkeSaView sa, String reason) {}
+
+  /** A child (ESP) SA pair is negotiated: install it. Its keymat belongs to the receiver now. */
+  default void childEstablished(IkeSaView sa, ChildSa child) {}
+
+  /** A child SA is gone: remove it from the data plane. */
+  default void childDeleted(IkeSaView sa, ChildSa child) {}
+
+  /** The peer sent INITIAL-CONTACT: older SAs with the same identity may be dropped. */
+  default void initialContact(IkeSaView sa) {}
+
+  /** A notify the peer sent that the engine did not act on (errors, unknown status types). */
+  default void notifyReceived(IkeSaView sa, int notifyType) {}
+
+  /** A quick mode exchange failed (reason as text, for the log). */
+  default void childFailed(IkeSaView sa, String reason) {}
+}

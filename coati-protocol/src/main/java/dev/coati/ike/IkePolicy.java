@@ -1,0 +1,86 @@
+package dev.coati.ike;
+
+import dev.coati.crypto.EspProposalSpec;
+import dev.coati.crypto.IkeProposalSpec;
+import dev.coati.crypto.Secret;
+import dev.coati.ike.wire.IdPayload;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decisions the IKE engine asks for and never makes itself: which algorithms, which keys, which
+ * identities, which traffic. {@code coati-server} implements it from the configuration (as Bouncy
+ * Castle's TlsServer answers TlsServerProtocol); tests implement it directly.
+ */
+public interface IkePolicy {
+
+  /** Acceptable phase-1 algorithm sets, in our order of preference; offered in this order too. */
+  List<IkeProposalSpec> ikeProposals();
+
+  /**
+   * How to pick among acceptable peer transforms: false (default) takes the first acceptable
+   * transform in the peer's order; true takes the one ranked highest in {@link #ikeProposals()}.
+   */
+  default boolean serverPreference() {
+    return false;
+  }
+
+  /** Phase-1 authentication methods we accept and offer (RFC 2409 values, {@code IkeAttr}). */
+  Set<Integer> authMethods();
+
+  /** Maximum phase-1 lifetime in seconds; a longer offer is accepted and shortened to this. */
+  long ikeLifetimeSeconds();
+
+  /**
+   * The pre-shared key for a peer. In main mode the peer's identity is still encrypted when the key
+   * is needed, so {@code peerId} is empty and the address decides; in aggressive mode the identity
+   * is known. Implementations fall back to an {@code any} key.
+   */
+  Optional<Secret> preSharedKey(PeerAddress peer, Optional<IdPayload> peerId);
+
+  /**
+   * Whether aggressive mode with a pre-shared key is allowed for this peer identity. Aggressive
+   * mode exposes a hash of the PSK to anyone who asks, so only configured peers may use it.
+   */
+  boolean aggressiveModeAllowed(PeerAddress peer, IdPayload peerId);
+
+  /** Whether the authenticated peer identity may use this gateway at all (after HASH_I). */
+  default boolean identityAllowed(PeerAddress peer, IdPayload peerId) {
+    return true;
+  }
+
+  /** Our own phase-1 identity as presented to this peer. */
+  IdPayload localId(PeerAddress peer);
+
+  /** Acceptable ESP algorithm sets for quick mode, in our order of preference. */
+  List<EspProposalSpec> espProposals();
+
+  /** Perfect forward secrecy for quick mode. */
+  PfsPolicy pfs();
+
+  /** Maximum child SA lifetime in seconds. */
+  long childLifetimeSeconds();
+
+  /** Maximum child SA lifetime in kilobytes (0: none). */
+  default long childLifetimeKilobytes() {
+    return 0;
+  }
+
+  /**
+   * Whether the traffic a peer proposes in quick mode may be protected: {@code remote} is the
+   * peer's side (IDci when the peer initiates), {@code local} ours; {@code tunnel} tells the mode.
+   */
+  boolean trafficAllowed(
+      IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel);
+
+  /** Perfect forward secrecy requirement of quick mode. */
+  enum PfsPolicy {
+    /** Never use PFS; a proposal with PFS is refused. */
+    NONE,
+    /** Accept with or without PFS as the peer proposes; propose without. */
+    OPTIONAL,
+    /** Require PFS (with the groups of the ESP proposals); propose with. */
+    REQUIRED
+  }
+}

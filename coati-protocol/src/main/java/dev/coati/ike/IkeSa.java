@@ -1,0 +1,246 @@
+package dev.coati.ike;
+
+import dev.coati.crypto.CbcCipher;
+import dev.coati.crypto.Prf;
+import dev.coati.crypto.Secret;
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.IdPayload;
+import dev.coati.ike.wire.IkeProtocolException;
+import dev.coati.ike.wire.NotifyType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One ISAKMP SA: cookies, negotiated phase-1 transform, keys, IV chains and its child SAs. Tasks
+ * fill it in; the {@link ExchangeManager} owns its messages.
+ */
+public final class IkeSa implements IkeSaView {
+  /** Life cycle of the SA. */
+  public enum State {
+    CONNECTING,
+    ESTABLISHED,
+    DELETED
+  }
+
+  private final boolean initiator;
+  private final long initiatorCookie;
+  private long responderCookie;
+  private final PeerAddress local;
+  private PeerAddress peer;
+  private final ExchangeType mode;
+  private State state = State.CONNECTING;
+  private Phase1Transform transform;
+  private IdPayload peerId;
+  private final Set<PeerFeature> features = EnumSet.noneOf(PeerFeature.class);
+  private int microsoftVersion = -1;
+  private Secret skeyidD;
+  private Secret skeyidA;
+  private Secret encryptionKey;
+  private CbcCipher cipher;
+  private final IvManager ivs = new IvManager();
+  private final List<ChildSa> children = new ArrayList<>();
+  private final ExchangeManager exchanges;
+  private long establishedAt;
+
+  IkeSa(
+      boolean initiator,
+      long initiatorCookie,
+      long responderCookie,
+      PeerAddress local,
+      PeerAddress peer,
+      ExchangeType mode,
+      IkeContext ctx) {
+    this.initiator = initiator;
+    this.initiatorCookie = initiatorCookie;
+    this.responderCookie = responderCookie;
+    this.local = local;
+    this.peer = peer;
+    this.mode = mode;
+    this.exchanges = new ExchangeManager(this, ctx);
+  }
+
+  @Override
+  public String name() {
+    return String.format("ike[%016x]", initiatorCookie);
+  }
+
+  @Override
+  public PeerAddress peer() {
+    return peer;
+  }
+
+  @Override
+  public PeerAddress local() {
+    return local;
+  }
+
+  /** The peer's port changed (NAT-T float or a new NAT mapping). */
+  void updatePeer(PeerAddress newPeer) {
+    this.peer = newPeer;
+  }
+
+  @Override
+  public boolean isInitiator() {
+    return initiator;
+  }
+
+  @Override
+  public Optional<IdPayload> peerId() {
+    return Optional.ofNullable(peerId);
+  }
+
+  void setPeerId(IdPayload id) {
+    this.peerId = id;
+  }
+
+  @Override
+  public Set<PeerFeature> peerFeatures() {
+    return Collections.unmodifiableSet(features);
+  }
+
+  void addFeatures(Set<PeerFeature> f, int msVersion) {
+    features.addAll(f);
+    if (msVersion >= 0) {
+      microsoftVersion = msVersion;
+    }
+  }
+
+  @Override
+  public int microsoftVersion() {
+    return microsoftVersion;
+  }
+
+  @Override
+  public State state() {
+    return state;
+  }
+
+  void setState(State s) {
+    this.state = s;
+    if (s == State.ESTABLISHED) {
+      establishedAt = exchanges.now();
+    }
+  }
+
+  public long establishedAt() {
+    return establishedAt;
+  }
+
+  public long initiatorCookie() {
+    return initiatorCookie;
+  }
+
+  public long responderCookie() {
+    return responderCookie;
+  }
+
+  void setResponderCookie(long c) {
+    this.responderCookie = c;
+  }
+
+  public ExchangeType mode() {
+    return mode;
+  }
+
+  public Optional<Phase1Transform> transform() {
+    return Optional.ofNullable(transform);
+  }
+
+  void setTransform(Phase1Transform t) {
+    this.transform = t;
+  }
+
+  Prf prf() {
+    return transform.hash().prf();
+  }
+
+  /** Installs the phase-1 keys (takes ownership of the secrets). */
+  void setKeys(Secret skeyidD, Secret skeyidA, Secret encryptionKey, byte[] phase1Iv) {
+    this.skeyidD = skeyidD;
+    this.skeyidA = skeyidA;
+    this.encryptionKey = encryptionKey;
+    this.cipher = transform.cipher().create(encryptionKey);
+    ivs.setHash(transform.hash(), transform.cipher().blockSize());
+    ivs.setPhase1Iv(phase1Iv);
+  }
+
+  boolean hasKeys() {
+    return cipher != null;
+  }
+
+  Secret skeyidD() {
+    return skeyidD;
+  }
+
+  Secret skeyidA() {
+    return skeyidA;
+  }
+
+  IvManager ivs() {
+    return ivs;
+  }
+
+  ExchangeManager exchanges() {
+    return exchanges;
+  }
+
+  /** Encrypts a padded body for message {@code mid}, advancing and committing the IV chain. */
+  byte[] encrypt(int messageId, byte[] plain) {
+    int bs = cipher.blockSize();
+    byte[] padded = Arrays.copyOf(plain, (plain.length + bs - 1) / bs * bs);
+    byte[] ct = cipher.encrypt(ivs.ivFor(messageId), padded);
+    ivs.update(messageId, Arrays.copyOfRange(ct, ct.length - bs, ct.length));
+    ivs.confirm(messageId);
+    return ct;
+  }
+
+  /**
+   * Decrypts a received body. The IV chain advances only as pending state: {@link
+   * IvManager#confirm} is called once the message verified.
+   */
+  byte[] decrypt(int messageId, byte[] ct) {
+    if (!hasKeys()) {
+      throw new IkeProtocolException(NotifyType.INVALID_FLAGS, "encrypted message before keys");
+    }
+    int bs = cipher.blockSize();
+    if (ct.length == 0 || ct.length % bs != 0) {
+      throw new IkeProtocolException(
+          NotifyType.PAYLOAD_MALFORMED, "encrypted body not a multiple of the block size");
+    }
+    byte[] plain = cipher.decrypt(ivs.ivFor(messageId), ct);
+    ivs.update(messageId, Arrays.copyOfRange(ct, ct.length - bs, ct.length));
+    return plain;
+  }
+
+  public List<ChildSa> children() {
+    return List.copyOf(children);
+  }
+
+  void addChild(ChildSa c) {
+    children.add(c);
+  }
+
+  boolean removeChild(ChildSa c) {
+    return children.remove(c);
+  }
+
+  /** Destroys every key of this SA and its children. */
+  void destroyKeys() {
+    for (Secret s : new Secret[] {skeyidD, skeyidA, encryptionKey}) {
+      if (s != null && !s.isDestroyed()) {
+        s.destroy();
+      }
+    }
+    cipher = null;
+  }
+
+  @Override
+  public String toString() {
+    return name() + " " + peer + " " + state;
+  }
+}

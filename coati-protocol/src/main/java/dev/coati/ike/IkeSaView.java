@@ -1,0 +1,27 @@
+package dev.coati.ike;
+
+import dev.coati.ike.wire.IdPayload;
+import java.util.Optional;
+import java.util.Set;
+
+/** What policy and listeners may read of an IKE SA. */
+public interface IkeSaView {
+  /** Log name: the initiator cookie in hex, as strongSwan and Wireshark show it. */
+  String name();
+
+  PeerAddress peer();
+
+  PeerAddress local();
+
+  boolean isInitiator();
+
+  /** The peer's authenticated (or, before authentication, claimed) identity. */
+  Optional<IdPayload> peerId();
+
+  Set<PeerFeature> peerFeatures();
+
+  /** Windows version from the MS NT5 ISAKMPOAKLEY vendor ID, or -1. */
+  int microsoftVersion();
+
+  IkeSa.State state();
+}

@@ -1,0 +1,112 @@
+package dev.coati.ike;
+
+import dev.coati.ike.wire.DeletePayload;
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.HashPayload;
+import dev.coati.ike.wire.IkeProtocolException;
+import dev.coati.ike.wire.IsakmpCodec;
+import dev.coati.ike.wire.NotifyPayload;
+import dev.coati.ike.wire.NotifyType;
+import dev.coati.ike.wire.Payload;
+import dev.coati.ike.wire.ProtocolId;
+import dev.coati.util.ByteWriter;
+import java.lang.System.Logger.Level;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Informational exchanges (RFC 2409 section 5.7): one-shot messages carrying Notify and Delete
+ * payloads, protected by HASH(1) = prf(SKEYID_a, M-ID | N/D) once phase-1 keys exist.
+ */
+final class Informational {
+  private static final System.Logger LOG = System.getLogger("dev.coati.ike");
+
+  /** IPsec DOI. */
+  static final int DOI_IPSEC = 1;
+
+  private Informational() {}
+
+  /** Sends an error notify; encrypted and hashed when the SA has keys, else in the clear. */
+  static void sendError(IkeSa sa, IkeContext ctx, NotifyType type, boolean protect) {
+    if (type == null || !type.isError()) {
+      return;
+    }
+    byte[] spi = cookies(sa);
+    send(
+        sa,
+        List.of(new NotifyPayload(DOI_IPSEC, ProtocolId.ISAKMP, type, spi, new byte[0])),
+        protect && sa.hasKeys());
+  }
+
+  /** Sends Delete for the ISAKMP SA itself. */
+  static void sendDeleteIke(IkeSa sa) {
+    send(
+        sa,
+        List.of(new DeletePayload(DOI_IPSEC, ProtocolId.ISAKMP, 16, List.of(cookies(sa)))),
+        true);
+  }
+
+  /** Sends Delete for child SAs (our inbound SPIs, which the peer uses to send to us). */
+  static void sendDeleteChildren(IkeSa sa, List<ChildSa> children) {
+    if (children.isEmpty()) {
+      return;
+    }
+    List<byte[]> spis = new ArrayList<>();
+    for (ChildSa c : children) {
+      spis.add(new ByteWriter(4).i32(c.inboundSpi()).toByteArray());
+    }
+    send(sa, List.of(new DeletePayload(DOI_IPSEC, ProtocolId.IPSEC_ESP, 4, spis)), true);
+  }
+
+  /** Sends INITIAL-CONTACT (strongSwan sends it with the first phase-1 authentication). */
+  static NotifyPayload initialContact(IkeSa sa) {
+    return new NotifyPayload(
+        DOI_IPSEC, ProtocolId.ISAKMP, NotifyType.INITIAL_CONTACT, cookies(sa), new byte[0]);
+  }
+
+  static byte[] cookies(IkeSa sa) {
+    return new ByteWriter(16).i64(sa.initiatorCookie()).i64(sa.responderCookie()).toByteArray();
+  }
+
+  private static void send(IkeSa sa, List<Payload> content, boolean protect) {
+    ExchangeManager em = sa.exchanges();
+    int mid = protect && sa.hasKeys() ? em.newMessageId() : 0;
+    OutboundMessage out = new OutboundMessage(ExchangeType.INFORMATIONAL, mid);
+    if (protect && sa.hasKeys()) {
+      byte[] rest = IsakmpCodec.encodePayloads(content);
+      out.add(new HashPayload(Keymat.informationalHash(sa.prf(), sa.skeyidA(), mid, rest)));
+      out.encrypted(true);
+    }
+    out.addAll(content);
+    em.sendOneShot(out);
+  }
+
+  /**
+   * Verifies a protected informational message: its first payload must be HASH(1) over the rest.
+   * Unprotected informationals are accepted only before phase-1 keys exist, and only for logging.
+   */
+  static void verify(IkeSa sa, InboundMessage in) {
+    if (!in.encrypted()) {
+      if (sa.hasKeys()) {
+        throw new IkeProtocolException(
+            NotifyType.INVALID_FLAGS, "unencrypted informational after keys exist");
+      }
+      return;
+    }
+    if (in.payloads().isEmpty() || !(in.payloads().get(0) instanceof HashPayload h)) {
+      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "no HASH payload");
+    }
+    byte[] rest = in.payloads().size() > 1 ? in.body().bytesFrom(1) : new byte[0];
+    byte[] want = Keymat.informationalHash(sa.prf(), sa.skeyidA(), in.header().messageId(), rest);
+    if (!MessageDigest.isEqual(want, h.data())) {
+      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "HASH mismatch");
+    }
+  }
+
+  static void logUnprotected(IkeSa sa, InboundMessage in) {
+    for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      LOG.log(Level.INFO, "{0} peer sent unprotected notify {1}", sa.name(), n.notifyType());
+    }
+  }
+}

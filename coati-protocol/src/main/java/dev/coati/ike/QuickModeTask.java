@@ -1,0 +1,418 @@
+package dev.coati.ike;
+
+import static dev.coati.ike.MainModeTask.missing;
+
+import dev.coati.crypto.DhGroup;
+import dev.coati.crypto.EspProposalSpec;
+import dev.coati.crypto.Secret;
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.HashPayload;
+import dev.coati.ike.wire.IdPayload;
+import dev.coati.ike.wire.IkeProtocolException;
+import dev.coati.ike.wire.IsakmpCodec;
+import dev.coati.ike.wire.IsakmpHeader;
+import dev.coati.ike.wire.KePayload;
+import dev.coati.ike.wire.NoncePayload;
+import dev.coati.ike.wire.NotifyPayload;
+import dev.coati.ike.wire.NotifyType;
+import dev.coati.ike.wire.Payload;
+import dev.coati.ike.wire.Proposal;
+import dev.coati.ike.wire.ProtocolId;
+import dev.coati.ike.wire.SaPayload;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Quick mode (RFC 2409 section 5.5), both roles, with or without PFS, tunnel or transport, with
+ * optional client IDs, lifetimes, and the commit bit (RFC 2408 section 3.1): an initiator that sets
+ * it gets it echoed, and the responder sends CONNECTED after HASH(3); an initiator that sees the
+ * bit in HASH(2)'s message installs its SA only when CONNECTED arrives.
+ *
+ * <pre>
+ *   Initiator                                   Responder
+ *   HDR*, HASH(1), SA, Ni [,KE] [,IDci,IDcr] --&gt;
+ *                   &lt;--  HDR*, HASH(2), SA, Nr [,KE] [,IDci,IDcr] [,N(RESPONDER-LIFETIME)]
+ *   HDR*, HASH(3)                           --&gt;
+ *                   &lt;--  HDR*, HASH, N(CONNECTED)       (only if the commit bit was set)
+ * </pre>
+ */
+final class QuickModeTask implements Task {
+  private enum State {
+    INIT,
+    SENT,
+    ANSWERED,
+    AWAIT_CONNECTED,
+    DONE
+  }
+
+  static final int NONCE_LENGTH = 32;
+
+  private final IkeSa sa;
+  private final IkeContext ctx;
+  private final ChildSaSink sink;
+  private final ChildRequest request;
+  private final QuickModeKeys keys;
+  private State state = State.INIT;
+  private SaPayload ourOffer;
+  private Phase2Transform chosen;
+  private TrafficSelector localTs;
+  private TrafficSelector remoteTs;
+  private List<IdPayload> ids = List.of();
+  private boolean commitRequested;
+  private long lifeSeconds;
+  private long lifeKilobytes;
+  private int messageId;
+
+  /** Receives finished child SAs (the engine registers them and tells the listener). */
+  interface ChildSaSink {
+    int allocateSpi();
+
+    void established(ChildSa child);
+  }
+
+  /** Initiator. */
+  QuickModeTask(IkeSa sa, IkeContext ctx, ChildSaSink sink, ChildRequest request) {
+    this.sa = sa;
+    this.ctx = ctx;
+    this.sink = sink;
+    this.request = request;
+    this.keys = new QuickModeKeys(sa, ctx, request != null);
+  }
+
+  /** Responder. */
+  QuickModeTask(IkeSa sa, IkeContext ctx, ChildSaSink sink) {
+    this(sa, ctx, sink, null);
+  }
+
+  @Override
+  public ExchangeType exchangeType() {
+    return ExchangeType.QUICK_MODE;
+  }
+
+  @Override
+  public Status initiate(OutboundMessage out) {
+    int mid = out.messageId();
+    messageId = mid;
+    keys.setOurSpi(sink.allocateSpi());
+    DhGroup pfs = pfsGroupToOffer();
+    List<dev.coati.ike.wire.Transform> ts = new ArrayList<>();
+    int n = 1;
+    for (EspProposalSpec spec : ctx.policy().espProposals()) {
+      ts.add(
+          new Phase2Transform(
+                  spec.cipher(),
+                  spec.keyBits(),
+                  spec.auth(),
+                  pfs,
+                  request.encapsulation(),
+                  ctx.policy().childLifetimeSeconds(),
+                  ctx.policy().childLifetimeKilobytes())
+              .toTransform(n++));
+    }
+    ourOffer =
+        new SaPayload(
+            Informational.DOI_IPSEC,
+            Phase1.SIT_IDENTITY_ONLY,
+            List.of(new Proposal(1, ProtocolId.IPSEC_ESP, keys.ourSpiBytes(), ts)));
+    localTs = request.local();
+    remoteTs = request.remote();
+    List<Payload> rest = new ArrayList<>();
+    rest.add(ourOffer);
+    rest.add(keys.ourNonce(NONCE_LENGTH));
+    if (pfs != null) {
+      rest.add(keys.ourKe(pfs));
+    }
+    ids = List.of(localTs.toId(), remoteTs.toId());
+    rest.addAll(ids);
+    byte[] hash = Keymat.quickModeHash1(sa.prf(), sa.skeyidA(), mid, encode(rest));
+    out.add(new HashPayload(hash)).addAll(rest).encrypted(true);
+    if (request.commit()) {
+      out.flags(IsakmpHeader.FLAG_COMMIT);
+    }
+    state = State.SENT;
+    return Status.NEED_MORE;
+  }
+
+  private DhGroup pfsGroupToOffer() {
+    if (ctx.policy().pfs() != IkePolicy.PfsPolicy.REQUIRED) {
+      return null;
+    }
+    DhGroup g = ctx.policy().espProposals().get(0).pfs();
+    return g != null ? g : sa.transform().orElseThrow().group();
+  }
+
+  @Override
+  public Status process(InboundMessage in, OutboundMessage out) {
+    MainModeTask.requireEncrypted(in);
+    return switch (state) {
+      case INIT -> respond(in, out);
+      case SENT -> initiatorFinish(in, out);
+      case ANSWERED -> responderFinish(in, out);
+      case AWAIT_CONNECTED -> connected(in);
+      case DONE -> Status.DONE;
+    };
+  }
+
+  // ---- responder ----
+
+  private Status respond(InboundMessage in, OutboundMessage out) {
+    int mid = in.header().messageId();
+    messageId = mid;
+    verifyHash(in, Keymat.quickModeHash1(sa.prf(), sa.skeyidA(), mid, rest(in)));
+    commitRequested = in.header().isCommit();
+    SaPayload offered = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
+    ProposalSelector.EspChoice choice =
+        ProposalSelector.selectEsp(
+                offered, ctx.policy().espProposals(), ctx.policy().serverPreference(), this::pfsOk)
+            .orElseThrow(
+                () ->
+                    new IkeProtocolException(
+                        NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable ESP transform"));
+    chosen = choice.phase2();
+    keys.setPeerSpi(choice.proposal().spi());
+    keys.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
+    selectors(in, true);
+    if (!ctx.policy().trafficAllowed(sa, remoteTs, localTs, chosen.tunnel())) {
+      throw new IkeProtocolException(
+          NotifyType.INVALID_ID_INFORMATION,
+          "traffic " + remoteTs + " === " + localTs + " refused");
+    }
+    keys.setOurSpi(sink.allocateSpi());
+    List<Payload> rest = new ArrayList<>();
+    rest.add(
+        new SaPayload(
+            offered.doi(),
+            offered.situation(),
+            List.of(
+                new Proposal(
+                    choice.proposal().number(),
+                    ProtocolId.IPSEC_ESP,
+                    keys.ourSpiBytes(),
+                    List.of(choice.transform())))));
+    rest.add(keys.ourNonce(NONCE_LENGTH));
+    peerKe(in, rest);
+    rest.addAll(ids);
+    lifetimes(rest);
+    byte[] hash = Keymat.quickModeHash2(sa.prf(), sa.skeyidA(), mid, keys.ni(), encode(rest));
+    out.add(new HashPayload(hash)).addAll(rest).encrypted(true);
+    if (commitRequested) {
+      // echo the commit bit: we answer with CONNECTED once HASH(3) arrived (as racoon does)
+      out.flags(IsakmpHeader.FLAG_COMMIT);
+    }
+    state = State.ANSWERED;
+    return Status.NEED_MORE;
+  }
+
+  private boolean pfsOk(Phase2Transform t) {
+    return switch (ctx.policy().pfs()) {
+      case NONE -> t.pfsGroup() == null;
+      case OPTIONAL -> t.pfsGroup() == null || t.pfsGroup().isSupported();
+      case REQUIRED -> t.pfsGroup() != null && t.pfsGroup().isSupported();
+    };
+  }
+
+  /** PFS: the peer's KE must be there exactly when the chosen transform names a group. */
+  private void peerKe(InboundMessage in, List<Payload> rest) {
+    KePayload ke = in.first(KePayload.class).orElse(null);
+    if ((ke == null) != (chosen.pfsGroup() == null)) {
+      throw new IkeProtocolException(
+          NotifyType.INVALID_KEY_INFORMATION, "KE payload does not match the PFS group");
+    }
+    if (ke != null) {
+      if (rest != null) {
+        rest.add(keys.ourKe(chosen.pfsGroup()));
+      }
+      keys.peerKe(ke, chosen.pfsGroup());
+    }
+  }
+
+  /** Lifetimes: the shorter of the offer and our maximum; tell the peer if we shortened. */
+  private void lifetimes(List<Payload> rest) {
+    long maxS = ctx.policy().childLifetimeSeconds();
+    long maxK = ctx.policy().childLifetimeKilobytes();
+    lifeSeconds = chosen.lifeSeconds() == 0 ? maxS : Math.min(chosen.lifeSeconds(), maxS);
+    lifeKilobytes = maxK == 0 ? chosen.lifeKilobytes() : Math.min(nz(chosen.lifeKilobytes()), maxK);
+    if (chosen.lifeSeconds() > lifeSeconds
+        || chosen.lifeKilobytes() > lifeKilobytes && lifeKilobytes > 0) {
+      rest.add(ResponderLifetime.notify(keys.peerSpiBytes(), lifeSeconds, lifeKilobytes));
+    }
+  }
+
+  private static long nz(long v) {
+    return v == 0 ? Long.MAX_VALUE : v;
+  }
+
+  private Status responderFinish(InboundMessage in, OutboundMessage out) {
+    int mid = in.header().messageId();
+    verifyHash(in, Keymat.quickModeHash3(sa.prf(), sa.skeyidA(), mid, keys.ni(), keys.nr()));
+    install();
+    if (commitRequested) {
+      List<Payload> n =
+          List.of(
+              new NotifyPayload(
+                  Informational.DOI_IPSEC,
+                  ProtocolId.IPSEC_ESP,
+                  NotifyType.CONNECTED,
+                  keys.peerSpiBytes(),
+                  new byte[0]));
+      byte[] hash = Keymat.informationalHash(sa.prf(), sa.skeyidA(), mid, encode(n));
+      out.add(new HashPayload(hash)).addAll(n).encrypted(true);
+      out.exchangeType(ExchangeType.INFORMATIONAL);
+    }
+    return Status.DONE;
+  }
+
+  // ---- initiator ----
+
+  private Status initiatorFinish(InboundMessage in, OutboundMessage out) {
+    int mid = in.header().messageId();
+    keys.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
+    verifyHash(in, Keymat.quickModeHash2(sa.prf(), sa.skeyidA(), mid, keys.ni(), rest(in)));
+    SaPayload reply = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
+    chosen = acceptReply(reply);
+    keys.setPeerSpi(reply.proposals().get(0).spi());
+    peerKe(in, null);
+    selectors(in, false);
+    lifeSeconds = chosen.lifeSeconds();
+    lifeKilobytes = chosen.lifeKilobytes();
+    for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      if (n.notifyType().equals(NotifyType.RESPONDER_LIFETIME)) {
+        long[] life = ResponderLifetime.parse(n.data(), lifeSeconds, lifeKilobytes);
+        lifeSeconds = life[0];
+        lifeKilobytes = life[1];
+      }
+    }
+    out.add(
+            new HashPayload(
+                Keymat.quickModeHash3(sa.prf(), sa.skeyidA(), mid, keys.ni(), keys.nr())))
+        .encrypted(true);
+    if (in.header().isCommit()) {
+      state = State.AWAIT_CONNECTED;
+      return Status.NEED_MORE;
+    }
+    install();
+    return Status.DONE;
+  }
+
+  private Phase2Transform acceptReply(SaPayload reply) {
+    if (reply.proposals().size() != 1
+        || reply.proposals().get(0).transforms().size() != 1
+        || reply.proposals().get(0).spi().length != 4) {
+      throw new IkeProtocolException(
+          NotifyType.BAD_PROPOSAL_SYNTAX, "responder must choose one ESP transform");
+    }
+    Phase2Transform got =
+        Phase2Transform.parse(reply.proposals().get(0).transforms().get(0))
+            .orElseThrow(
+                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "unknown transform"));
+    boolean offered =
+        ourOffer.proposals().get(0).transforms().stream()
+            .map(Phase2Transform::parse)
+            .flatMap(java.util.Optional::stream)
+            .anyMatch(
+                o ->
+                    o.cipher() == got.cipher()
+                        && o.keyBits() == got.keyBits()
+                        && o.auth() == got.auth()
+                        && o.pfsGroup() == got.pfsGroup()
+                        && o.encapsulationMode() == got.encapsulationMode());
+    if (!offered) {
+      throw new IkeProtocolException(
+          NotifyType.NO_PROPOSAL_CHOSEN, "responder chose a transform we did not offer");
+    }
+    return got;
+  }
+
+  private Status connected(InboundMessage in) {
+    int mid = in.header().messageId();
+    verifyHash(in, Keymat.informationalHash(sa.prf(), sa.skeyidA(), mid, rest(in)));
+    boolean ok =
+        in.all(NotifyPayload.class).stream()
+            .anyMatch(n -> n.notifyType().equals(NotifyType.CONNECTED));
+    if (!ok) {
+      throw new IkeProtocolException(NotifyType.PAYLOAD_MALFORMED, "expected CONNECTED");
+    }
+    install();
+    return Status.DONE;
+  }
+
+  // ---- shared ----
+
+  /** Reads IDci/IDcr; without them the selectors are the two peers' addresses (host to host). */
+  private void selectors(InboundMessage in, boolean responder) {
+    List<IdPayload> got = in.all(IdPayload.class);
+    if (got.isEmpty()) {
+      if (!responder && ids.size() == 2) {
+        throw new IkeProtocolException(NotifyType.INVALID_ID_INFORMATION, "IDs not echoed");
+      }
+      localTs = TrafficSelector.host(sa.local().address(), 0, 0);
+      remoteTs = TrafficSelector.host(sa.peer().address(), 0, 0);
+      return;
+    }
+    if (got.size() != 2) {
+      throw new IkeProtocolException(NotifyType.INVALID_ID_INFORMATION, "need IDci and IDcr");
+    }
+    if (!responder) {
+      if (!got.get(0).equals(ids.get(0)) || !got.get(1).equals(ids.get(1))) {
+        throw new IkeProtocolException(NotifyType.INVALID_ID_INFORMATION, "IDs changed");
+      }
+      return;
+    }
+    TrafficSelector ci = TrafficSelector.fromId(got.get(0));
+    TrafficSelector cr = TrafficSelector.fromId(got.get(1));
+    if (ci == null || cr == null) {
+      throw new IkeProtocolException(NotifyType.INVALID_ID_INFORMATION, "unsupported ID type");
+    }
+    remoteTs = ci;
+    localTs = cr;
+    ids = got;
+  }
+
+  private void install() {
+    Secret gxy = keys.pfsSecret();
+    int length = chosen.keymatLength();
+    ChildSa child =
+        new ChildSa(
+            messageId,
+            chosen,
+            keys.ourSpi(),
+            keys.peerSpi(),
+            keys.keymat(keys.ourSpiBytes(), length),
+            keys.keymat(keys.peerSpiBytes(), length),
+            localTs,
+            remoteTs,
+            lifeSeconds,
+            lifeKilobytes);
+    if (gxy != null) {
+      gxy.destroy();
+    }
+    state = State.DONE;
+    sink.established(child);
+  }
+
+  private void verifyHash(InboundMessage in, byte[] expected) {
+    if (in.payloads().isEmpty() || !(in.payloads().get(0) instanceof HashPayload h)) {
+      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "HASH must be first");
+    }
+    if (!MessageDigest.isEqual(expected, h.data())) {
+      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "quick mode HASH");
+    }
+  }
+
+  private static byte[] rest(InboundMessage in) {
+    return in.payloads().size() > 1 ? in.body().bytesFrom(1) : new byte[0];
+  }
+
+  private static byte[] encode(List<Payload> ps) {
+    return IsakmpCodec.encodePayloads(ps);
+  }
+
+  @Override
+  public void abort(String reason) {
+    keys.destroy();
+    if (state != State.DONE) {
+      ctx.listener().childFailed(sa, reason);
+    }
+  }
+}

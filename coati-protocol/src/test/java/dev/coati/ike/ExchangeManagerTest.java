@@ -1,0 +1,123 @@
+package dev.coati.ike;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.IpsecAttr;
+import dev.coati.ike.wire.IsakmpCodec;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Retransmission, duplicate detection and timeouts, owned by the exchange manager. */
+class ExchangeManagerTest {
+  static final String IKE = "aes128-sha256-modp2048";
+
+  static ChildRequest hostToHost() {
+    return new ChildRequest(
+        TrafficSelector.host(EnginePair.I_ADDR.address(), 17, 1701),
+        TrafficSelector.host(EnginePair.R_ADDR.address(), 17, 1701),
+        IpsecAttr.TRANSPORT);
+  }
+
+  @Test
+  void lostResponse_initiatorRetransmits_andCompletes() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 1);
+    AtomicInteger dropped = new AtomicInteger();
+    // drop the responder's first reply (main mode message 2) once
+    p.drop = d -> d.to().equals(EnginePair.I_ADDR) && dropped.getAndIncrement() == 0;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(IkeSa.State.CONNECTING, i.state());
+    int before = p.wire.size();
+    p.advance(RetransmitPolicy.DEFAULT.delay(0));
+    p.pump();
+    assertTrue(p.wire.size() > before, "message 1 was retransmitted");
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    assertEquals(IkeSa.State.ESTABLISHED, p.responderSa().state());
+    assertEquals(1, p.responder.sas().size(), "the retransmission made no second SA");
+  }
+
+  @Test
+  void duplicateRequest_isAnsweredFromCache_notProcessedTwice() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 2);
+    p.connect(ExchangeType.IDENTITY_PROTECTION);
+    EnginePair.Datagram m1 = p.toResponder.poll();
+    // --> ID_PROT {SA}   (twice, as a client retransmits when the answer is slow)
+    p.responder.receive(m1.to(), m1.from(), m1.bytes());
+    p.responder.receive(m1.to(), m1.from(), m1.bytes());
+    assertEquals(2, p.toInitiator.size(), "both copies answered");
+    assertArrayEquals(p.toInitiator.poll().bytes(), p.toInitiator.peek().bytes(), "same answer");
+    assertEquals(1, p.responder.sas().size());
+    p.pump();
+    assertEquals(1, p.responder.counters().ikeEstablished());
+    assertEquals(1, p.initiator.counters().ikeEstablished());
+    // a stale copy of message 1 after the exchange moved on is dropped, not answered
+    p.responder.receive(m1.to(), m1.from(), m1.bytes());
+    assertNull(p.toInitiator.peek());
+  }
+
+  @Test
+  void lostFinalMessage_retransmittedRequestGetsCachedFinalAnswer() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 3);
+    AtomicInteger toInit = new AtomicInteger();
+    // drop main mode message 6 (the responder's third message) once
+    p.drop = d -> d.to().equals(EnginePair.I_ADDR) && toInit.incrementAndGet() == 3;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(IkeSa.State.CONNECTING, i.state());
+    assertEquals(IkeSa.State.ESTABLISHED, p.responderSa().state());
+    p.advance(RetransmitPolicy.DEFAULT.delay(0));
+    p.pump();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    assertEquals(1, p.responder.counters().ikeEstablished());
+  }
+
+  @Test
+  void noReply_retransmitsAreBounded_thenSaDeleted() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 4);
+    p.drop = d -> true;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    for (int n = 0; n < 20 && i.state() != IkeSa.State.DELETED; n++) {
+      p.advance(RetransmitPolicy.DEFAULT.delay(n));
+      p.pump();
+    }
+    assertEquals(IkeSa.State.DELETED, i.state());
+    long fromInitiator = p.wire.stream().filter(d -> d.to().equals(EnginePair.R_ADDR)).count();
+    assertEquals(1 + RetransmitPolicy.DEFAULT.maxRetransmits(), fromInitiator);
+    assertEquals(1, p.iEvents.deleted.size());
+    assertTrue(p.initiator.sas().isEmpty());
+  }
+
+  @Test
+  void quickModeRetransmission_duplicateQuickMode1_getsCachedQuickMode2() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 5);
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    p.initiator.initiateChild(i, hostToHost());
+    EnginePair.Datagram qm1 = p.toResponder.poll();
+    assertEquals(ExchangeType.QUICK_MODE, IsakmpCodec.peekHeader(qm1.bytes()).exchangeType());
+    p.responder.receive(qm1.to(), qm1.from(), qm1.bytes());
+    p.responder.receive(qm1.to(), qm1.from(), qm1.bytes());
+    assertEquals(2, p.toInitiator.size(), "cached QM2 resent");
+    assertArrayEquals(p.toInitiator.poll().bytes(), p.toInitiator.peek().bytes());
+    p.pump();
+    assertEquals(1, p.rEvents.children.size(), "no second child from a duplicate");
+    assertEquals(1, p.iEvents.children.size());
+    assertNull(p.toInitiator.peek());
+  }
+
+  @Test
+  void garbage_isDroppedAndCounted_engineSurvives() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 6);
+    p.responder.receive(EnginePair.R_ADDR, EnginePair.I_ADDR, new byte[] {1, 2, 3});
+    p.responder.receive(EnginePair.R_ADDR, EnginePair.I_ADDR, new byte[40]);
+    assertEquals(2, p.responder.counters().malformed() + p.responder.counters().unknownSa());
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+  }
+}
