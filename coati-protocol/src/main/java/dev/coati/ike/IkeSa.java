@@ -181,6 +181,11 @@ public final class IkeSa implements IkeSaView {
     return skeyidA;
   }
 
+  /** The phase-1 cipher key (for the key log a debugging operator may enable, and tests). */
+  Secret encryptionKey() {
+    return encryptionKey;
+  }
+
   IvManager ivs() {
     return ivs;
   }

@@ -1,0 +1,69 @@
+package dev.coati.testing;
+
+import dev.coati.util.ByteWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes UDP datagrams into a classic pcap file (LINKTYPE_RAW, IPv4) so third-party decoders can
+ * read what our encoders produce. Nothing is sent anywhere: it is only a file.
+ */
+public final class PcapWriter {
+  /** One UDP datagram between two IPv4 endpoints. */
+  public record Packet(byte[] src, int srcPort, byte[] dst, int dstPort, byte[] payload) {}
+
+  private PcapWriter() {}
+
+  public static void write(Path file, List<Packet> packets) throws IOException {
+    ByteWriter w = new ByteWriter(4096);
+    // global header, little-endian: magic, v2.4, tz 0, sigfigs 0, snaplen, LINKTYPE_RAW (101)
+    le32(w, 0xa1b2c3d4);
+    le16(w, 2);
+    le16(w, 4);
+    le32(w, 0);
+    le32(w, 0);
+    le32(w, 65535);
+    le32(w, 101);
+    int t = 1;
+    for (Packet p : packets) {
+      byte[] ip = ipv4Udp(p);
+      le32(w, t++);
+      le32(w, 0);
+      le32(w, ip.length);
+      le32(w, ip.length);
+      w.bytes(ip);
+    }
+    Files.write(file, w.toByteArray());
+  }
+
+  static byte[] ipv4Udp(Packet p) {
+    int total = 20 + 8 + p.payload().length;
+    ByteWriter w = new ByteWriter(total);
+    w.u8(0x45).u8(0).u16(total).u16(0).u16(0x4000).u8(64).u8(17).u16(0);
+    w.bytes(p.src()).bytes(p.dst());
+    w.u16(p.srcPort()).u16(p.dstPort()).u16(8 + p.payload().length).u16(0);
+    w.bytes(p.payload());
+    byte[] b = w.toByteArray();
+    int sum = 0;
+    for (int i = 0; i < 20; i += 2) {
+      sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+    }
+    while ((sum >>> 16) != 0) {
+      sum = (sum & 0xffff) + (sum >>> 16);
+    }
+    int c = ~sum & 0xffff;
+    b[10] = (byte) (c >>> 8);
+    b[11] = (byte) c;
+    return b;
+  }
+
+  private static void le32(ByteWriter w, int v) {
+    w.u8(v).u8(v >>> 8).u8(v >>> 16).u8(v >>> 24);
+  }
+
+  private static void le16(ByteWriter w, int v) {
+    w.u8(v).u8(v >>> 8);
+  }
+}
