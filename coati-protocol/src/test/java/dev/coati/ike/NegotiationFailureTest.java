@@ -102,4 +102,15 @@ class NegotiationFailureTest {
     assertTrue(p.rEvents.children.isEmpty());
     assertTrue(p.iEvents.notifies.contains(NotifyType.NO_PROPOSAL_CHOSEN.code()));
   }
+
+  @Test
+  void mainMode_pskChosenByAddress_beforeAnyFallback() {
+    EnginePair p = new EnginePair("aes128-sha1-modp2048", "aes128-sha1", 16);
+    p.rPolicy.psks.put("any", "wrong-fallback");
+    p.rPolicy.psks.put("10.99.0.2", "per-address-key");
+    p.iPolicy.psks.put("any", "per-address-key");
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.crypto.CbcCipher;
+import dev.coati.crypto.DhFactory;
 import dev.coati.crypto.Prf;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.wire.ExchangeType;
@@ -19,6 +20,7 @@ import dev.coati.ike.wire.Payload;
 import dev.coati.ike.wire.SaPayload;
 import dev.coati.ike.wire.VendorIdPayload;
 import dev.coati.util.Hex;
+import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -114,6 +117,73 @@ class StrongSwanCaptureTest {
       })
   void keyDerivationAndHashes_matchStrongSwan(String scenario) throws IOException {
     new Replay(messages(scenario), vectors(scenario), scenario).run();
+  }
+
+  static IkeEngine responder(TestPolicy policy, List<byte[]> out) {
+    RandomSource random = RandomSource.deterministic(5);
+    return new IkeEngine(
+        new IkeContext(
+            () -> 0,
+            random,
+            DhFactory.using(random),
+            policy,
+            (from, to, b) -> out.add(b),
+            new IkeListener() {},
+            RetransmitPolicy.DEFAULT));
+  }
+
+  /** Our responder takes strongSwan's real main mode message 1 and chooses what strongSwan did. */
+  @Test
+  void ourResponder_answersStrongSwansMainMode1_andRecordsItsVendorIds() throws IOException {
+    List<Msg> msgs = messages("mm-aes128-sha1-modp2048");
+    TestPolicy policy =
+        new TestPolicy(
+            "aes256-sha256-modp2048,aes128-sha1-modp2048",
+            "aes128-sha1",
+            IdPayload.fqdn("vpn.test"));
+    policy.psks.put("any", "coati-test-psk");
+    List<byte[]> out = new ArrayList<>();
+    IkeEngine r = responder(policy, out);
+    r.receive(EnginePair.R_ADDR, EnginePair.I_ADDR, msgs.get(0).bytes());
+    IkeSa sa = r.sas().iterator().next();
+    assertTrue(
+        sa.peerFeatures()
+            .containsAll(
+                Set.of(
+                    PeerFeature.XAUTH,
+                    PeerFeature.DPD,
+                    PeerFeature.NAT_T_RFC3947,
+                    PeerFeature.NAT_T_DRAFT_02N,
+                    PeerFeature.FRAGMENTATION)),
+        sa.peerFeatures().toString());
+    assertEquals(1, out.size());
+    IsakmpMessage ours = IsakmpMessage.decode(out.get(0));
+    IsakmpMessage theirs = IsakmpMessage.decode(msgs.get(1).bytes());
+    SaPayload ourSa = (SaPayload) ours.payloads().get(0);
+    SaPayload theirSa = (SaPayload) theirs.payloads().get(0);
+    assertEquals(theirSa.proposals(), ourSa.proposals(), "same choice as strongSwan's responder");
+  }
+
+  /** Our responder answers strongSwan's real aggressive mode message 1 (KEY_ID, ECP-256). */
+  @Test
+  void ourResponder_answersStrongSwansAggressiveMode1() throws IOException {
+    List<Msg> msgs = messages("am-aes256-sha1-ecp256");
+    TestPolicy policy =
+        new TestPolicy("aes256-sha1-ecp256", "aes128gcm16", IdPayload.fqdn("vpn.test"));
+    policy.psks.put("vpngroup", "coati-test-psk");
+    policy.aggressiveIds.add("vpngroup");
+    List<byte[]> out = new ArrayList<>();
+    IkeEngine r = responder(policy, out);
+    r.receive(EnginePair.R_ADDR, EnginePair.I_ADDR, msgs.get(0).bytes());
+    IsakmpMessage ours = IsakmpMessage.decode(out.get(0));
+    assertEquals(ExchangeType.AGGRESSIVE, ours.header().exchangeType());
+    List<String> kinds = ours.payloads().stream().map(x -> x.getClass().getSimpleName()).toList();
+    assertEquals(
+        List.of("SaPayload", "KePayload", "NoncePayload", "IdPayload", "HashPayload"), kinds);
+    assertEquals(64, ((KePayload) ours.payloads().get(1)).keyData().length);
+    IkeSa sa = r.sas().iterator().next();
+    assertEquals(
+        "vpngroup", new String(sa.peerId().orElseThrow().data(), StandardCharsets.US_ASCII));
   }
 
   /** Replays one capture through our codec and key schedule. */
