@@ -14,9 +14,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /** Entry point: wiring only. */
@@ -38,6 +40,12 @@ public final class Main {
       return 2;
     }
     boolean once = rest.contains("--once");
+    int sd = rest.indexOf("--state-dir");
+    if (sd >= 0 && sd + 1 >= rest.size()) {
+      err.println("coati: --state-dir needs a directory");
+      return 2;
+    }
+    Path stateDir = Path.of(sd >= 0 ? rest.get(sd + 1) : "run");
     if (rest.contains("--config")) {
       err.println(
           "coati: configuration files are not supported yet (issue #3); "
@@ -45,16 +53,16 @@ public final class Main {
       return 2;
     }
     try {
-      return start(out, once);
+      return start(out, once, stateDir);
     } catch (IOException e) {
       err.println("coati: " + e.getMessage());
       return 1;
     }
   }
 
-  private static int start(PrintStream out, boolean once) throws IOException {
+  private static int start(PrintStream out, boolean once, Path stateDir) throws IOException {
     RandomSource random = RandomSource.secure();
-    Path pskFile = Path.of("run", "demo-psk.txt");
+    Path pskFile = stateDir.resolve("demo-psk.txt");
     Secret psk = demoPsk(pskFile, random);
     GatewayConfig config = GatewayConfig.demo(pskFile.toString());
     ConfiguredPolicy policy = new ConfiguredPolicy(config, psk);
@@ -92,16 +100,25 @@ public final class Main {
     return 0;
   }
 
-  /** Reads the demo PSK, or generates one into a 0600 file on first start. */
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
+  /**
+   * Reads the demo PSK, or generates one into a new 0600 file on first start. An existing file that
+   * others can read is tightened to 0600 first.
+   */
   private static Secret demoPsk(Path file, RandomSource random) throws IOException {
     if (Files.exists(file)) {
+      if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+        Files.setPosixFilePermissions(file, OWNER_ONLY);
+      }
       return Secret.wrap(
           Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     String psk = HexFormat.of().formatHex(random.bytes(16));
-    Files.createFile(
-        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    Files.setPosixFilePermissions(file, OWNER_ONLY);
     Files.writeString(file, psk + "\n", StandardCharsets.UTF_8);
     return Secret.wrap(psk.getBytes(StandardCharsets.UTF_8));
   }

@@ -4,7 +4,6 @@ import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
-import dev.coati.ike.wire.PayloadRules;
 import dev.coati.ike.wire.PayloadType;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -110,7 +109,7 @@ final class ExchangeManager {
     }
     InboundMessage in;
     try {
-      in = decode(hdr, datagram, from);
+      in = InboundMessage.read(sa, hdr, datagram, from);
     } catch (IkeProtocolException e) {
       if (mid == 0 && hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
         // the first encrypted phase-1 message did not decrypt to valid payloads: the keys
@@ -156,17 +155,6 @@ final class ExchangeManager {
     ex.lastReceived = datagram;
     after(mid, ex, st, out);
     return true;
-  }
-
-  private InboundMessage decode(IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
-    byte[] body = Arrays.copyOfRange(datagram, IsakmpHeader.SIZE, datagram.length);
-    if (hdr.isEncrypted()) {
-      body = sa.decrypt(hdr.messageId(), body);
-    }
-    IsakmpCodec.DecodedBody decoded =
-        IsakmpCodec.decodePayloads(hdr.nextPayload(), body, 0, body.length);
-    PayloadRules.check(hdr.exchangeType(), decoded.payloads(), hdr.isEncrypted());
-    return new InboundMessage(hdr, decoded, from, hdr.isEncrypted());
   }
 
   private void after(int mid, Exchange ex, Status st, OutboundMessage out) {

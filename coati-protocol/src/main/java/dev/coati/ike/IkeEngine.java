@@ -7,7 +7,6 @@ import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
 import dev.coati.ike.wire.NotifyType;
-import dev.coati.ike.wire.PayloadRules;
 import dev.coati.ike.wire.ProtocolId;
 import dev.coati.util.ByteReader;
 import java.lang.System.Logger.Level;
@@ -160,14 +159,7 @@ public final class IkeEngine {
   private void informational(IkeSa sa, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
     InboundMessage in;
     try {
-      byte[] body = Arrays.copyOfRange(datagram, IsakmpHeader.SIZE, datagram.length);
-      if (hdr.isEncrypted()) {
-        body = sa.decrypt(hdr.messageId(), body);
-      }
-      IsakmpCodec.DecodedBody decoded =
-          IsakmpCodec.decodePayloads(hdr.nextPayload(), body, 0, body.length);
-      PayloadRules.check(hdr.exchangeType(), decoded.payloads(), hdr.isEncrypted());
-      in = new InboundMessage(hdr, decoded, from, hdr.isEncrypted());
+      in = InboundMessage.read(sa, hdr, datagram, from);
       Informational.verify(sa, in);
     } catch (IkeProtocolException e) {
       counters.malformed++;

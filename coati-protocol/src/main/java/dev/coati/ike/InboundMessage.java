@@ -3,6 +3,7 @@ package dev.coati.ike;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.Payload;
+import dev.coati.ike.wire.PayloadRules;
 import dev.coati.ike.wire.PayloadType;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,21 @@ import java.util.Optional;
 /** A received message after decryption, decoding and the payload-rule check. */
 record InboundMessage(
     IsakmpHeader header, IsakmpCodec.DecodedBody body, PeerAddress from, boolean encrypted) {
+
+  /**
+   * Decrypts (if flagged), decodes and rule-checks a datagram of {@code sa}. The IV of an encrypted
+   * message stays pending until the caller confirms it.
+   */
+  static InboundMessage read(IkeSa sa, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+    byte[] body = Arrays.copyOfRange(datagram, IsakmpHeader.SIZE, hdr.length());
+    if (hdr.isEncrypted()) {
+      body = sa.decrypt(hdr.messageId(), body);
+    }
+    IsakmpCodec.DecodedBody decoded =
+        IsakmpCodec.decodePayloads(hdr.nextPayload(), body, 0, body.length);
+    PayloadRules.check(hdr.exchangeType(), decoded.payloads(), hdr.isEncrypted());
+    return new InboundMessage(hdr, decoded, from, hdr.isEncrypted());
+  }
 
   List<Payload> payloads() {
     return body.payloads();

@@ -2,6 +2,8 @@ package dev.coati.ike;
 
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
+import dev.coati.ike.wire.IkeProtocolException;
+import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.Proposal;
 import dev.coati.ike.wire.ProtocolId;
 import dev.coati.ike.wire.SaPayload;
@@ -119,5 +121,35 @@ final class ProposalSelector {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** Initiator: the responder must have chosen exactly one ESP transform we offered. */
+  static Phase2Transform acceptEspReply(SaPayload ourOffer, SaPayload reply) {
+    if (reply.proposals().size() != 1
+        || reply.proposals().get(0).transforms().size() != 1
+        || reply.proposals().get(0).spi().length != 4) {
+      throw new IkeProtocolException(
+          NotifyType.BAD_PROPOSAL_SYNTAX, "responder must choose one ESP transform");
+    }
+    Phase2Transform got =
+        Phase2Transform.parse(reply.proposals().get(0).transforms().get(0))
+            .orElseThrow(
+                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "unknown transform"));
+    boolean offered =
+        ourOffer.proposals().get(0).transforms().stream()
+            .map(Phase2Transform::parse)
+            .flatMap(Optional::stream)
+            .anyMatch(
+                o ->
+                    o.cipher() == got.cipher()
+                        && o.keyBits() == got.keyBits()
+                        && o.auth() == got.auth()
+                        && o.pfsGroup() == got.pfsGroup()
+                        && o.encapsulationMode() == got.encapsulationMode());
+    if (!offered) {
+      throw new IkeProtocolException(
+          NotifyType.NO_PROPOSAL_CHOSEN, "responder chose a transform we did not offer");
+    }
+    return got;
   }
 }

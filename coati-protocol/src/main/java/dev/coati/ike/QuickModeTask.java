@@ -270,7 +270,7 @@ final class QuickModeTask implements Task {
     keys.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
     verifyHash(in, Keymat.quickModeHash2(sa.prf(), sa.skeyidA(), mid, keys.ni(), rest(in)));
     SaPayload reply = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
-    chosen = acceptReply(reply);
+    chosen = ProposalSelector.acceptEspReply(ourOffer, reply);
     keys.setPeerSpi(reply.proposals().get(0).spi());
     peerKe(in, null);
     selectors(in, false);
@@ -293,35 +293,6 @@ final class QuickModeTask implements Task {
     }
     install();
     return Status.DONE;
-  }
-
-  private Phase2Transform acceptReply(SaPayload reply) {
-    if (reply.proposals().size() != 1
-        || reply.proposals().get(0).transforms().size() != 1
-        || reply.proposals().get(0).spi().length != 4) {
-      throw new IkeProtocolException(
-          NotifyType.BAD_PROPOSAL_SYNTAX, "responder must choose one ESP transform");
-    }
-    Phase2Transform got =
-        Phase2Transform.parse(reply.proposals().get(0).transforms().get(0))
-            .orElseThrow(
-                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "unknown transform"));
-    boolean offered =
-        ourOffer.proposals().get(0).transforms().stream()
-            .map(Phase2Transform::parse)
-            .flatMap(java.util.Optional::stream)
-            .anyMatch(
-                o ->
-                    o.cipher() == got.cipher()
-                        && o.keyBits() == got.keyBits()
-                        && o.auth() == got.auth()
-                        && o.pfsGroup() == got.pfsGroup()
-                        && o.encapsulationMode() == got.encapsulationMode());
-    if (!offered) {
-      throw new IkeProtocolException(
-          NotifyType.NO_PROPOSAL_CHOSEN, "responder chose a transform we did not offer");
-    }
-    return got;
   }
 
   private Status connected(InboundMessage in) {
