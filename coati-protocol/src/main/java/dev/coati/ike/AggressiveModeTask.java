@@ -8,6 +8,7 @@ import dev.coati.ike.wire.HashPayload;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.KePayload;
+import dev.coati.ike.wire.NatDPayload;
 import dev.coati.ike.wire.NoncePayload;
 import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.PayloadType;
@@ -76,7 +77,7 @@ final class AggressiveModeTask implements Task {
     IdPayload idii = ctx.policy().localId(sa.peer());
     idiiBody = idii.body();
     out.add(ourOffer).add(phase1.ourKe(group)).add(phase1.ourNonce()).add(idii);
-    out.addAll(OurVendorIds.payloads(ctx));
+    out.addAll(OurVendorIds.payloads(ctx, sa));
     state = State.SENT;
     return Status.NEED_MORE;
   }
@@ -110,7 +111,8 @@ final class AggressiveModeTask implements Task {
     out.add(chosen).add(phase1.ourKe()).add(phase1.ourNonce()).add(idir);
     phase1.deriveKeys(phase1.psk(Optional.of(idii)));
     out.add(new HashPayload(phase1.hashR(idir.body())));
-    out.addAll(OurVendorIds.payloads(ctx));
+    out.addAll(phase1.ourNatD(List.of()));
+    out.addAll(OurVendorIds.payloads(ctx, sa));
     state = State.ANSWERED;
     return Status.NEED_MORE;
   }
@@ -162,7 +164,10 @@ final class AggressiveModeTask implements Task {
     phase1.deriveKeys(phase1.psk(Optional.of(idir)));
     phase1.verify(phase1.hashR(in.rawBody(in.indexOf(PayloadType.ID))), hashR.data());
     sa.setPeerId(idir);
+    phase1.peerNatD(in.all(NatDPayload.class));
+    phase1.floatIfNatted();
     out.add(new HashPayload(phase1.hashI(idiiBody)));
+    out.addAll(phase1.ourNatD(List.of()));
     out.add(Informational.initialContact(sa)).encrypted(true);
     finish();
     return Status.DONE;
@@ -171,6 +176,7 @@ final class AggressiveModeTask implements Task {
   private Status responderDone(InboundMessage in) {
     HashPayload hashI = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
     phase1.verify(phase1.hashI(idiiBody), hashI.data());
+    phase1.peerNatD(in.all(NatDPayload.class));
     if (!ctx.policy().identityAllowed(sa.peer(), sa.peerId().orElseThrow())) {
       throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "identity not allowed");
     }

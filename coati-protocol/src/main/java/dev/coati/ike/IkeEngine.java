@@ -68,8 +68,13 @@ public final class IkeEngine {
       counters.unknownSa++;
       return;
     }
-    if (from.port() != sa.peer().port()) {
+    if (from.port() != sa.peer().port() || local.port() != sa.local().port()) {
+      if (sa.natVariant() == NatVariant.NONE) {
+        counters.unknownSa++; // ports only move with NAT traversal
+        return;
+      }
       sa.updatePeer(from);
+      sa.updateLocal(local);
     }
     boolean handled = sa.exchanges().receive(hdr, datagram, from);
     if (!handled) {

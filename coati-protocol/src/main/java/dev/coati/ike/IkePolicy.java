@@ -74,6 +74,37 @@ public interface IkePolicy {
   boolean trafficAllowed(
       IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel);
 
+  /** NAT traversal (RFC 3947 and the drafts): announce it and detect NATs. */
+  default boolean natTraversal() {
+    return true;
+  }
+
+  /**
+   * Make every NAT-T capable peer believe it is behind a NAT, so all ESP goes over UDP 4500
+   * (SoftEther's approach): our NAT-D hash of the peer's address is deliberately wrong.
+   */
+  default boolean forceUdpEncapsulation() {
+    return false;
+  }
+
+  /**
+   * For Microsoft clients, send the client's own hash of our address back as our NAT-D, so Windows
+   * believes the gateway is not behind a NAT and needs no registry change (seed 004).
+   */
+  default boolean microsoftNatDParrot() {
+    return false;
+  }
+
+  /** Seconds of silence before we probe a DPD-capable peer with R-U-THERE (0: never). */
+  default long dpdDelaySeconds() {
+    return 0;
+  }
+
+  /** Seconds without an answer to R-U-THERE after which the peer is declared dead. */
+  default long dpdTimeoutSeconds() {
+    return 120;
+  }
+
   /** Perfect forward secrecy requirement of quick mode. */
   enum PfsPolicy {
     /** Never use PFS; a proposal with PFS is refused. */

@@ -30,7 +30,7 @@ public final class IkeSa implements IkeSaView {
   private final boolean initiator;
   private final long initiatorCookie;
   private long responderCookie;
-  private final PeerAddress local;
+  private PeerAddress local;
   private PeerAddress peer;
   private final ExchangeType mode;
   private State state = State.CONNECTING;
@@ -46,6 +46,10 @@ public final class IkeSa implements IkeSaView {
   private final List<ChildSa> children = new ArrayList<>();
   private final ExchangeManager exchanges;
   private long establishedAt;
+  private NatVariant natVariant = NatVariant.NONE;
+  private boolean localBehindNat;
+  private boolean peerBehindNat;
+  private long lastSeen;
 
   IkeSa(
       boolean initiator,
@@ -82,6 +86,47 @@ public final class IkeSa implements IkeSaView {
   /** The peer's port changed (NAT-T float or a new NAT mapping). */
   void updatePeer(PeerAddress newPeer) {
     this.peer = newPeer;
+  }
+
+  /** Our port changed (NAT-T float to 4500). */
+  void updateLocal(PeerAddress newLocal) {
+    this.local = newLocal;
+  }
+
+  /** The NAT traversal dialect both sides announced (NONE if either did not). */
+  public NatVariant natVariant() {
+    return natVariant;
+  }
+
+  void setNatVariant(NatVariant v) {
+    this.natVariant = v;
+  }
+
+  void setNat(boolean local, boolean peer) {
+    this.localBehindNat = local;
+    this.peerBehindNat = peer;
+  }
+
+  public boolean localBehindNat() {
+    return localBehindNat;
+  }
+
+  public boolean peerBehindNat() {
+    return peerBehindNat;
+  }
+
+  /** ESP must be UDP-encapsulated: a NAT was detected (or faked by policy) on either side. */
+  public boolean udpEncapsulation() {
+    return natVariant != NatVariant.NONE && (localBehindNat || peerBehindNat);
+  }
+
+  /** When we last heard from the peer (authenticated IKE message or inbound ESP). */
+  public long lastSeen() {
+    return lastSeen;
+  }
+
+  void touch(long now) {
+    this.lastSeen = now;
   }
 
   @Override

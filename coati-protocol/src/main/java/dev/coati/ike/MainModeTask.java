@@ -5,11 +5,13 @@ import dev.coati.ike.wire.HashPayload;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.KePayload;
+import dev.coati.ike.wire.NatDPayload;
 import dev.coati.ike.wire.NoncePayload;
 import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.PayloadType;
 import dev.coati.ike.wire.SaPayload;
 import dev.coati.ike.wire.VendorIdPayload;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,8 +21,8 @@ import java.util.Optional;
  *   Initiator                         Responder
  *   HDR, SA, VID              --&gt;
  *                             &lt;--     HDR, SA, VID
- *   HDR, KE, Ni               --&gt;
- *                             &lt;--     HDR, KE, Nr
+ *   HDR, KE, Ni [,NAT-D,NAT-D] --&gt;
+ *                             &lt;--     HDR, KE, Nr [,NAT-D,NAT-D]
  *   HDR*, IDii, HASH_I [,N]   --&gt;
  *                             &lt;--     HDR*, IDir, HASH_R
  * </pre>
@@ -59,7 +61,7 @@ final class MainModeTask implements Task {
   public Status initiate(OutboundMessage out) {
     ourOffer = phase1.offer();
     phase1.setSaiBody(ourOffer.body());
-    out.add(ourOffer).addAll(OurVendorIds.payloads(ctx));
+    out.add(ourOffer).addAll(OurVendorIds.payloads(ctx, sa));
     state = State.SA_SENT;
     return Status.NEED_MORE;
   }
@@ -83,7 +85,7 @@ final class MainModeTask implements Task {
     SaPayload offered = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
     phase1.setSaiBody(in.rawBody(in.indexOf(PayloadType.SA)));
     phase1.peerVendorIds(in.all(VendorIdPayload.class));
-    out.add(phase1.select(offered)).addAll(OurVendorIds.payloads(ctx));
+    out.add(phase1.select(offered)).addAll(OurVendorIds.payloads(ctx, sa));
     state = State.SA_ANSWERED;
     return Status.NEED_MORE;
   }
@@ -91,7 +93,9 @@ final class MainModeTask implements Task {
   private Status respondKe(InboundMessage in, OutboundMessage out) {
     phase1.peerKe(in.first(KePayload.class).orElseThrow(() -> missing("KE")));
     phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
-    out.add(phase1.ourKe()).add(phase1.ourNonce());
+    List<NatDPayload> natd = in.all(NatDPayload.class);
+    phase1.peerNatD(natd);
+    out.add(phase1.ourKe()).add(phase1.ourNonce()).addAll(phase1.ourNatD(natd));
     phase1.deriveKeys(phase1.psk(Optional.empty()));
     state = State.KE_ANSWERED;
     return Status.NEED_MORE;
@@ -121,7 +125,7 @@ final class MainModeTask implements Task {
     phase1.acceptReply(ourOffer, reply);
     phase1.peerVendorIds(in.all(VendorIdPayload.class));
     sa.setResponderCookie(in.header().responderSpi());
-    out.add(phase1.ourKe()).add(phase1.ourNonce());
+    out.add(phase1.ourKe()).add(phase1.ourNonce()).addAll(phase1.ourNatD(List.of()));
     state = State.KE_SENT;
     return Status.NEED_MORE;
   }
@@ -129,7 +133,9 @@ final class MainModeTask implements Task {
   private Status initiatorAuth(InboundMessage in, OutboundMessage out) {
     phase1.peerKe(in.first(KePayload.class).orElseThrow(() -> missing("KE")));
     phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
+    phase1.peerNatD(in.all(NatDPayload.class));
     phase1.deriveKeys(phase1.psk(Optional.empty()));
+    phase1.floatIfNatted();
     IdPayload idii = ctx.policy().localId(sa.peer());
     out.add(idii).add(new HashPayload(phase1.hashI(idii.body())));
     out.add(Informational.initialContact(sa)).encrypted(true);

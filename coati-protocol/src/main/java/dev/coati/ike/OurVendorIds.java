@@ -1,16 +1,54 @@
 package dev.coati.ike;
 
 import dev.coati.ike.wire.VendorIdPayload;
+import dev.coati.util.Hex;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Vendor IDs we send in phase 1. Only what this engine implements is announced: nothing yet
- * (DPD and NAT-T announcements come with the features themselves).
+ * The Vendor IDs we send in phase 1: only what this engine implements. The initiator offers DPD and
+ * every NAT-T dialect; the responder answers DPD and the one NAT-T dialect it chose from the peer's
+ * offer (RFC 3947 before the drafts, newest draft first).
  */
 final class OurVendorIds {
+  private static final byte[] DRAFT_03 = Hex.decode("7d9419a65310ca6f2c179d9215529d56");
+
   private OurVendorIds() {}
 
-  static List<VendorIdPayload> payloads(IkeContext ctx) {
-    return List.of();
+  static List<VendorIdPayload> payloads(IkeContext ctx, IkeSa sa) {
+    List<VendorIdPayload> out = new ArrayList<>();
+    out.add(new VendorIdPayload(VendorIds.DPD));
+    if (!ctx.policy().natTraversal()) {
+      return out;
+    }
+    if (sa.isInitiator()) {
+      out.add(new VendorIdPayload(VendorIds.NAT_T_RFC3947));
+      out.add(new VendorIdPayload(DRAFT_03));
+      out.add(new VendorIdPayload(VendorIds.NAT_T_DRAFT_02N));
+      out.add(new VendorIdPayload(VendorIds.NAT_T_DRAFT_02));
+      return out;
+    }
+    byte[] echo = responderNatT(sa);
+    if (echo != null) {
+      out.add(new VendorIdPayload(echo));
+    }
+    return out;
+  }
+
+  private static byte[] responderNatT(IkeSa sa) {
+    var f = sa.peerFeatures();
+    if (f.contains(PeerFeature.NAT_T_RFC3947)) {
+      return VendorIds.NAT_T_RFC3947;
+    }
+    if (f.contains(PeerFeature.NAT_T_DRAFT_03)) {
+      return DRAFT_03;
+    }
+    if (f.contains(PeerFeature.NAT_T_DRAFT_02N)) {
+      return VendorIds.NAT_T_DRAFT_02N;
+    }
+    if (f.contains(PeerFeature.NAT_T_DRAFT_02)) {
+      return VendorIds.NAT_T_DRAFT_02;
+    }
+    return null;
   }
 }

@@ -11,6 +11,7 @@ import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeAttr;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.KePayload;
+import dev.coati.ike.wire.NatDPayload;
 import dev.coati.ike.wire.NoncePayload;
 import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.Proposal;
@@ -32,6 +33,8 @@ final class Phase1 {
   static final int MIN_NONCE = 8;
   static final int MAX_NONCE = 256;
   static final int SIT_IDENTITY_ONLY = 1;
+  static final int IKE_PORT = 500;
+  static final int NAT_T_PORT = 4500;
 
   private final IkeSa sa;
   private final IkeContext ctx;
@@ -204,6 +207,32 @@ final class Phase1 {
       ms = Math.max(ms, VendorIds.microsoftVersion(v));
     }
     sa.addFeatures(VendorIds.recogniseAll(data), ms);
+    if (ctx.policy().natTraversal()) {
+      sa.setNatVariant(NatVariant.of(sa.peerFeatures()));
+    }
+  }
+
+  /** Our NAT-D payloads (none unless both sides announced NAT-T). */
+  List<NatDPayload> ourNatD(List<NatDPayload> fromPeer) {
+    if (sa.natVariant() == NatVariant.NONE) {
+      return List.of();
+    }
+    return NatDetection.ours(sa, ctx, hash(), fromPeer);
+  }
+
+  /** Checks the peer's NAT-D payloads against the addresses in use. */
+  void peerNatD(List<NatDPayload> received) {
+    if (sa.natVariant() != NatVariant.NONE) {
+      NatDetection.check(sa, ctx, hash(), received);
+    }
+  }
+
+  /** Initiator: moves to UDP 4500 once a NAT is known, before the next message (RFC 3947 4). */
+  void floatIfNatted() {
+    if (sa.udpEncapsulation() && sa.local().port() == IKE_PORT) {
+      sa.updateLocal(sa.local().withPort(NAT_T_PORT));
+      sa.updatePeer(sa.peer().withPort(NAT_T_PORT));
+    }
   }
 
   /** Derives SKEYID and SKEYID_d/a/e, the encryption key and the phase-1 IV (PSK auth). */

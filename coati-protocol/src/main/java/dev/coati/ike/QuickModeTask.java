@@ -105,7 +105,7 @@ final class QuickModeTask implements Task {
                   spec.keyBits(),
                   spec.auth(),
                   pfs,
-                  request.encapsulation(),
+                  encapsulation(),
                   ctx.policy().childLifetimeSeconds(),
                   ctx.policy().childLifetimeKilobytes())
               .toTransform(n++));
@@ -132,6 +132,13 @@ final class QuickModeTask implements Task {
     }
     state = State.SENT;
     return Status.NEED_MORE;
+  }
+
+  /** The requested mode, UDP-encapsulated when a NAT sits between the peers. */
+  private int encapsulation() {
+    return sa.udpEncapsulation()
+        ? sa.natVariant().udpMode(request.encapsulation())
+        : request.encapsulation();
   }
 
   private DhGroup pfsGroupToOffer() {

@@ -35,6 +35,11 @@ final class EnginePair {
   /** Datagrams matching this are dropped once each (then the predicate is consulted again). */
   Predicate<Datagram> drop = d -> false;
 
+  /** The initiator sits behind a NAT (public address 192.0.2.1, ports 500/4500 -> 61000/61001). */
+  boolean natBetween;
+
+  static final PeerAddress NAT_PUBLIC = PeerAddress.ipv4(192, 0, 2, 1, 0);
+
   EnginePair(String ike, String esp, long seed) {
     iPolicy = new TestPolicy(ike, esp, IdPayload.ipv4(I_ADDR.address()));
     rPolicy = new TestPolicy(ike, esp, IdPayload.ipv4(R_ADDR.address()));
@@ -91,8 +96,19 @@ final class EnginePair {
     if (drop.test(d)) {
       return false;
     }
-    to.receive(d.to(), d.from(), d.bytes());
+    Datagram x = natBetween ? translate(d) : d;
+    to.receive(x.to(), x.from(), x.bytes());
     return true;
+  }
+
+  private static Datagram translate(Datagram d) {
+    if (d.to().equals(R_ADDR.withPort(d.to().port()))) {
+      // outbound through the NAT: source becomes the public address and a mapped port
+      int mapped = d.from().port() == 500 ? 61000 : 61001;
+      return new Datagram(NAT_PUBLIC.withPort(mapped), d.to(), d.bytes());
+    }
+    int inner = d.to().port() == 61000 ? 500 : 4500;
+    return new Datagram(d.from(), I_ADDR.withPort(inner), d.bytes());
   }
 
   /** Advances the clock and runs both engines' timers. */

@@ -179,7 +179,18 @@ class StrongSwanCaptureTest {
     assertEquals(ExchangeType.AGGRESSIVE, ours.header().exchangeType());
     List<String> kinds = ours.payloads().stream().map(x -> x.getClass().getSimpleName()).toList();
     assertEquals(
-        List.of("SaPayload", "KePayload", "NoncePayload", "IdPayload", "HashPayload"), kinds);
+        List.of(
+            "SaPayload",
+            "KePayload",
+            "NoncePayload",
+            "IdPayload",
+            "HashPayload",
+            "NatDPayload",
+            "NatDPayload",
+            "VendorIdPayload",
+            "VendorIdPayload"),
+        kinds);
+    assertEquals(NatVariant.RFC3947, r.sas().iterator().next().natVariant());
     assertEquals(64, ((KePayload) ours.payloads().get(1)).keyData().length);
     IkeSa sa = r.sas().iterator().next();
     assertEquals(

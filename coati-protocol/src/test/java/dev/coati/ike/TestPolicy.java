@@ -31,6 +31,30 @@ final class TestPolicy implements IkePolicy {
 
   final Set<String> aggressiveIds = new HashSet<>();
   boolean allowTraffic = true;
+  boolean forceUdpEncapsulation;
+  boolean microsoftNatDParrot;
+  long dpdDelay;
+  long dpdTimeout = 120;
+
+  @Override
+  public boolean forceUdpEncapsulation() {
+    return forceUdpEncapsulation;
+  }
+
+  @Override
+  public boolean microsoftNatDParrot() {
+    return microsoftNatDParrot;
+  }
+
+  @Override
+  public long dpdDelaySeconds() {
+    return dpdDelay;
+  }
+
+  @Override
+  public long dpdTimeoutSeconds() {
+    return dpdTimeout;
+  }
 
   TestPolicy(String ikeProposals, String espProposals, IdPayload localId) {
     this.ike = ProposalParser.parseIke(ikeProposals, true);

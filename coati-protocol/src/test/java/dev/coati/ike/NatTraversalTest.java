@@ -1,0 +1,150 @@
+package dev.coati.ike;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coati.crypto.DhFactory;
+import dev.coati.crypto.HashAlg;
+import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.IdPayload;
+import dev.coati.ike.wire.IpsecAttr;
+import dev.coati.ike.wire.IsakmpMessage;
+import dev.coati.ike.wire.NatDPayload;
+import dev.coati.ike.wire.PayloadType;
+import dev.coati.util.Hex;
+import dev.coati.util.RandomSource;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** NAT-T (RFC 3947): NAT-D hashes, detection, floating to 4500, UDP-encapsulated modes. */
+class NatTraversalTest {
+
+  /**
+   * In the strongSwan capture, the hashes each side computed of the *other* side's address are
+   * genuine (kernel-libipsec fakes only the hash of its own address); ours must equal them.
+   */
+  @Test
+  void natDHash_equalsStrongSwans() throws Exception {
+    List<StrongSwanCaptureTest.Msg> msgs =
+        StrongSwanCaptureTest.messages("mm-aes128-sha1-modp2048");
+    IsakmpMessage m3 = IsakmpMessage.decode(msgs.get(2).bytes());
+    IsakmpMessage m4 = IsakmpMessage.decode(msgs.get(3).bytes());
+    long ci = m4.header().initiatorSpi();
+    long cr = m4.header().responderSpi();
+    PeerAddress cli = PeerAddress.ipv4(10, 98, 0, 2, 500);
+    PeerAddress srv = PeerAddress.ipv4(10, 98, 0, 1, 500);
+    List<NatDPayload> fromCli =
+        m3.payloads().stream()
+            .filter(NatDPayload.class::isInstance)
+            .map(NatDPayload.class::cast)
+            .toList();
+    List<NatDPayload> fromSrv =
+        m4.payloads().stream()
+            .filter(NatDPayload.class::isInstance)
+            .map(NatDPayload.class::cast)
+            .toList();
+    assertEquals(PayloadType.NAT_D, fromCli.get(0).type());
+    assertArrayEquals(fromCli.get(0).hash(), NatDetection.hash(HashAlg.SHA1, ci, cr, srv));
+    assertArrayEquals(fromSrv.get(0).hash(), NatDetection.hash(HashAlg.SHA1, ci, cr, cli));
+  }
+
+  @Test
+  void initiatorBehindNat_bothDetect_floatTo4500_udpEncapsulatedChild() {
+    EnginePair p = new EnginePair("aes256-sha256-modp2048", "aes128-sha1", 40);
+    p.natBetween = true;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    p.pump();
+    IkeSa r = p.responderSa();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    assertEquals(IkeSa.State.ESTABLISHED, r.state());
+    assertEquals(NatVariant.RFC3947, i.natVariant());
+    assertTrue(i.localBehindNat() && !i.peerBehindNat(), "initiator knows it is behind the NAT");
+    assertTrue(r.peerBehindNat() && !r.localBehindNat(), "responder sees the peer behind a NAT");
+    assertEquals(4500, i.local().port());
+    assertEquals(4500, i.peer().port());
+    assertEquals(EnginePair.NAT_PUBLIC.withPort(61001), r.peer(), "responder follows the float");
+    assertEquals(4500, r.local().port());
+    // main mode 5/6 and quick mode travelled on 4500
+    long on4500 =
+        p.wire.stream().filter(d -> d.to().port() == 4500 || d.from().port() == 4500).count();
+    assertEquals(5, on4500);
+    ChildSa c = p.rEvents.children.get(0);
+    assertEquals(IpsecAttr.UDP_TRANSPORT, c.transform().encapsulationMode());
+    assertTrue(c.transform().udpEncapsulated());
+  }
+
+  @Test
+  void noNat_staysOn500_plainModes() {
+    EnginePair p = new EnginePair("aes256-sha256-modp2048", "aes128-sha1", 41);
+    p.iPolicy.localId = IdPayload.fqdn("client");
+    p.rPolicy.aggressiveIds.add("client");
+    IkeSa i = p.connect(ExchangeType.AGGRESSIVE);
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    p.pump();
+    IkeSa r = p.responderSa();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    assertEquals(NatVariant.RFC3947, r.natVariant());
+    assertFalse(i.udpEncapsulation() || r.udpEncapsulation());
+    assertEquals(500, i.local().port());
+    assertEquals(IpsecAttr.TRANSPORT, p.rEvents.children.get(0).transform().encapsulationMode());
+  }
+
+  @Test
+  void forcedEncapsulation_makesTheClientFloat_evenWithoutNat() {
+    EnginePair p = new EnginePair("aes128-sha1-modp2048", "aes128gcm16", 42);
+    p.rPolicy.forceUdpEncapsulation = true;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.initiator.initiateChild(
+        i,
+        new ChildRequest(
+            TrafficSelector.host(new byte[] {10, 66, 0, 9}, 0, 0),
+            TrafficSelector.subnet(new byte[] {10, (byte) 200, 0, 0}, 16, 0, 0),
+            IpsecAttr.TUNNEL));
+    p.pump();
+    assertTrue(i.localBehindNat(), "the responder's NAT-D made us believe in a NAT");
+    assertEquals(4500, i.local().port());
+    assertEquals(IpsecAttr.UDP_TUNNEL, p.rEvents.children.get(0).transform().encapsulationMode());
+  }
+
+  @Test
+  void microsoftParrot_sendsTheClientsHashOfOurAddressBack() {
+    TestPolicy policy = new TestPolicy("aes128-sha1-modp2048", "aes128-sha1", IdPayload.fqdn("gw"));
+    policy.microsoftNatDParrot = true;
+    RandomSource rnd = RandomSource.deterministic(9);
+    IkeContext ctx =
+        new IkeContext(
+            () -> 0,
+            rnd,
+            DhFactory.using(rnd),
+            policy,
+            (a, b, c) -> {},
+            new IkeListener() {},
+            RetransmitPolicy.DEFAULT);
+    IkeSa sa =
+        new IkeSa(
+            false,
+            11,
+            22,
+            PeerAddress.ipv4(172, 31, 0, 5, 500),
+            PeerAddress.ipv4(198, 51, 100, 7, 4500),
+            ExchangeType.IDENTITY_PROTECTION,
+            ctx);
+    sa.setNatVariant(NatVariant.RFC3947);
+    byte[] clientViewOfUs = Hex.decode("00112233445566778899aabbccddeeff00112233");
+    List<NatDPayload> fromClient =
+        List.of(
+            new NatDPayload(PayloadType.NAT_D, clientViewOfUs),
+            new NatDPayload(PayloadType.NAT_D, new byte[20]));
+    // not a Microsoft client: our real hash
+    List<NatDPayload> plain = NatDetection.ours(sa, ctx, HashAlg.SHA1, fromClient);
+    assertArrayEquals(NatDetection.hash(HashAlg.SHA1, 11, 22, sa.local()), plain.get(1).hash());
+    sa.addFeatures(Set.of(PeerFeature.MS_NT5_ISAKMPOAKLEY), 9);
+    List<NatDPayload> parroted = NatDetection.ours(sa, ctx, HashAlg.SHA1, fromClient);
+    assertArrayEquals(NatDetection.hash(HashAlg.SHA1, 11, 22, sa.peer()), parroted.get(0).hash());
+    assertArrayEquals(clientViewOfUs, parroted.get(1).hash());
+  }
+}
