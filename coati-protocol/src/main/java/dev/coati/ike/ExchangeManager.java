@@ -153,6 +153,9 @@ final class ExchangeManager {
       sa.ivs().confirm(mid);
     }
     ex.lastReceived = datagram;
+    if (sa.hasKeys() && hdr.isEncrypted()) {
+      sa.touch(now());
+    }
     after(mid, ex, st, out);
     return true;
   }

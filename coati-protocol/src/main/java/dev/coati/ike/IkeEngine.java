@@ -183,7 +183,11 @@ public final class IkeEngine {
       }
       return;
     }
+    sa.touch(ctx.clock().millis());
     for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      if (sa.dpd().onNotify(sa, n)) {
+        continue;
+      }
       if (n.notifyType().equals(NotifyType.INITIAL_CONTACT)) {
         ctx.listener().initialContact(sa);
       } else {
@@ -339,12 +343,28 @@ public final class IkeEngine {
     ctx.listener().ikeDeleted(sa, reason);
   }
 
-  /** Runs timers: retransmits, exchange timeouts, IKE SA lifetimes. Call it every ~100 ms–1 s. */
+  /** The data plane saw authenticated traffic from this SA's peer (keeps DPD quiet). */
+  public void trafficSeen(IkeSa sa) {
+    sa.touch(ctx.clock().millis());
+  }
+
+  /** Runs timers: retransmits, exchange timeouts, DPD, IKE SA lifetimes. Call it every second. */
   public void tick() {
     long now = ctx.clock().millis();
     for (IkeSa sa : List.copyOf(sas.values())) {
       if (sa.exchanges().tick()) {
         remove(sa, "phase 1 timed out");
+        continue;
+      }
+      if (sa.state() == IkeSa.State.ESTABLISHED
+          && sa.dpd()
+                  .tick(
+                      sa,
+                      now,
+                      ctx.policy().dpdDelaySeconds() * 1000,
+                      ctx.policy().dpdTimeoutSeconds() * 1000)
+              == DeadPeerDetection.Verdict.DEAD) {
+        remove(sa, "DPD timeout");
         continue;
       }
       long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);

@@ -50,6 +50,7 @@ public final class IkeSa implements IkeSaView {
   private boolean localBehindNat;
   private boolean peerBehindNat;
   private long lastSeen;
+  private final DeadPeerDetection dpd;
 
   IkeSa(
       boolean initiator,
@@ -66,6 +67,12 @@ public final class IkeSa implements IkeSaView {
     this.peer = peer;
     this.mode = mode;
     this.exchanges = new ExchangeManager(this, ctx);
+    this.dpd = new DeadPeerDetection(ctx.random().nextInt());
+    this.lastSeen = ctx.clock().millis();
+  }
+
+  DeadPeerDetection dpd() {
+    return dpd;
   }
 
   @Override

@@ -69,6 +69,11 @@ final class Informational {
     return new ByteWriter(16).i64(sa.initiatorCookie()).i64(sa.responderCookie()).toByteArray();
   }
 
+  /** Sends notifies and deletes in a protected informational exchange. */
+  static void sendProtected(IkeSa sa, List<Payload> content) {
+    send(sa, content, true);
+  }
+
   private static void send(IkeSa sa, List<Payload> content, boolean protect) {
     ExchangeManager em = sa.exchanges();
     int mid = protect && sa.hasKeys() ? em.newMessageId() : 0;
