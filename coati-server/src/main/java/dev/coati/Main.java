@@ -1,13 +1,16 @@
 package dev.coati;
 
+import dev.coati.config.ConfigException;
+import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.DhFactory;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.IkeContext;
 import dev.coati.ike.IkeEngine;
-import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.server.control.ConfiguredPolicy;
+import dev.coati.server.control.LoggingListener;
+import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /** Entry point: wiring only. */
 public final class Main {
@@ -36,66 +38,96 @@ public final class Main {
   static int run(List<String> args, PrintStream out, PrintStream err) {
     List<String> rest = args.isEmpty() ? List.of("run") : args;
     if (!rest.get(0).equals("run")) {
-      err.println("coati: unknown command '" + rest.get(0) + "'; try: coati run [--once]");
-      return 2;
-    }
-    boolean once = rest.contains("--once");
-    int sd = rest.indexOf("--state-dir");
-    if (sd >= 0 && sd + 1 >= rest.size()) {
-      err.println("coati: --state-dir needs a directory");
-      return 2;
-    }
-    Path stateDir = Path.of(sd >= 0 ? rest.get(sd + 1) : "run");
-    if (rest.contains("--config")) {
       err.println(
-          "coati: configuration files are not supported yet (issue #3); "
-              + "run without --config for the embedded demo configuration");
+          "coati: unknown command '" + rest.get(0) + "'; try: coati run [--config FILE] [--once]");
+      return 2;
+    }
+    String configFile = option(rest, "--config");
+    String stateDir = option(rest, "--state-dir");
+    if ((rest.contains("--config") && configFile == null)
+        || (rest.contains("--state-dir") && stateDir == null)) {
+      err.println("coati: --config and --state-dir need a value");
       return 2;
     }
     try {
-      return start(out, once, stateDir);
+      RandomSource random = RandomSource.secure();
+      GatewayConfig config =
+          configFile != null
+              ? ConfigLoader.load(Path.of(configFile))
+              : GatewayConfig.demo(
+                  demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out));
+      describe(config, configFile, out);
+      if (rest.contains("--once")) {
+        return 0;
+      }
+      return serve(config, random, out);
+    } catch (ConfigException e) {
+      err.println("coati: " + e.getMessage());
+      return 2;
     } catch (IOException e) {
       err.println("coati: " + e.getMessage());
       return 1;
     }
   }
 
-  private static int start(PrintStream out, boolean once, Path stateDir) throws IOException {
-    RandomSource random = RandomSource.secure();
-    Path pskFile = stateDir.resolve("demo-psk.txt");
-    Secret psk = demoPsk(pskFile, random);
-    GatewayConfig config = GatewayConfig.demo(pskFile.toString());
-    ConfiguredPolicy policy = new ConfiguredPolicy(config, psk);
-    IkeEngine engine =
-        new IkeEngine(
-            new IkeContext(
-                System::currentTimeMillis,
-                random,
-                DhFactory.using(random),
-                policy,
-                (from, to, datagram) -> {},
-                new IkeListener() {},
-                RetransmitPolicy.DEFAULT));
-    out.println("coati: embedded demo configuration (gateway id " + config.gatewayId() + ")");
-    out.println("coati: demo pre-shared key in " + pskFile + " (mode 0600)");
+  private static String option(List<String> args, String name) {
+    int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+  }
+
+  private static void describe(GatewayConfig config, String file, PrintStream out) {
     out.println(
-        "coati: IKE proposals " + policy.ikeProposals().size() + ": " + config.ikeProposals());
+        "coati: "
+            + (file == null ? "embedded demo configuration" : "configuration " + file)
+            + " (gateway id "
+            + config.gatewayId()
+            + ")");
     out.println(
-        "coati: ESP proposals " + policy.espProposals().size() + ": " + config.espProposals());
-    out.println("coati: IKEv1 engine ready (" + engine.sas().size() + " SAs)");
-    out.println("coati: UDP 500/4500, ESP and TUN: not yet (issue #3)");
+        "coati: IKE proposals " + config.ikeProposals().size() + ": " + config.ikeProposals());
+    out.println("coati: ESP proposals " + config.espProposals().size());
+    out.println(
+        "coati: IKEv1 engine ready; UDP "
+            + config.ikePort()
+            + "/"
+            + config.natTPort()
+            + " on "
+            + config.listen());
+    out.println("coati: ESP data plane and TUN: not yet (issue #3)");
     out.println("coati: Xauth and mode config: not yet (issue #4); L2TP/PPP: not yet (issue #5)");
     out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
-    if (once) {
-      return 0;
-    }
-    out.println("coati: running; stop with Ctrl-C");
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  }
+
+  private static int serve(GatewayConfig config, RandomSource random, PrintStream out)
+      throws IOException {
+    try (IkeSocketLoop loop =
+        new IkeSocketLoop(config.listen(), config.ikePort(), config.natTPort())) {
+      loop.attach(
+          outbox ->
+              new IkeEngine(
+                  new IkeContext(
+                      System::currentTimeMillis,
+                      random,
+                      DhFactory.using(random),
+                      new ConfiguredPolicy(config),
+                      outbox,
+                      new LoggingListener(out),
+                      RetransmitPolicy.DEFAULT)));
+      Thread main = Thread.currentThread();
+      Thread hook =
+          new Thread(
+              () -> {
+                loop.stop();
+                try {
+                  main.join(5000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      Runtime.getRuntime().addShutdownHook(hook);
+      out.println("coati: running; stop with Ctrl-C or SIGTERM");
+      out.flush();
+      loop.run();
+      out.println("coati: stopped");
     }
     return 0;
   }
@@ -107,7 +139,9 @@ public final class Main {
    * Reads the demo PSK, or generates one into a new 0600 file on first start. An existing file that
    * others can read is tightened to 0600 first.
    */
-  private static Secret demoPsk(Path file, RandomSource random) throws IOException {
+  private static Secret demoPsk(Path dir, RandomSource random, PrintStream out) throws IOException {
+    Path file = dir.resolve("demo-psk.txt");
+    out.println("coati: demo pre-shared key in " + file + " (mode 0600)");
     if (Files.exists(file)) {
       if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
         Files.setPosixFilePermissions(file, OWNER_ONLY);

@@ -28,6 +28,7 @@ class MainTest {
     assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
     assertTrue(text.contains("IKEv1 engine ready"), text);
     assertTrue(text.contains("IKE proposals 8"), text);
+    assertTrue(text.contains("not yet (issue #3)"), text);
     Path psk = dir.resolve("demo-psk.txt");
     assertEquals(
         Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
@@ -50,14 +51,18 @@ class MainTest {
   }
 
   @Test
-  void configFile_notYet_clearError() {
+  void badConfigFile_clearErrorWithFileAndLine(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("coati.yaml");
+    Files.writeString(
+        cfg, "gateway:\n  listen: [127.0.0.1]\nike:\n  proposals: [aes256-sha999-modp2048]\n");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc =
         Main.run(
-            List.of("run", "--config", "x.yaml"),
+            List.of("run", "--config", cfg.toString(), "--once"),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(2, rc);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("issue #3"));
+    String msg = err.toString(StandardCharsets.UTF_8);
+    assertTrue(msg.contains(cfg + ":4: ike.proposals[0]: unknown IKE algorithm 'sha999'"), msg);
   }
 }

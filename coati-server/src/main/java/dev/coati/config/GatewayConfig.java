@@ -3,47 +3,65 @@ package dev.coati.config;
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
+import dev.coati.crypto.Secret;
+import dev.coati.ike.IkePolicy.PfsPolicy;
 import java.util.List;
 
 /**
- * The gateway configuration as far as issue #2 needs it: IKE and ESP proposals, lifetimes, the
- * gateway identity and the pre-shared key. The YAML loader with file:line errors comes with issue
- * #3; until then {@link #demo} is the embedded default.
+ * The gateway configuration (one YAML file, see README "Configuration"); immutable, validated by
+ * {@link ConfigLoader}. Remote-access, L2TP, users and RADIUS sections come with later issues.
  */
 public record GatewayConfig(
+    List<String> listen,
+    int ikePort,
+    int natTPort,
     String gatewayId,
-    List<String> ikeProposals,
-    List<String> espProposals,
+    List<PskEntry> psks,
+    List<IkeProposalSpec> ikeProposals,
     long ikeLifetimeSeconds,
+    long dpdDelaySeconds,
+    long dpdTimeoutSeconds,
+    boolean natTraversal,
+    boolean forceUdpEncapsulation,
+    boolean microsoftNatDParrot,
+    List<String> aggressiveIds,
+    List<EspProposalSpec> espProposals,
     long espLifetimeSeconds,
-    boolean allowLegacy,
-    String pskFile) {
+    PfsPolicy pfs) {
 
-  /** The embedded demo default: what today's clients propose (README "Algorithms"). */
-  public static GatewayConfig demo(String pskFile) {
+  /** A pre-shared key for some peers: "any", IP addresses or identities (FQDN, KEY_ID text). */
+  public record PskEntry(List<String> peers, Secret secret) {
+    public boolean matches(String peer) {
+      return peers.contains(peer);
+    }
+  }
+
+  /** Proposals today's clients send (Windows, Apple, Android, strongSwan; README "Algorithms"). */
+  public static final String DEFAULT_IKE =
+      "aes256-sha256-modp2048,aes256-sha1-ecp384,aes128-sha1-ecp256,aes256-sha1-modp2048,"
+          + "aes128-sha1-modp2048,aes256-sha1-modp1024,aes128-sha1-modp1024,3des-sha1-modp1024";
+
+  public static final String DEFAULT_ESP =
+      "aes256-sha256,aes256-sha1,aes128-sha1,aes128gcm16,aes256gcm16,3des-sha1";
+
+  /** The embedded demo default, with a generated PSK for any peer, listening on loopback. */
+  public static GatewayConfig demo(Secret psk) {
     return new GatewayConfig(
+        List.of("127.0.0.1"),
+        500,
+        4500,
         "fqdn:vpn.example.com",
-        List.of(
-            "aes256-sha256-modp2048",
-            "aes256-sha1-ecp384",
-            "aes128-sha1-ecp256",
-            "aes256-sha1-modp2048",
-            "aes128-sha1-modp2048",
-            "aes256-sha1-modp1024",
-            "aes128-sha1-modp1024",
-            "3des-sha1-modp1024"),
-        List.of("aes256-sha256", "aes256-sha1", "aes128-sha1", "aes128gcm16", "3des-sha1"),
+        List.of(new PskEntry(List.of("any"), psk)),
+        ProposalParser.parseIke(DEFAULT_IKE, true),
         28800,
-        3600,
+        30,
+        120,
         true,
-        pskFile);
-  }
-
-  public List<IkeProposalSpec> parsedIke() {
-    return ProposalParser.parseIke(String.join(",", ikeProposals), allowLegacy);
-  }
-
-  public List<EspProposalSpec> parsedEsp() {
-    return ProposalParser.parseEsp(String.join(",", espProposals), allowLegacy);
+        false,
+        true,
+        List.of(),
+        ProposalParser.parseEsp(DEFAULT_ESP, true),
+        3600,
+        PfsPolicy.OPTIONAL);
   }
 }

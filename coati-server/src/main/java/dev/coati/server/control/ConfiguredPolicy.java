@@ -9,7 +9,9 @@ import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.TrafficSelector;
 import dev.coati.ike.wire.IdPayload;
+import dev.coati.ike.wire.IdType;
 import dev.coati.ike.wire.IkeAttr;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,23 +19,45 @@ import java.util.Set;
 /** The engine's policy, answered from the configuration. */
 public final class ConfiguredPolicy implements IkePolicy {
   private final GatewayConfig config;
-  private final List<IkeProposalSpec> ike;
-  private final List<EspProposalSpec> esp;
-  private final Secret psk;
   private final IdPayload localId;
 
-  public ConfiguredPolicy(GatewayConfig config, Secret psk) {
+  public ConfiguredPolicy(GatewayConfig config) {
     this.config = config;
-    this.ike = config.parsedIke();
-    this.esp = config.parsedEsp();
-    this.psk = psk;
-    String id = config.gatewayId();
-    this.localId = id.startsWith("fqdn:") ? IdPayload.fqdn(id.substring(5)) : IdPayload.fqdn(id);
+    this.localId = parseId(config.gatewayId());
+  }
+
+  /** "fqdn:name", "keyid:text", "ipv4:a.b.c.d", "user:x@y", or a bare name (FQDN). */
+  static IdPayload parseId(String id) {
+    int colon = id.indexOf(':');
+    String kind = colon < 0 ? "fqdn" : id.substring(0, colon);
+    String value = colon < 0 ? id : id.substring(colon + 1);
+    return switch (kind) {
+      case "keyid" -> IdPayload.keyId(value.getBytes(StandardCharsets.UTF_8));
+      case "user" -> IdPayload.userFqdn(value);
+      case "ipv4" -> {
+        String[] p = value.split("\\.");
+        byte[] a = new byte[4];
+        for (int i = 0; i < 4; i++) {
+          a[i] = (byte) Integer.parseInt(p[i]);
+        }
+        yield IdPayload.ipv4(a);
+      }
+      default -> IdPayload.fqdn(value);
+    };
+  }
+
+  /** The text an operator writes for an identity: names as text, addresses dotted. */
+  static String idText(IdPayload id) {
+    int t = id.idType().code();
+    if (t == IdType.FQDN.code() || t == IdType.USER_FQDN.code() || t == IdType.KEY_ID.code()) {
+      return new String(id.data(), StandardCharsets.UTF_8);
+    }
+    return id.describe();
   }
 
   @Override
   public List<IkeProposalSpec> ikeProposals() {
-    return ike;
+    return config.ikeProposals();
   }
 
   @Override
@@ -48,12 +72,24 @@ public final class ConfiguredPolicy implements IkePolicy {
 
   @Override
   public Optional<Secret> preSharedKey(PeerAddress peer, Optional<IdPayload> peerId) {
-    return Optional.of(Secret.copyOf(psk.bytes()));
+    String address = peer.toString().substring(0, peer.toString().lastIndexOf(':'));
+    List<String> keys =
+        peerId.isPresent()
+            ? List.of(idText(peerId.get()), address, "any")
+            : List.of(address, "any");
+    for (String k : keys) {
+      for (GatewayConfig.PskEntry e : config.psks()) {
+        if (e.matches(k)) {
+          return Optional.of(Secret.copyOf(e.secret().bytes()));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
   public boolean aggressiveModeAllowed(PeerAddress peer, IdPayload peerId) {
-    return false;
+    return config.aggressiveIds().contains(idText(peerId));
   }
 
   @Override
@@ -63,12 +99,12 @@ public final class ConfiguredPolicy implements IkePolicy {
 
   @Override
   public List<EspProposalSpec> espProposals() {
-    return esp;
+    return config.espProposals();
   }
 
   @Override
   public PfsPolicy pfs() {
-    return PfsPolicy.OPTIONAL;
+    return config.pfs();
   }
 
   @Override
@@ -76,6 +112,35 @@ public final class ConfiguredPolicy implements IkePolicy {
     return config.espLifetimeSeconds();
   }
 
+  @Override
+  public boolean natTraversal() {
+    return config.natTraversal();
+  }
+
+  @Override
+  public boolean forceUdpEncapsulation() {
+    return config.forceUdpEncapsulation();
+  }
+
+  @Override
+  public boolean microsoftNatDParrot() {
+    return config.microsoftNatDParrot();
+  }
+
+  @Override
+  public long dpdDelaySeconds() {
+    return config.dpdDelaySeconds();
+  }
+
+  @Override
+  public long dpdTimeoutSeconds() {
+    return config.dpdTimeoutSeconds();
+  }
+
+  /**
+   * Any traffic a PSK-authenticated peer proposes is accepted for now; per-peer selectors
+   * (site-to-site peers) and the remote-access pool narrow this in issues #3 and #4.
+   */
   @Override
   public boolean trafficAllowed(
       IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel) {

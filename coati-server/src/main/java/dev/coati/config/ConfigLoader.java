@@ -1,0 +1,246 @@
+package dev.coati.config;
+
+import dev.coati.crypto.EspProposalSpec;
+import dev.coati.crypto.IkeProposalSpec;
+import dev.coati.crypto.ProposalParser;
+import dev.coati.crypto.Secret;
+import dev.coati.ike.IkePolicy.PfsPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/** Reads and validates the YAML configuration; every error names file, line and key. */
+public final class ConfigLoader {
+  private final String file;
+  private final Path dir;
+  private final List<String> listen = new ArrayList<>(List.of("0.0.0.0"));
+  private int ikePort = 500;
+  private int natTPort = 4500;
+  private String gatewayId;
+  private final List<GatewayConfig.PskEntry> psks = new ArrayList<>();
+  private List<IkeProposalSpec> ike;
+  private long ikeLifetime = 28800;
+  private long dpdDelay = 30;
+  private long dpdTimeout = 120;
+  private boolean natTraversal = true;
+  private boolean force;
+  private boolean parrot = true;
+  private boolean legacy = true;
+  private List<String> aggressiveIds = List.of();
+  private List<EspProposalSpec> esp;
+  private long espLifetime = 3600;
+  private PfsPolicy pfs = PfsPolicy.OPTIONAL;
+  private YamlNode ikeProposalNode;
+  private YamlNode espProposalNode;
+
+  private ConfigLoader(Path path) {
+    this.file = path.toString();
+    this.dir = path.toAbsolutePath().getParent();
+  }
+
+  public static GatewayConfig load(Path path) throws ConfigException {
+    return new ConfigLoader(path).read();
+  }
+
+  private GatewayConfig read() throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file, 0, "", "cannot read the configuration: " + e.getMessage());
+    }
+    Node root;
+    try {
+      root =
+          new Compose(LoadSettings.builder().setLabel(file).build())
+              .composeString(text)
+              .orElseThrow(() -> new ConfigException(file, 1, "", "the file is empty"));
+    } catch (MarkedYamlEngineException e) {
+      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+      throw new ConfigException(file, line, "", "not valid YAML: " + e.getProblem());
+    } catch (YamlEngineException e) {
+      throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
+    }
+    for (YamlNode section :
+        new YamlNode(file, "", root).entries(Set.of("gateway", "secrets", "ike", "esp"))) {
+      switch (section.key()) {
+        case "gateway" -> gateway(section);
+        case "secrets" -> secrets(section);
+        case "ike" -> ike(section);
+        default -> esp(section);
+      }
+    }
+    return finish(new YamlNode(file, "", root));
+  }
+
+  private void gateway(YamlNode n) throws ConfigException {
+    for (YamlNode e : n.entries(Set.of("listen", "id", "ike_port", "nat_t_port"))) {
+      switch (e.key()) {
+        case "listen" -> {
+          listen.clear();
+          for (YamlNode a : e.list()) {
+            String s = a.string();
+            if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+              throw a.error("expected an IPv4 address such as 0.0.0.0 or 192.0.2.1");
+            }
+            listen.add(s);
+          }
+        }
+        case "id" -> gatewayId = e.string();
+        case "ike_port" -> ikePort = e.port();
+        default -> natTPort = e.port();
+      }
+    }
+  }
+
+  private void secrets(YamlNode n) throws ConfigException {
+    for (YamlNode e : n.entries(Set.of("psk"))) {
+      for (YamlNode entry : e.list()) {
+        List<String> peers = List.of("any");
+        Secret secret = null;
+        for (YamlNode f : entry.entries(Set.of("peers", "secret_file"))) {
+          if (f.key().equals("peers")) {
+            peers = f.strings();
+          } else {
+            secret = secretFile(f);
+          }
+        }
+        if (secret == null) {
+          throw entry.error(
+              "each psk entry needs secret_file: (a file of mode 0600 holding the key)");
+        }
+        psks.add(new GatewayConfig.PskEntry(peers, secret));
+      }
+    }
+  }
+
+  private Secret secretFile(YamlNode f) throws ConfigException {
+    Path p = dir.resolve(f.string());
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+      if (perms.stream()
+          .anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"))) {
+        throw f.error(p + " is readable by others; run: chmod 600 " + p);
+      }
+      String s = Files.readString(p, StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        throw f.error(p + " is empty");
+      }
+      return Secret.wrap(s.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw f.error("cannot read " + p + ": " + e.getMessage());
+    }
+  }
+
+  private void ike(YamlNode n) throws ConfigException {
+    Set<String> keys =
+        Set.of(
+            "proposals",
+            "lifetime",
+            "legacy",
+            "aggressive_ids",
+            "dpd",
+            "nat_traversal",
+            "force_udp_encapsulation",
+            "microsoft_nat_d_parrot");
+    for (YamlNode e : n.entries(keys)) {
+      switch (e.key()) {
+        case "proposals" -> ikeProposalNode = e;
+        case "lifetime" -> ikeLifetime = e.seconds();
+        case "legacy" -> legacy = e.bool();
+        case "aggressive_ids" -> aggressiveIds = e.strings();
+        case "nat_traversal" -> natTraversal = e.bool();
+        case "force_udp_encapsulation" -> force = e.bool();
+        case "microsoft_nat_d_parrot" -> parrot = e.bool();
+        default -> {
+          for (YamlNode d : e.entries(Set.of("delay", "timeout"))) {
+            if (d.key().equals("delay")) {
+              dpdDelay = d.seconds();
+            } else {
+              dpdTimeout = d.seconds();
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void esp(YamlNode n) throws ConfigException {
+    for (YamlNode e : n.entries(Set.of("proposals", "lifetime", "pfs"))) {
+      switch (e.key()) {
+        case "proposals" -> espProposalNode = e;
+        case "lifetime" -> espLifetime = e.seconds();
+        default -> {
+          try {
+            pfs = PfsPolicy.valueOf(e.string().toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException x) {
+            throw e.error("expected none, optional or required");
+          }
+        }
+      }
+    }
+  }
+
+  private GatewayConfig finish(YamlNode root) throws ConfigException {
+    ike =
+        ikeProposalNode == null
+            ? ProposalParser.parseIke(GatewayConfig.DEFAULT_IKE, legacy)
+            : proposals(ikeProposalNode, true);
+    esp =
+        espProposalNode == null
+            ? ProposalParser.parseEsp(GatewayConfig.DEFAULT_ESP, legacy)
+            : proposals(espProposalNode, false);
+    if (psks.isEmpty()) {
+      throw root.error(
+          "no pre-shared key: add secrets: { psk: [ { peers: any, secret_file: psk.txt } ] }");
+    }
+    if (gatewayId == null) {
+      gatewayId = "ipv4:" + listen.get(0);
+    }
+    return new GatewayConfig(
+        List.copyOf(listen),
+        ikePort,
+        natTPort,
+        gatewayId,
+        List.copyOf(psks),
+        ike,
+        ikeLifetime,
+        dpdDelay,
+        dpdTimeout,
+        natTraversal,
+        force,
+        parrot,
+        aggressiveIds,
+        esp,
+        espLifetime,
+        pfs);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> List<T> proposals(YamlNode n, boolean isIke) throws ConfigException {
+    List<T> out = new ArrayList<>();
+    for (YamlNode p : n.list()) {
+      try {
+        out.addAll(
+            (List<T>)
+                (isIke
+                    ? ProposalParser.parseIke(p.string(), legacy)
+                    : ProposalParser.parseEsp(p.string(), legacy)));
+      } catch (IllegalArgumentException e) {
+        throw p.error(e.getMessage());
+      }
+    }
+    return out;
+  }
+}

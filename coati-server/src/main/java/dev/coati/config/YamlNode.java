@@ -1,0 +1,128 @@
+package dev.coati.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/** A YAML node with its dotted key path and line, for typed reads with precise errors. */
+record YamlNode(String file, String path, Node node) {
+
+  int line() {
+    return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+  }
+
+  ConfigException error(String message) {
+    return new ConfigException(file, line(), path, message);
+  }
+
+  /** The children of a mapping; unknown keys are refused with the list of known ones. */
+  List<YamlNode> entries(Set<String> known) throws ConfigException {
+    if (!(node instanceof MappingNode m)) {
+      throw error("expected a mapping (key: value lines)");
+    }
+    List<YamlNode> out = new ArrayList<>();
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k)) {
+        throw error("keys must be plain words");
+      }
+      String child = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
+      if (!known.contains(k.getValue())) {
+        throw new YamlNode(file, child, t.getKeyNode())
+            .error(
+                "unknown key; known keys here: "
+                    + String.join(", ", known.stream().sorted().toList()));
+      }
+      out.add(new YamlNode(file, child, t.getValueNode()));
+    }
+    return out;
+  }
+
+  String key() {
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? path : path.substring(dot + 1);
+  }
+
+  String string() throws ConfigException {
+    if (!(node instanceof ScalarNode s)) {
+      throw error("expected a single value");
+    }
+    return s.getValue();
+  }
+
+  boolean bool() throws ConfigException {
+    String v = string();
+    return switch (v) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw error("expected true or false, not '" + v + "'");
+    };
+  }
+
+  /** A duration: 30s, 45m, 8h, 1d, or plain seconds. */
+  long seconds() throws ConfigException {
+    String v = string().trim();
+    long unit = 1;
+    String num = v;
+    if (v.matches("\\d+[smhd]")) {
+      unit =
+          switch (v.charAt(v.length() - 1)) {
+            case 'm' -> 60;
+            case 'h' -> 3600;
+            case 'd' -> 86400;
+            default -> 1;
+          };
+      num = v.substring(0, v.length() - 1);
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(num), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw error("expected a duration like 30s, 45m or 8h, not '" + v + "'");
+    }
+  }
+
+  int port() throws ConfigException {
+    try {
+      int p = Integer.parseInt(string().trim());
+      if (p > 0 && p < 65536) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw error("expected a UDP port number (1-65535)");
+  }
+
+  /** A list, or a single value taken as a list of one. */
+  List<YamlNode> list() throws ConfigException {
+    if (node instanceof ScalarNode) {
+      return List.of(this);
+    }
+    if (!(node instanceof SequenceNode s)) {
+      throw error("expected a list");
+    }
+    List<YamlNode> out = new ArrayList<>();
+    int i = 0;
+    for (Node n : s.getValue()) {
+      out.add(new YamlNode(file, path + "[" + i++ + "]", n));
+    }
+    return out;
+  }
+
+  List<String> strings() throws ConfigException {
+    List<String> out = new ArrayList<>();
+    for (YamlNode n : list()) {
+      out.add(n.string());
+    }
+    return out;
+  }
+
+  static Optional<YamlNode> find(List<YamlNode> entries, String key) {
+    return entries.stream().filter(e -> e.key().equals(key)).findFirst();
+  }
+}

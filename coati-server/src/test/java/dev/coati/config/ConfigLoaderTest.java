@@ -1,0 +1,99 @@
+package dev.coati.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coati.ike.IkePolicy.PfsPolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  Path write(String yaml) throws Exception {
+    Path psk = dir.resolve("psk.txt");
+    if (!Files.exists(psk)) {
+      Files.writeString(psk, "s3cret\n");
+      Files.setPosixFilePermissions(psk, PosixFilePermissions.fromString("rw-------"));
+    }
+    Path f = dir.resolve("coati.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  String error(String yaml) throws Exception {
+    Path f = write(yaml);
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage();
+  }
+
+  static final String GOOD =
+      """
+      gateway:
+        listen: [10.97.0.1]
+        id: fqdn:vpn.test
+      secrets:
+        psk:
+          - peers: any
+            secret_file: psk.txt
+      ike:
+        proposals: [aes256-sha256-modp2048, aes128-sha1-ecp256]
+        lifetime: 8h
+        aggressive_ids: [vpngroup]
+        dpd: { delay: 30s, timeout: 2m }
+        microsoft_nat_d_parrot: true
+      esp:
+        proposals: aes128gcm16
+        lifetime: 1h
+        pfs: required
+      """;
+
+  @Test
+  void goodConfig_loads() throws Exception {
+    GatewayConfig c = ConfigLoader.load(write(GOOD));
+    assertEquals(2, c.ikeProposals().size());
+    assertEquals(28800, c.ikeLifetimeSeconds());
+    assertEquals(120, c.dpdTimeoutSeconds());
+    assertEquals(PfsPolicy.REQUIRED, c.pfs());
+    assertEquals("fqdn:vpn.test", c.gatewayId());
+    assertArrayEquals("s3cret".getBytes(StandardCharsets.UTF_8), c.psks().get(0).secret().bytes());
+  }
+
+  @Test
+  void errors_nameFileLineAndKey() throws Exception {
+    String m = error(GOOD.replace("lifetime: 8h", "lifetime: eight hours"));
+    assertTrue(
+        m.endsWith(
+            "coati.yaml:10: ike.lifetime: expected a duration like 30s, 45m or 8h, not 'eight hours'"),
+        m);
+    m = error(GOOD.replace("  aggressive_ids", "  agressive_ids"));
+    assertTrue(m.contains(":11: ike.agressive_ids: unknown key; known keys here:"), m);
+    m = error(GOOD.replace("pfs: required", "pfs: sometimes"));
+    assertTrue(m.contains(":17: esp.pfs: expected none, optional or required"), m);
+    m = error(GOOD.replace("listen: [10.97.0.1]", "listen: [vpn.local]"));
+    assertTrue(m.contains(":2: gateway.listen[0]: expected an IPv4 address"), m);
+    m = error("gateway: [oops\n");
+    assertTrue(m.contains("not valid YAML"), m);
+  }
+
+  @Test
+  void secretFile_mustBePrivate() throws Exception {
+    Path f = write(GOOD);
+    Files.setPosixFilePermissions(
+        dir.resolve("psk.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+    String m = assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage();
+    assertTrue(m.contains(":7: secrets.psk[0].secret_file: ") && m.contains("chmod 600"), m);
+    assertTrue(!m.contains("s3cret"), "the secret itself is never in a message");
+  }
+
+  @Test
+  void missingPsk_isAnError() throws Exception {
+    String m = error("gateway:\n  listen: 10.97.0.1\n");
+    assertTrue(m.contains("no pre-shared key"), m);
+  }
+}
