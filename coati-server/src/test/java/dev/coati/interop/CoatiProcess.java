@@ -1,0 +1,72 @@
+package dev.coati.interop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** coati itself, started as its own process in the gateway namespace with a config file. */
+final class CoatiProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  CoatiProcess(Path dir, String psk, String yamlBody) throws Exception {
+    Path pskFile = dir.resolve("psk.txt");
+    Files.writeString(pskFile, psk + "\n");
+    Files.setPosixFilePermissions(pskFile, PosixFilePermissions.fromString("rw-------"));
+    Path cfg = dir.resolve("coati.yaml");
+    Files.writeString(
+        cfg,
+        "gateway:\n  listen: ["
+            + Netns.SRV_ADDR
+            + "]\n  id: fqdn:vpn.test\n"
+            + "secrets:\n  psk:\n    - peers: any\n      secret_file: psk.txt\n"
+            + yamlBody);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    log = dir.resolve("coati.log");
+    List<String> cmd =
+        Netns.inNs(
+            Netns.SRV,
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.coati.Main",
+            "run",
+            "--config",
+            cfg.toString());
+    process =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    for (int i = 0; i < 100 && !log().contains("running;"); i++) {
+      if (!process.isAlive()) {
+        throw new IOException("coati exited: " + log());
+      }
+      Thread.sleep(100);
+    }
+    if (!log().contains("running;")) {
+      throw new IOException("coati did not start: " + log());
+    }
+  }
+
+  String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /** SIGTERM, as an operator or systemd stops the gateway. */
+  int stop() throws Exception {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return -1;
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.coati.interop;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two network namespaces joined by a veth pair: a client (10.97.0.2) and a gateway (10.97.0.1, with
+ * 10.200.0.1 on lo as the "LAN"). Traffic never leaves them; {@link #close()} removes them.
+ */
+final class Netns implements AutoCloseable {
+  static final String CLI = "coati-it-cli";
+  static final String SRV = "coati-it-srv";
+  static final String CLI_ADDR = "10.97.0.2";
+  static final String SRV_ADDR = "10.97.0.1";
+
+  Netns() throws Exception {
+    close();
+    run("ip", "netns", "add", CLI);
+    run("ip", "netns", "add", SRV);
+    run(
+        "ip", "link", "add", "cit0", "netns", CLI, "type", "veth", "peer", "name", "sit0", "netns",
+        SRV);
+    run("ip", "-n", CLI, "addr", "add", CLI_ADDR + "/24", "dev", "cit0");
+    run("ip", "-n", SRV, "addr", "add", SRV_ADDR + "/24", "dev", "sit0");
+    run("ip", "-n", SRV, "addr", "add", "10.200.0.1/32", "dev", "lo");
+    for (String ns : List.of(CLI, SRV)) {
+      run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+    run("ip", "-n", CLI, "link", "set", "cit0", "up");
+    run("ip", "-n", SRV, "link", "set", "sit0", "up");
+  }
+
+  /** Runs a command (bounded to 60 s) and returns its output; fails on a non-zero exit. */
+  static String run(String... cmd) throws IOException, InterruptedException {
+    Result r = tryRun(cmd);
+    if (r.code != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed (" + r.code + "): " + r.output);
+    }
+    return r.output;
+  }
+
+  record Result(int code, String output) {}
+
+  static Result tryRun(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", cmd) + " timed out");
+    }
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  static boolean available() {
+    return Files.isExecutable(Path.of("/usr/lib/ipsec/charon"))
+        && Files.isExecutable(Path.of("/usr/sbin/swanctl"))
+        && "root".equals(System.getProperty("user.name"));
+  }
+
+  static List<String> inNs(String ns, String... cmd) {
+    List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    out.addAll(List.of(cmd));
+    return out;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (String ns : List.of(CLI, SRV)) {
+      Result pids = tryRun("ip", "netns", "pids", ns);
+      if (pids.code == 0) {
+        for (String pid : pids.output.trim().split("\\s+")) {
+          if (!pid.isEmpty()) {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+      }
+      tryRun("ip", "netns", "del", ns);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.coati.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An unmodified strongSwan 5.9 charon (IKEv1 initiator, userspace ESP via kernel-libipsec, which
+ * always floats to UDP 4500) negotiates with coati running as its own process in another network
+ * namespace. Needs root and the Debian packages strongswan-charon, strongswan-swanctl and
+ * libcharon-extra-plugins (.ci/run installs them); fails without them unless COATI_SKIP_INTEROP=1.
+ */
+class StrongSwanInteropIT {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void requirements() {
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
+    assertTrue(
+        Netns.available(),
+        "needs root and strongSwan (apt-get install strongswan-charon strongswan-swanctl "
+            + "libcharon-extra-plugins), or COATI_SKIP_INTEROP=1");
+  }
+
+  static String connection(
+      String name, boolean aggressive, String localId, String ike, String esp) {
+    return """
+        NAME {
+          version = 1
+          aggressive = AGGR
+          remote_addrs = SRV
+          proposals = IKE
+          local { auth = psk
+                  LOCALID }
+          remote { auth = psk
+                   id = fqdn:vpn.test }
+          children { NAME { remote_ts = 10.200.0.0/24
+                            esp_proposals = ESP } }
+        }
+        """
+        .replace("NAME", name)
+        .replace("AGGR", aggressive ? "yes" : "no")
+        .replace("SRV", Netns.SRV_ADDR)
+        .replace("IKE", ike)
+        .replace("ESP", esp)
+        .replace("LOCALID", localId == null ? "" : "id = " + localId);
+  }
+
+  static String swanctl(String psk, String... connections) {
+    return "connections {\n"
+        + String.join("\n", connections)
+        + "}\n"
+        + "secrets { ike-it { secret = \""
+        + psk
+        + "\" } }\n";
+  }
+
+  static void assertUp(Charon c, String child) throws Exception {
+    Netns.Result r = c.swanctl("--initiate", "--child", child);
+    assertEquals(0, r.code(), child + ": " + r.output());
+    String sas = c.swanctl("--list-sas").output();
+    assertTrue(sas.contains("ESTABLISHED, IKEv1"), sas);
+    assertTrue(sas.contains("INSTALLED, TUNNEL-in-UDP"), sas);
+  }
+
+  @Test
+  void mainModePsk_thenPoliteShutdown() throws Exception {
+    try (Netns ns = new Netns();
+        CoatiProcess coati = new CoatiProcess(dir, "it-psk-1", "");
+        Charon c =
+            new Charon(
+                dir.resolve("cli"),
+                swanctl(
+                    "it-psk-1",
+                    connection("mm", false, null, "aes256-sha256-modp2048", "aes256-sha256")))) {
+      assertUp(c, "mm");
+      assertTrue(coati.log().contains("CHILD SA established"), coati.log());
+      assertEquals(143, coati.stop(), "the JVM reports 128+SIGTERM after its shutdown hooks ran");
+      assertTrue(coati.log().contains("coati: stopped"), coati.log());
+      Thread.sleep(500);
+      String log = c.log();
+      assertTrue(log.contains("received DELETE for ESP CHILD_SA"), log);
+      assertTrue(log.contains("received DELETE for IKE_SA"), log);
+      assertFalse(c.swanctl("--list-sas").output().contains("ESTABLISHED"));
+    }
+  }
+
+  @Test
+  void aggressiveModePsk_withKeyId() throws Exception {
+    try (Netns ns = new Netns();
+        CoatiProcess coati =
+            new CoatiProcess(dir, "it-psk-2", "ike:\n  aggressive_ids: [vpngroup]\n");
+        Charon c =
+            new Charon(
+                dir.resolve("cli"),
+                swanctl(
+                    "it-psk-2",
+                    connection(
+                        "am", true, "keyid:vpngroup", "aes128-sha1-modp2048", "aes128-sha1")))) {
+      assertUp(c, "am");
+      assertTrue(coati.log().contains("AGGRESSIVE"), coati.log());
+    }
+  }
+
+  @Test
+  void proposalSweep_everyCombinationOfIssue3() throws Exception {
+    List<String[]> sweep =
+        List.of(
+            new String[] {"aes128-sha1-modp1024", "aes128-sha1"},
+            new String[] {"aes256-sha256-modp2048", "aes256-sha256"},
+            new String[] {"aes256-sha384-ecp384", "aes128gcm16"},
+            new String[] {"aes128-sha256-ecp256", "aes256gcm16"},
+            new String[] {"3des-md5-modp1024", "3des-md5"});
+    StringBuilder conns = new StringBuilder();
+    for (int i = 0; i < sweep.size(); i++) {
+      conns.append(connection("p" + i, false, null, sweep.get(i)[0], sweep.get(i)[1]));
+    }
+    String coatiCfg =
+        "ike:\n  proposals: [aes128-sha1-modp1024, aes256-sha256-modp2048, aes256-sha384-ecp384,"
+            + " aes128-sha256-ecp256, 3des-md5-modp1024]\n"
+            + "esp:\n  proposals: [aes128-sha1, aes256-sha256, aes128gcm16, aes256gcm16, 3des-md5]\n";
+    try (Netns ns = new Netns();
+        CoatiProcess coati = new CoatiProcess(dir, "it-psk-3", coatiCfg);
+        Charon c = new Charon(dir.resolve("cli"), swanctl("it-psk-3", conns.toString()))) {
+      for (int i = 0; i < sweep.size(); i++) {
+        Netns.Result r = c.swanctl("--initiate", "--child", "p" + i);
+        assertEquals(0, r.code(), String.join("/", sweep.get(i)) + ": " + r.output());
+      }
+      String sas = c.swanctl("--list-sas").output();
+      assertEquals(5, sas.split("INSTALLED, TUNNEL-in-UDP", -1).length - 1, sas);
+      assertTrue(sas.contains("AES_GCM_16-128"), sas);
+      assertTrue(sas.contains("3DES_CBC/HMAC_MD5_96"), sas);
+    }
+  }
+
+  @Test
+  void wrongPsk_failsCleanly_thenTheRightPeerWorks() throws Exception {
+    try (Netns ns = new Netns();
+        CoatiProcess coati = new CoatiProcess(dir, "it-psk-4", "")) {
+      try (Charon bad =
+          new Charon(
+              dir.resolve("bad"),
+              swanctl(
+                  "not-the-key",
+                  connection("bad", false, null, "aes128-sha1-modp2048", "aes128-sha1")))) {
+        Netns.Result r = bad.swanctl("--initiate", "--child", "bad");
+        assertFalse(r.code() == 0, r.output());
+        assertFalse(bad.swanctl("--list-sas").output().contains("INSTALLED"));
+      }
+      assertFalse(coati.log().contains("CHILD SA established"), coati.log());
+      try (Charon good =
+          new Charon(
+              dir.resolve("good"),
+              swanctl(
+                  "it-psk-4",
+                  connection("good", false, null, "aes128-sha1-modp2048", "aes128-sha1")))) {
+        assertUp(good, "good");
+      }
+    }
+  }
+}
