@@ -8,8 +8,10 @@ import dev.coati.crypto.Secret;
 import dev.coati.ike.IkeContext;
 import dev.coati.ike.IkeEngine;
 import dev.coati.ike.RetransmitPolicy;
+import dev.coati.server.control.BothListeners;
 import dev.coati.server.control.ConfiguredPolicy;
 import dev.coati.server.control.LoggingListener;
+import dev.coati.server.control.PeerStarter;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -101,17 +103,21 @@ public final class Main {
       throws IOException {
     try (IkeSocketLoop loop =
         new IkeSocketLoop(config.listen(), config.ikePort(), config.natTPort())) {
-      loop.attach(
-          outbox ->
-              new IkeEngine(
-                  new IkeContext(
-                      System::currentTimeMillis,
-                      random,
-                      DhFactory.using(random),
-                      new ConfiguredPolicy(config),
-                      outbox,
-                      new LoggingListener(out),
-                      RetransmitPolicy.DEFAULT)));
+      PeerStarter peers = new PeerStarter(config, out);
+      IkeEngine engine =
+          loop.attach(
+              outbox ->
+                  new IkeEngine(
+                      new IkeContext(
+                          System::currentTimeMillis,
+                          random,
+                          DhFactory.using(random),
+                          new ConfiguredPolicy(config),
+                          outbox,
+                          new BothListeners(new LoggingListener(out), peers),
+                          RetransmitPolicy.DEFAULT)));
+      peers.attach(engine, System.currentTimeMillis());
+      loop.onTick(() -> peers.tick(System.currentTimeMillis()));
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(

@@ -332,8 +332,11 @@ final class QuickModeTask implements Task {
       throw new IkeProtocolException(NotifyType.INVALID_ID_INFORMATION, "need IDci and IDcr");
     }
     if (!responder) {
-      if (!got.get(0).equals(ids.get(0)) || !got.get(1).equals(ids.get(1))) {
-        throw new IkeProtocolException(NotifyType.INVALID_ID_INFORMATION, "IDs changed");
+      // compare what the IDs mean: a peer may write a subnet as a range or the other way round
+      if (!localTs.equals(TrafficSelector.fromId(got.get(0)))
+          || !remoteTs.equals(TrafficSelector.fromId(got.get(1)))) {
+        throw new IkeProtocolException(
+            NotifyType.INVALID_ID_INFORMATION, "IDs changed: sent " + ids + ", got " + got);
       }
       return;
     }

@@ -76,7 +76,7 @@ public record TrafficSelector(byte[] from, byte[] to, int protocol, int port) {
     boolean subnet = true;
     for (int i = 0; i < from.length; i++) {
       mask[i] = (byte) ~(from[i] ^ to[i]);
-      if ((from[i] & ~mask[i]) != 0 || (to[i] | mask[i]) != to[i]) {
+      if ((from[i] & ~mask[i]) != 0 || ((to[i] | mask[i]) & 0xff) != 0xff) {
         subnet = false;
       }
     }

@@ -29,6 +29,7 @@ public final class ConfigLoader {
   private int natTPort = 4500;
   private String gatewayId;
   private final List<GatewayConfig.PskEntry> psks = new ArrayList<>();
+  private final List<GatewayConfig.PeerConfig> peers = new ArrayList<>();
   private List<IkeProposalSpec> ike;
   private long ikeLifetime = 28800;
   private long dpdDelay = 30;
@@ -73,11 +74,12 @@ public final class ConfigLoader {
       throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
     }
     for (YamlNode section :
-        new YamlNode(file, "", root).entries(Set.of("gateway", "secrets", "ike", "esp"))) {
+        new YamlNode(file, "", root).entries(Set.of("gateway", "secrets", "ike", "esp", "peers"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
         case "ike" -> ike(section);
+        case "peers" -> peers(section);
         default -> esp(section);
       }
     }
@@ -143,6 +145,68 @@ public final class ConfigLoader {
     }
   }
 
+  private void peers(YamlNode n) throws ConfigException {
+    Set<String> keys =
+        Set.of("name", "remote", "mode", "local_subnets", "remote_subnets", "secret_file", "start");
+    for (YamlNode p : n.list()) {
+      String name = null;
+      String remote = null;
+      boolean aggressive = false;
+      List<String> local = List.of();
+      List<String> remoteNets = List.of();
+      Secret secret = null;
+      boolean start = false;
+      for (YamlNode e : p.entries(keys)) {
+        switch (e.key()) {
+          case "name" -> name = e.string();
+          case "remote" -> remote = address(e);
+          case "mode" -> aggressive = mode(e);
+          case "local_subnets" -> local = subnets(e);
+          case "remote_subnets" -> remoteNets = subnets(e);
+          case "secret_file" -> secret = secretFile(e);
+          default -> start = e.bool();
+        }
+      }
+      if (name == null || remote == null) {
+        throw p.error("a peer needs name: and remote: (its IPv4 address)");
+      }
+      if (local.isEmpty() || remoteNets.isEmpty()) {
+        throw p.error("a peer needs local_subnets: and remote_subnets: (e.g. [10.1.0.0/24])");
+      }
+      peers.add(
+          new GatewayConfig.PeerConfig(name, remote, aggressive, local, remoteNets, secret, start));
+    }
+  }
+
+  private static String address(YamlNode e) throws ConfigException {
+    String s = e.string();
+    if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      throw e.error("expected an IPv4 address such as 192.0.2.7");
+    }
+    return s;
+  }
+
+  private static boolean mode(YamlNode e) throws ConfigException {
+    return switch (e.string()) {
+      case "main" -> false;
+      case "aggressive" -> true;
+      default -> throw e.error("expected main or aggressive");
+    };
+  }
+
+  private static List<String> subnets(YamlNode e) throws ConfigException {
+    List<String> out = new ArrayList<>();
+    for (YamlNode s : e.list()) {
+      String v = s.string();
+      if (!v.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")
+          || Integer.parseInt(v.substring(v.indexOf('/') + 1)) > 32) {
+        throw s.error("expected a subnet such as 10.1.0.0/24");
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
   private void ike(YamlNode n) throws ConfigException {
     Set<String> keys =
         Set.of(
@@ -201,7 +265,7 @@ public final class ConfigLoader {
         espProposalNode == null
             ? ProposalParser.parseEsp(GatewayConfig.DEFAULT_ESP, legacy)
             : proposals(espProposalNode, false);
-    if (psks.isEmpty()) {
+    if (psks.isEmpty() && peers.stream().allMatch(p -> p.secret() == null)) {
       throw root.error(
           "no pre-shared key: add secrets: { psk: [ { peers: any, secret_file: psk.txt } ] }");
     }
@@ -224,7 +288,8 @@ public final class ConfigLoader {
         aggressiveIds,
         esp,
         espLifetime,
-        pfs);
+        pfs,
+        List.copyOf(peers));
   }
 
   @SuppressWarnings("unchecked")

@@ -27,7 +27,22 @@ public record GatewayConfig(
     List<String> aggressiveIds,
     List<EspProposalSpec> espProposals,
     long espLifetimeSeconds,
-    PfsPolicy pfs) {
+    PfsPolicy pfs,
+    List<PeerConfig> peers) {
+
+  /**
+   * A site-to-site peer (seed 001's conn with auto=start): its address, the subnets on each side,
+   * main or aggressive mode, an optional own PSK, and whether we initiate (and re-initiate after
+   * DPD timeout or Delete).
+   */
+  public record PeerConfig(
+      String name,
+      String remote,
+      boolean aggressive,
+      List<String> localSubnets,
+      List<String> remoteSubnets,
+      Secret secret,
+      boolean start) {}
 
   /** A pre-shared key for some peers: "any", IP addresses or identities (FQDN, KEY_ID text). */
   public record PskEntry(List<String> peers, Secret secret) {
@@ -62,6 +77,7 @@ public record GatewayConfig(
         List.of(),
         ProposalParser.parseEsp(DEFAULT_ESP, true),
         3600,
-        PfsPolicy.OPTIONAL);
+        PfsPolicy.OPTIONAL,
+        List.of());
   }
 }

@@ -73,6 +73,11 @@ public final class ConfiguredPolicy implements IkePolicy {
   @Override
   public Optional<Secret> preSharedKey(PeerAddress peer, Optional<IdPayload> peerId) {
     String address = peer.toString().substring(0, peer.toString().lastIndexOf(':'));
+    for (GatewayConfig.PeerConfig p : config.peers()) {
+      if (p.remote().equals(address) && p.secret() != null) {
+        return Optional.of(Secret.copyOf(p.secret().bytes()));
+      }
+    }
     List<String> keys =
         peerId.isPresent()
             ? List.of(idText(peerId.get()), address, "any")
@@ -138,12 +143,39 @@ public final class ConfiguredPolicy implements IkePolicy {
   }
 
   /**
-   * Any traffic a PSK-authenticated peer proposes is accepted for now; per-peer selectors
-   * (site-to-site peers) and the remote-access pool narrow this in issues #3 and #4.
+   * A configured site-to-site peer may only ask for traffic inside its subnets. Other
+   * PSK-authenticated peers may ask for anything until the remote-access pool (issue #4) narrows
+   * them to their assigned address.
    */
   @Override
   public boolean trafficAllowed(
       IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel) {
+    String address = sa.peer().toString().substring(0, sa.peer().toString().lastIndexOf(':'));
+    for (GatewayConfig.PeerConfig p : config.peers()) {
+      if (p.remote().equals(address)) {
+        return within(p.remoteSubnets(), remote) && within(p.localSubnets(), local);
+      }
+    }
     return true;
+  }
+
+  static boolean within(List<String> subnets, TrafficSelector ts) {
+    for (String s : subnets) {
+      if (subnet(s).contains(ts)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** "10.1.0.0/24" as a selector for any protocol and port. */
+  public static TrafficSelector subnet(String cidr) {
+    int slash = cidr.indexOf('/');
+    String[] p = cidr.substring(0, slash).split("\\.");
+    byte[] a = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      a[i] = (byte) Integer.parseInt(p[i]);
+    }
+    return TrafficSelector.subnet(a, Integer.parseInt(cidr.substring(slash + 1)), 0, 0);
   }
 }

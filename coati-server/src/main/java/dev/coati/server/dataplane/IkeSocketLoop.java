@@ -33,6 +33,7 @@ public final class IkeSocketLoop implements AutoCloseable {
   private final List<Bound> bound = new ArrayList<>();
   private final int natTPort;
   private IkeEngine engine;
+  private Runnable onTick = () -> {};
   private volatile boolean stopping;
   private long espDropped;
   private long keepalives;
@@ -73,6 +74,11 @@ public final class IkeSocketLoop implements AutoCloseable {
   public IkeEngine attach(Function<dev.coati.ike.Outbox, IkeEngine> factory) {
     this.engine = factory.apply(this::send);
     return engine;
+  }
+
+  /** Work to run on the socket thread at every timer tick (after the engine's). */
+  public void onTick(Runnable r) {
+    this.onTick = r;
   }
 
   public static PeerAddress toPeer(InetSocketAddress a) {
@@ -125,6 +131,7 @@ public final class IkeSocketLoop implements AutoCloseable {
       selector.selectedKeys().clear();
       if (System.currentTimeMillis() >= nextTick) {
         engine.tick();
+        onTick.run();
         nextTick = System.currentTimeMillis() + TICK_MILLIS;
       }
     }
