@@ -32,15 +32,24 @@ final class GcmAead implements Aead {
     return icv;
   }
 
-  private Cipher init(int mode, byte[] iv, byte[] aad) throws GeneralSecurityException {
+  /** JCE's GCM accepts tags of 96-128 bits; the 64-bit ICV is the full tag truncated. */
+  private int jceTagBytes() {
+    return icv < 12 ? 16 : icv;
+  }
+
+  private byte[] nonce(byte[] iv) {
     if (iv.length != 8) {
       throw new CryptoException("GCM IV must be 8 bytes");
     }
     byte[] nonce = new byte[12];
     System.arraycopy(salt, 0, nonce, 0, 4);
     System.arraycopy(iv, 0, nonce, 4, 8);
+    return nonce;
+  }
+
+  private Cipher init(int mode, byte[] iv, byte[] aad) throws GeneralSecurityException {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(mode, key, new GCMParameterSpec(icv * 8, nonce));
+    c.init(mode, key, new GCMParameterSpec(jceTagBytes() * 8, nonce(iv)));
     c.updateAAD(aad);
     return c;
   }
@@ -48,7 +57,12 @@ final class GcmAead implements Aead {
   @Override
   public int seal(byte[] iv, byte[] aad, byte[] buf, int off, int len, byte[] out, int outOff) {
     try {
-      return init(Cipher.ENCRYPT_MODE, iv, aad).doFinal(buf, off, len, out, outOff);
+      if (jceTagBytes() == icv) {
+        return init(Cipher.ENCRYPT_MODE, iv, aad).doFinal(buf, off, len, out, outOff);
+      }
+      byte[] full = init(Cipher.ENCRYPT_MODE, iv, aad).doFinal(buf, off, len);
+      System.arraycopy(full, 0, out, outOff, len + icv);
+      return len + icv;
     } catch (GeneralSecurityException e) {
       throw new CryptoException("AES-GCM seal failed", e);
     }
@@ -60,11 +74,38 @@ final class GcmAead implements Aead {
       return -1;
     }
     try {
-      return init(Cipher.DECRYPT_MODE, iv, aad).doFinal(buf, off, len, out, outOff);
+      if (jceTagBytes() == icv) {
+        return init(Cipher.DECRYPT_MODE, iv, aad).doFinal(buf, off, len, out, outOff);
+      }
+      return openTruncated(iv, aad, buf, off, len, out, outOff);
     } catch (AEADBadTagException e) {
       return -1;
     } catch (GeneralSecurityException e) {
       throw new CryptoException("AES-GCM open failed", e);
     }
+  }
+
+  /**
+   * A truncated tag: recover the plaintext with AES-CTR from counter 2 (GCM's first data block for
+   * a 96-bit nonce), recompute the full tag by sealing it again, compare the prefix in constant
+   * time, and only then hand the plaintext out.
+   */
+  private int openTruncated(
+      byte[] iv, byte[] aad, byte[] buf, int off, int len, byte[] out, int outOff)
+      throws GeneralSecurityException {
+    int ctLen = len - icv;
+    byte[] ctr = java.util.Arrays.copyOf(nonce(iv), 16);
+    ctr[15] = 2;
+    Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+    c.init(Cipher.DECRYPT_MODE, key, new javax.crypto.spec.IvParameterSpec(ctr));
+    byte[] plain = c.doFinal(buf, off, ctLen);
+    byte[] again = init(Cipher.ENCRYPT_MODE, iv, aad).doFinal(plain);
+    byte[] want = java.util.Arrays.copyOfRange(again, ctLen, ctLen + icv);
+    byte[] got = java.util.Arrays.copyOfRange(buf, off + ctLen, off + len);
+    if (!java.security.MessageDigest.isEqual(want, got)) {
+      return -1;
+    }
+    System.arraycopy(plain, 0, out, outOff, ctLen);
+    return ctLen;
   }
 }

@@ -11,8 +11,20 @@ import java.util.List;
  * read what our encoders produce. Nothing is sent anywhere: it is only a file.
  */
 public final class PcapWriter {
-  /** One UDP datagram between two IPv4 endpoints. */
-  public record Packet(byte[] src, int srcPort, byte[] dst, int dstPort, byte[] payload) {}
+  /**
+   * One IPv4 packet: a UDP datagram between two endpoints, or (with {@link #raw}) any other IP
+   * protocol, such as ESP (50).
+   */
+  public record Packet(
+      byte[] src, int srcPort, byte[] dst, int dstPort, byte[] payload, int protocol) {
+    public Packet(byte[] src, int srcPort, byte[] dst, int dstPort, byte[] payload) {
+      this(src, srcPort, dst, dstPort, payload, 17);
+    }
+
+    public static Packet raw(byte[] src, byte[] dst, int protocol, byte[] payload) {
+      return new Packet(src, 0, dst, 0, payload, protocol);
+    }
+  }
 
   private PcapWriter() {}
 
@@ -38,12 +50,16 @@ public final class PcapWriter {
     Files.write(file, w.toByteArray());
   }
 
-  static byte[] ipv4Udp(Packet p) {
-    int total = 20 + 8 + p.payload().length;
+  /** An IPv4 packet with a correct header checksum (UDP checksum 0: allowed over IPv4). */
+  public static byte[] ipv4Udp(Packet p) {
+    boolean udp = p.protocol() == 17;
+    int total = 20 + (udp ? 8 : 0) + p.payload().length;
     ByteWriter w = new ByteWriter(total);
-    w.u8(0x45).u8(0).u16(total).u16(0).u16(0x4000).u8(64).u8(17).u16(0);
+    w.u8(0x45).u8(0).u16(total).u16(0).u16(0x4000).u8(64).u8(p.protocol()).u16(0);
     w.bytes(p.src()).bytes(p.dst());
-    w.u16(p.srcPort()).u16(p.dstPort()).u16(8 + p.payload().length).u16(0);
+    if (udp) {
+      w.u16(p.srcPort()).u16(p.dstPort()).u16(8 + p.payload().length).u16(0);
+    }
     w.bytes(p.payload());
     byte[] b = w.toByteArray();
     int sum = 0;
