@@ -7,11 +7,14 @@ import dev.coati.crypto.DhFactory;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.IkeContext;
 import dev.coati.ike.IkeEngine;
+import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
+import dev.coati.nativeio.tun.LinuxTun;
 import dev.coati.server.control.BothListeners;
 import dev.coati.server.control.ConfiguredPolicy;
 import dev.coati.server.control.LoggingListener;
 import dev.coati.server.control.PeerStarter;
+import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -94,7 +97,11 @@ public final class Main {
             + config.natTPort()
             + " on "
             + config.listen());
-    out.println("coati: ESP data plane and TUN: not yet (issue #3)");
+    out.println(
+        "coati: ESP data plane: "
+            + (config.tun() == null
+                ? "off (no dataplane: section; ESP traffic is dropped)"
+                : "tunnel mode over UDP 4500 via TUN " + config.tun().name()));
     out.println("coati: Xauth and mode config: not yet (issue #4); L2TP/PPP: not yet (issue #5)");
     out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
   }
@@ -104,6 +111,17 @@ public final class Main {
     try (IkeSocketLoop loop =
         new IkeSocketLoop(config.listen(), config.ikePort(), config.natTPort())) {
       PeerStarter peers = new PeerStarter(config, out);
+      DataPlane[] dataPlaneHolder = new DataPlane[1];
+      IkeListener events = new BothListeners(new LoggingListener(out), peers);
+      if (config.tun() != null) {
+        GatewayConfig.Tun t = config.tun();
+        LinuxTun tun = LinuxTun.open(t.name(), ipv4(t.address()), t.prefix(), t.mtu());
+        dataPlaneHolder[0] = new DataPlane(tun, random);
+        events = new BothListeners(events, dataPlaneHolder[0]);
+        out.println(
+            "coati: TUN " + t.name() + " " + t.address() + "/" + t.prefix() + " mtu " + t.mtu());
+      }
+      IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
               outbox ->
@@ -114,9 +132,10 @@ public final class Main {
                           DhFactory.using(random),
                           new ConfiguredPolicy(config),
                           outbox,
-                          new BothListeners(new LoggingListener(out), peers),
+                          listener,
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
+      startDataPlane(loop, dataPlaneHolder[0], engine);
       loop.onTick(() -> peers.tick(System.currentTimeMillis()));
       Thread main = Thread.currentThread();
       Thread hook =
@@ -136,6 +155,26 @@ public final class Main {
       out.println("coati: stopped");
     }
     return 0;
+  }
+
+  private static void startDataPlane(IkeSocketLoop loop, DataPlane dp, IkeEngine engine) {
+    if (dp == null) {
+      return;
+    }
+    loop.dataPlane(dp);
+    dp.onTraffic(engine::trafficSeen);
+    Thread t = new Thread(dp::runOutbound, "coati-tun");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  static byte[] ipv4(String s) {
+    String[] p = s.split("\\.");
+    byte[] a = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      a[i] = (byte) Integer.parseInt(p[i]);
+    }
+    return a;
   }
 
   private static final Set<PosixFilePermission> OWNER_ONLY =

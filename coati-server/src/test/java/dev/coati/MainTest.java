@@ -28,7 +28,7 @@ class MainTest {
     assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
     assertTrue(text.contains("IKEv1 engine ready"), text);
     assertTrue(text.contains("IKE proposals 8"), text);
-    assertTrue(text.contains("not yet (issue #3)"), text);
+    assertTrue(text.contains("ESP data plane: off"), text);
     Path psk = dir.resolve("demo-psk.txt");
     assertEquals(
         Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),

@@ -51,6 +51,8 @@ public final class Libc {
               ValueLayout.ADDRESS),
           CCS,
           Linker.Option.firstVariadicArg(2));
+  // not "critical": read blocks, and a thread in a critical downcall holds up every safepoint
+  // not "critical": read blocks, and a thread in a critical downcall holds up every safepoint
   private static final MethodHandle READ =
       handle(
           "read",
@@ -59,8 +61,7 @@ public final class Libc {
               ValueLayout.JAVA_INT,
               ValueLayout.ADDRESS,
               ValueLayout.JAVA_LONG),
-          CCS,
-          Linker.Option.critical(true));
+          CCS);
   private static final MethodHandle WRITE =
       handle(
           "write",
@@ -172,16 +173,20 @@ public final class Libc {
     }
   }
 
-  /** read(2) into a heap array; returns bytes read, or throws with errno. */
-  public static int read(int fd, byte[] buf, int off, int len, MemorySegment state)
+  /**
+   * read(2) into native memory {@code staging} (a blocking call may not be a critical downcall, so
+   * it cannot target the heap), then copied into the heap array.
+   */
+  public static int read(
+      int fd, byte[] buf, int off, int len, MemorySegment state, MemorySegment staging)
       throws IOException {
     try {
-      long n =
-          (long)
-              READ.invokeExact(state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+      long want = Math.min(len, staging.byteSize());
+      long n = (long) READ.invokeExact(state, fd, staging, want);
       if (n < 0) {
         throw new ErrnoException("read", errno(state));
       }
+      MemorySegment.copy(staging, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
       return (int) n;
     } catch (IOException | RuntimeException | Error e) {
       throw e;
@@ -190,7 +195,7 @@ public final class Libc {
     }
   }
 
-  /** write(2) from a heap array. */
+  /** write(2) from a heap array (critical: a TUN write does not block). */
   public static int write(int fd, byte[] buf, int off, int len, MemorySegment state)
       throws IOException {
     try {

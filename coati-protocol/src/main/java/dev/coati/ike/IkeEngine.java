@@ -344,8 +344,10 @@ public final class IkeEngine {
   }
 
   /** The data plane saw authenticated traffic from this SA's peer (keeps DPD quiet). */
-  public void trafficSeen(IkeSa sa) {
-    sa.touch(ctx.clock().millis());
+  public void trafficSeen(IkeSaView sa) {
+    if (sa instanceof IkeSa s) {
+      s.touch(ctx.clock().millis());
+    }
   }
 
   /** Runs timers: retransmits, exchange timeouts, DPD, IKE SA lifetimes. Call it every second. */

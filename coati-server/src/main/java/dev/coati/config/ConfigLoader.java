@@ -30,6 +30,7 @@ public final class ConfigLoader {
   private String gatewayId;
   private final List<GatewayConfig.PskEntry> psks = new ArrayList<>();
   private final List<GatewayConfig.PeerConfig> peers = new ArrayList<>();
+  private GatewayConfig.Tun tun;
   private List<IkeProposalSpec> ike;
   private long ikeLifetime = 28800;
   private long dpdDelay = 30;
@@ -74,12 +75,14 @@ public final class ConfigLoader {
       throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
     }
     for (YamlNode section :
-        new YamlNode(file, "", root).entries(Set.of("gateway", "secrets", "ike", "esp", "peers"))) {
+        new YamlNode(file, "", root)
+            .entries(Set.of("gateway", "secrets", "ike", "esp", "peers", "dataplane"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
         case "ike" -> ike(section);
         case "peers" -> peers(section);
+        case "dataplane" -> dataplane(section);
         default -> esp(section);
       }
     }
@@ -176,6 +179,37 @@ public final class ConfigLoader {
       peers.add(
           new GatewayConfig.PeerConfig(name, remote, aggressive, local, remoteNets, secret, start));
     }
+  }
+
+  private void dataplane(YamlNode n) throws ConfigException {
+    String name = "coati0";
+    String address = null;
+    int mtu = 1400;
+    for (YamlNode e : n.entries(Set.of("tun", "address", "mtu"))) {
+      switch (e.key()) {
+        case "tun" -> {
+          name = e.string();
+          if (name.isEmpty() || name.length() > 15) {
+            throw e.error("an interface name has 1 to 15 characters");
+          }
+        }
+        case "address" -> address = subnets(e).get(0);
+        default -> {
+          mtu = e.port();
+          if (mtu < 576 || mtu > 9000) {
+            throw e.error("expected an MTU between 576 and 9000");
+          }
+        }
+      }
+    }
+    if (address == null) {
+      throw n.error(
+          "the TUN device needs address: (the gateway's address and prefix, e.g. 10.99.99.1/24)");
+    }
+    int slash = address.indexOf('/');
+    tun =
+        new GatewayConfig.Tun(
+            name, address.substring(0, slash), Integer.parseInt(address.substring(slash + 1)), mtu);
   }
 
   private static String address(YamlNode e) throws ConfigException {
@@ -289,7 +323,8 @@ public final class ConfigLoader {
         esp,
         espLifetime,
         pfs,
-        List.copyOf(peers));
+        List.copyOf(peers),
+        tun);
   }
 
   @SuppressWarnings("unchecked")

@@ -28,7 +28,11 @@ public record GatewayConfig(
     List<EspProposalSpec> espProposals,
     long espLifetimeSeconds,
     PfsPolicy pfs,
-    List<PeerConfig> peers) {
+    List<PeerConfig> peers,
+    Tun tun) {
+
+  /** The TUN device of the data plane (null: none, ESP traffic is dropped). */
+  public record Tun(String name, String address, int prefix, int mtu) {}
 
   /**
    * A site-to-site peer (seed 001's conn with auto=start): its address, the subnets on each side,
@@ -78,6 +82,7 @@ public record GatewayConfig(
         ProposalParser.parseEsp(DEFAULT_ESP, true),
         3600,
         PfsPolicy.OPTIONAL,
-        List.of());
+        List.of(),
+        null);
   }
 }

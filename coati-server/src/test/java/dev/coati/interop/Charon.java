@@ -26,8 +26,9 @@ final class Charon implements AutoCloseable {
           load_modular = no
           load = random nonce aes sha1 sha2 md5 hmac gmp openssl curve25519 kernel-libipsec kernel-netlink socket-default vici updown
           i_dont_care_about_security_and_use_aggressive_mode_psk = yes
-          retransmit_tries = 2
-          retransmit_timeout = 1
+          retransmit_tries = 3
+          retransmit_timeout = 2
+          retransmit_base = 1.5
           filelog { log { path = DIR/charon.log
                           append = no
                           flush_line = yes

@@ -30,6 +30,7 @@ final class CoatiProcess implements AutoCloseable {
         Netns.inNs(
             Netns.SRV,
             java,
+            "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
             "dev.coati.Main",

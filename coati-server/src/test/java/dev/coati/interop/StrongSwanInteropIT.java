@@ -211,4 +211,70 @@ class StrongSwanInteropIT {
       }
     }
   }
+
+  /**
+   * Issue #3 case a: traffic through the tunnel. The client's inner address 10.202.0.1 reaches the
+   * gateway's LAN address 10.200.0.1 through strongSwan's ESP-in-UDP, coati's ESP and TUN, and the
+   * replies come back the same way; 56- and 1400-byte payloads.
+   */
+  @Test
+  void pingThroughTheTunnel_bothSizes() throws Exception {
+    String client =
+        swanctl(
+            "it-psk-6",
+            """
+            ping {
+              version = 1
+              remote_addrs = SRV
+              proposals = aes256-sha256-modp2048
+              local { auth = psk }
+              remote { auth = psk
+                       id = fqdn:vpn.test }
+              children { ping { local_ts = 10.202.0.1/32
+                                remote_ts = 10.200.0.0/24
+                                esp_proposals = aes128gcm16 } }
+            }
+            """
+                .replace("SRV", Netns.SRV_ADDR));
+    String dataplane = "dataplane:\n  tun: coati0\n  address: 10.202.0.254/24\n";
+    try (Netns ns = new Netns()) {
+      Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.202.0.1/32", "dev", "lo");
+      try (CoatiProcess coati = new CoatiProcess(dir, "it-psk-6", dataplane);
+          Charon c = new Charon(dir.resolve("cli"), client)) {
+        Netns.Result up = c.swanctl("--initiate", "--child", "ping");
+        assertEquals(0, up.code(), up.output() + coati.log());
+        for (String size : List.of("56", "1400")) {
+          Netns.Result r =
+              Netns.tryRun(
+                  Netns.inNs(
+                          Netns.CLI,
+                          "ping",
+                          "-c",
+                          "3",
+                          "-i",
+                          "0.2",
+                          "-W",
+                          "2",
+                          "-s",
+                          size,
+                          "-I",
+                          "10.202.0.1",
+                          "10.200.0.1")
+                      .toArray(String[]::new));
+          assertTrue(r.output().contains("3 received"), size + ": " + r.output() + coati.log());
+        }
+        String sas = c.swanctl("--list-sas").output();
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("(in|out) +\\w+, +\\d+ bytes, +(\\d+) packets")
+                .matcher(sas);
+        int directions = 0;
+        while (m.find()) {
+          // 3 small pings and 3 big ones, which the 1400-byte tunnel MTU fragments in two
+          assertTrue(Integer.parseInt(m.group(2)) >= 9, sas);
+          directions++;
+        }
+        assertEquals(2, directions, sas);
+      }
+    }
+  }
 }

@@ -31,6 +31,7 @@ public final class LinuxTun implements TunDevice {
   private final int fd;
   private final Arena arena = Arena.ofShared();
   private final ThreadLocal<MemorySegment> state;
+  private final ThreadLocal<MemorySegment> staging;
   private volatile boolean closed;
 
   private LinuxTun(String name, int mtu, int fd) {
@@ -38,6 +39,7 @@ public final class LinuxTun implements TunDevice {
     this.mtu = mtu;
     this.fd = fd;
     this.state = ThreadLocal.withInitial(() -> Libc.callState(arena));
+    this.staging = ThreadLocal.withInitial(() -> arena.allocate(65536));
   }
 
   /**
@@ -110,7 +112,7 @@ public final class LinuxTun implements TunDevice {
   public int read(byte[] buf, int off, int len) throws IOException {
     while (true) {
       try {
-        return Libc.read(fd, buf, off, len, state.get());
+        return Libc.read(fd, buf, off, len, state.get(), staging.get());
       } catch (Libc.ErrnoException e) {
         if (e.errno() != Libc.EINTR || closed) {
           throw e;

@@ -34,6 +34,8 @@ public final class IkeSocketLoop implements AutoCloseable {
   private final int natTPort;
   private IkeEngine engine;
   private Runnable onTick = () -> {};
+  private DataPlane dataPlane;
+  private final byte[] scratch = new byte[65536];
   private volatile boolean stopping;
   private long espDropped;
   private long keepalives;
@@ -74,6 +76,27 @@ public final class IkeSocketLoop implements AutoCloseable {
   public IkeEngine attach(Function<dev.coati.ike.Outbox, IkeEngine> factory) {
     this.engine = factory.apply(this::send);
     return engine;
+  }
+
+  /** Where ESP-in-UDP datagrams go; ESP leaves through {@link #sendEsp}. */
+  public void dataPlane(DataPlane dp) {
+    this.dataPlane = dp;
+    dp.sender(this::sendEsp);
+  }
+
+  /** Sends an ESP packet (no non-ESP marker) from the NAT-T socket; thread-safe. */
+  public void sendEsp(PeerAddress from, PeerAddress to, byte[] packet, int len) {
+    for (Bound b : bound) {
+      if (b.local.port() == natTPort
+          && (Arrays.equals(b.local.address(), from.address()) || isWildcard(b.local))) {
+        try {
+          b.channel.send(ByteBuffer.wrap(packet, 0, len), toSocket(to));
+        } catch (IOException e) {
+          espDropped++;
+        }
+        return;
+      }
+    }
   }
 
   /** Work to run on the socket thread at every timer tick (after the engine's). */
@@ -154,7 +177,11 @@ public final class IkeSocketLoop implements AutoCloseable {
       engine.receive(local, from, Arrays.copyOfRange(d, 4, d.length));
       return;
     }
-    espDropped++; // ESP in UDP: the ESP data plane comes with issue #3
+    if (dataPlane != null) {
+      dataPlane.inbound(d, 0, d.length, scratch);
+    } else {
+      espDropped++; // no TUN device configured: nowhere to put the traffic
+    }
   }
 
   public void stop() {

@@ -1,0 +1,181 @@
+package dev.coati.server.dataplane;
+
+import dev.coati.esp.EspCodec;
+import dev.coati.esp.EspSa;
+import dev.coati.ike.ChildSa;
+import dev.coati.ike.IkeListener;
+import dev.coati.ike.IkeSaView;
+import dev.coati.ike.PeerAddress;
+import dev.coati.ike.TrafficSelector;
+import dev.coati.nativeio.tun.TunDevice;
+import dev.coati.util.RandomSource;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Tunnel-mode ESP between the UDP 4500 socket and the TUN device (wireguard-go's pipeline, batch 1
+ * for now). Inbound (socket thread): SPI lookup, replay check, ICV, decryption, then the inner
+ * source must lie inside the SA's remote selector, then TUN. Outbound (TUN thread): destination
+ * lookup among the SAs' remote selectors, encryption, UDP 4500 to the peer. Bad packets are counted
+ * and dropped, never logged one by one.
+ */
+public final class DataPlane implements IkeListener {
+  private static final System.Logger LOG = System.getLogger("dev.coati.server");
+
+  /** One installed child SA: both directions and where the peer is. */
+  record Route(
+      IkeSaView ike,
+      ChildSa child,
+      EspSa in,
+      EspSa out,
+      TrafficSelector remote,
+      PeerAddress peer) {}
+
+  /** Sends an ESP packet to a peer over UDP 4500 (from the local address of the IKE SA). */
+  public interface EspSender {
+    void send(PeerAddress from, PeerAddress to, byte[] packet, int len);
+  }
+
+  private final TunDevice tun;
+  private final RandomSource random;
+  private final Map<Integer, Route> bySpi = new ConcurrentHashMap<>();
+  private volatile List<Route> routes = List.of();
+  private EspSender sender;
+  private java.util.function.Consumer<IkeSaView> trafficHook = sa -> {};
+  public final LongAdder dropped = new LongAdder();
+  public final LongAdder spoofed = new LongAdder();
+  public final LongAdder noRoute = new LongAdder();
+  public final LongAdder inPackets = new LongAdder();
+  public final LongAdder outPackets = new LongAdder();
+
+  public DataPlane(TunDevice tun, RandomSource random) {
+    this.tun = tun;
+    this.random = random;
+  }
+
+  public void sender(EspSender s) {
+    this.sender = s;
+  }
+
+  @Override
+  public synchronized void childEstablished(IkeSaView sa, ChildSa child) {
+    if (!child.transform().tunnel()) {
+      return; // transport mode (L2TP) comes with issue #5
+    }
+    long now = System.currentTimeMillis();
+    var t = child.transform();
+    EspSa in =
+        new EspSa(
+            child.inboundSpi(),
+            true,
+            t.cipher(),
+            t.auth(),
+            child.inboundKeymat(),
+            now,
+            child.lifeSeconds(),
+            child.lifeKilobytes());
+    EspSa out =
+        new EspSa(
+            child.outboundSpi(),
+            false,
+            t.cipher(),
+            t.auth(),
+            child.outboundKeymat(),
+            now,
+            child.lifeSeconds(),
+            child.lifeKilobytes());
+    Route r = new Route(sa, child, in, out, child.remote(), sa.peer());
+    bySpi.put(child.inboundSpi(), r);
+    List<Route> next = new ArrayList<>(routes);
+    next.add(0, r); // the newest SA of a selector wins (rekeyed SAs replace old ones)
+    routes = List.copyOf(next);
+    LOG.log(Level.INFO, "{0} ESP {1} installed", sa.name(), child);
+  }
+
+  @Override
+  public synchronized void childDeleted(IkeSaView sa, ChildSa child) {
+    bySpi.remove(child.inboundSpi());
+    routes = routes.stream().filter(r -> r.child() != child).toList();
+  }
+
+  /** Called for each ESP-in-UDP datagram (marker already classified) on the socket thread. */
+  public void inbound(byte[] pkt, int off, int len, byte[] scratch) {
+    if (len < EspCodec.HEADER) {
+      dropped.increment();
+      return;
+    }
+    Route r = bySpi.get(EspCodec.spi(pkt, off));
+    if (r == null) {
+      dropped.increment();
+      return;
+    }
+    int[] nh = new int[1];
+    int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, 0, nh);
+    if (n < 0 || nh[0] != EspCodec.NEXT_IPV4 || n < 20) {
+      dropped.increment();
+      return;
+    }
+    TrafficSelector src = TrafficSelector.host(java.util.Arrays.copyOfRange(scratch, 12, 16), 0, 0);
+    if (!r.remote().contains(src)) {
+      spoofed.increment(); // inner source outside what the peer negotiated
+      return;
+    }
+    trafficHook.accept(r.ike());
+    try {
+      tun.write(scratch, 0, n);
+      inPackets.increment();
+    } catch (IOException e) {
+      dropped.increment();
+    }
+  }
+
+  /** The TUN reader: runs until the device closes. */
+  public void runOutbound() {
+    byte[] buf = new byte[65536];
+    byte[] out = new byte[65536 + 256];
+    while (true) {
+      int n;
+      try {
+        n = tun.read(buf, 0, buf.length);
+      } catch (IOException e) {
+        return;
+      }
+      if (n < 20 || (buf[0] & 0xf0) != 0x40) {
+        dropped.increment();
+        continue;
+      }
+      Route r = lookup(java.util.Arrays.copyOfRange(buf, 16, 20));
+      if (r == null) {
+        noRoute.increment();
+        continue;
+      }
+      int m = EspCodec.encapsulate(r.out(), random, buf, 0, n, EspCodec.NEXT_IPV4, out, 0);
+      if (m < 0) {
+        dropped.increment();
+        continue;
+      }
+      sender.send(r.ike().local(), r.ike().peer(), out, m);
+      outPackets.increment();
+    }
+  }
+
+  private Route lookup(byte[] dst) {
+    TrafficSelector d = TrafficSelector.host(dst, 0, 0);
+    for (Route r : routes) {
+      if (r.remote().contains(d)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Something to run when authenticated traffic arrives (tells the engine's DPD). */
+  public void onTraffic(java.util.function.Consumer<IkeSaView> r) {
+    this.trafficHook = r;
+  }
+}
