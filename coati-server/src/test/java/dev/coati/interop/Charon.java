@@ -86,6 +86,11 @@ final class Charon implements AutoCloseable {
     return Files.exists(p) ? Files.readString(p) : "";
   }
 
+  /** SIGKILL: the peer dies without a word (no Delete), as when its host crashes. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws Exception {
     process.destroy();

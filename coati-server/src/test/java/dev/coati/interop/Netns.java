@@ -15,10 +15,69 @@ import java.util.concurrent.TimeUnit;
 final class Netns implements AutoCloseable {
   static final String CLI = "coati-it-cli";
   static final String SRV = "coati-it-srv";
+  static final String NAT = "coati-it-nat";
+
+  /** The client's address behind the NAT box, and the box's outside address. */
+  static final String NATTED_CLI = "10.1.0.2";
+
+  static final String NAT_OUTSIDE = "10.97.0.254";
   static final String CLI_ADDR = "10.97.0.2";
   static final String SRV_ADDR = "10.97.0.1";
 
+  /**
+   * With {@code nat}: client 10.1.0.2 - NAT box (10.1.0.1 | 10.97.0.254, iptables MASQUERADE) -
+   * gateway 10.97.0.1, which has no route back to 10.1.0.0/24.
+   */
+  Netns(boolean nat) throws Exception {
+    if (!nat) {
+      setUp();
+      return;
+    }
+    close();
+    run("ip", "netns", "add", CLI);
+    run("ip", "netns", "add", SRV);
+    run("ip", "netns", "add", NAT);
+    run(
+        "ip", "link", "add", "cit0", "netns", CLI, "type", "veth", "peer", "name", "nit0", "netns",
+        NAT);
+    run(
+        "ip", "link", "add", "sit0", "netns", SRV, "type", "veth", "peer", "name", "nit1", "netns",
+        NAT);
+    run("ip", "-n", CLI, "addr", "add", NATTED_CLI + "/24", "dev", "cit0");
+    run("ip", "-n", NAT, "addr", "add", "10.1.0.1/24", "dev", "nit0");
+    run("ip", "-n", NAT, "addr", "add", NAT_OUTSIDE + "/24", "dev", "nit1");
+    run("ip", "-n", SRV, "addr", "add", SRV_ADDR + "/24", "dev", "sit0");
+    run("ip", "-n", SRV, "addr", "add", "10.200.0.1/32", "dev", "lo");
+    for (String ns : List.of(CLI, SRV, NAT)) {
+      run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+    run("ip", "-n", CLI, "link", "set", "cit0", "up");
+    run("ip", "-n", NAT, "link", "set", "nit0", "up");
+    run("ip", "-n", NAT, "link", "set", "nit1", "up");
+    run("ip", "-n", SRV, "link", "set", "sit0", "up");
+    run("ip", "-n", CLI, "route", "add", "default", "via", "10.1.0.1");
+    run("ip", "netns", "exec", NAT, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    run(
+        "ip",
+        "netns",
+        "exec",
+        NAT,
+        "iptables",
+        "-t",
+        "nat",
+        "-A",
+        "POSTROUTING",
+        "-o",
+        "nit1",
+        "-j",
+        "MASQUERADE");
+  }
+
   Netns() throws Exception {
+    setUp();
+  }
+
+  private void setUp() throws Exception {
     close();
     run("ip", "netns", "add", CLI);
     run("ip", "netns", "add", SRV);
@@ -70,7 +129,7 @@ final class Netns implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (String ns : List.of(CLI, SRV)) {
+    for (String ns : List.of(CLI, SRV, NAT)) {
       Result pids = tryRun("ip", "netns", "pids", ns);
       if (pids.code == 0) {
         for (String pid : pids.output.trim().split("\\s+")) {

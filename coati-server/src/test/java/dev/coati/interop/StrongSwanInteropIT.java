@@ -277,4 +277,80 @@ class StrongSwanInteropIT {
       }
     }
   }
+
+  /** Issue #3 case c: the client behind a NAT box (iptables MASQUERADE); ESP-in-UDP through it. */
+  @Test
+  void throughANatBox_mainModeAndPing() throws Exception {
+    String client =
+        swanctl(
+            "it-psk-7",
+            """
+            nat {
+              version = 1
+              remote_addrs = SRV
+              proposals = aes128-sha1-ecp256
+              local { auth = psk }
+              remote { auth = psk
+                       id = fqdn:vpn.test }
+              children { nat { local_ts = 10.202.0.1/32
+                               remote_ts = 10.200.0.0/24
+                               esp_proposals = aes256-sha256 } }
+            }
+            """
+                .replace("SRV", Netns.SRV_ADDR));
+    String dataplane = "dataplane:\n  tun: coati0\n  address: 10.202.0.254/24\n";
+    try (Netns ns = new Netns(true)) {
+      Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.202.0.1/32", "dev", "lo");
+      try (CoatiProcess coati = new CoatiProcess(dir, "it-psk-7", dataplane);
+          Charon c = new Charon(dir.resolve("cli"), client)) {
+        Netns.Result up = c.swanctl("--initiate", "--child", "nat");
+        assertEquals(0, up.code(), up.output() + coati.log());
+        assertTrue(
+            coati.log().contains("IKE SA established with " + Netns.NAT_OUTSIDE + ":"),
+            "coati sees the NAT box's address: " + coati.log());
+        Netns.Result r =
+            Netns.tryRun(
+                Netns.inNs(
+                        Netns.CLI,
+                        "ping",
+                        "-c",
+                        "3",
+                        "-i",
+                        "0.2",
+                        "-W",
+                        "2",
+                        "-I",
+                        "10.202.0.1",
+                        "10.200.0.1")
+                    .toArray(String[]::new));
+        assertTrue(r.output().contains("3 received"), r.output() + coati.log());
+      }
+    }
+  }
+
+  /** Issue #3 case f (DPD part): the peer's charon is killed; coati removes the SAs. */
+  @Test
+  void deadPeer_isRemovedByDpd() throws Exception {
+    String client =
+        swanctl(
+            "it-psk-8",
+            connection("dpd", false, null, "aes128-sha1-modp2048", "aes128-sha1")
+                .replace("version = 1", "version = 1\n  dpd_delay = 2s"));
+    String cfg = "ike:\n  dpd: { delay: 2s, timeout: 6s }\n";
+    try (Netns ns = new Netns();
+        CoatiProcess coati = new CoatiProcess(dir, "it-psk-8", cfg)) {
+      try (Charon c = new Charon(dir.resolve("cli"), client)) {
+        assertUp(c, "dpd");
+        c.kill();
+      }
+      long t0 = System.currentTimeMillis();
+      for (int i = 0; i < 150 && !coati.log().contains("DPD timeout"); i++) {
+        Thread.sleep(100);
+      }
+      long took = System.currentTimeMillis() - t0;
+      assertTrue(coati.log().contains("gone: DPD timeout"), coati.log());
+      assertTrue(coati.log().contains("CHILD SA deleted"), coati.log());
+      assertTrue(took < 12_000, "removed within delay + timeout (+ a tick): " + took + " ms");
+    }
+  }
 }
