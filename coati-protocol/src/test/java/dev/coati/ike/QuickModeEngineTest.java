@@ -213,4 +213,23 @@ class QuickModeEngineTest {
     assertTrue(p.responder.sas().isEmpty());
     assertEquals(1, p.responder.counters().malformed());
   }
+
+  @Test
+  void phase1Reauthentication_childrenSurviveTheOldIsakmpSa() {
+    EnginePair p = established("aes128-sha1", 33);
+    IkeSa first = initiatorSa(p);
+    p.initiator.initiateChild(first, ExchangeManagerTest.hostToHost());
+    p.pump();
+    // the initiator builds a second ISAKMP SA, then deletes the first (strongSwan's IKEv1 rekey)
+    IkeSa second =
+        p.initiator.initiate(
+            EnginePair.I_ADDR, EnginePair.R_ADDR, ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(IkeSa.State.ESTABLISHED, second.state());
+    p.initiator.retire(first);
+    p.pump();
+    assertEquals(1, p.responder.sas().size());
+    assertTrue(p.rEvents.childrenDeleted.isEmpty(), "the IPsec SA outlives its ISAKMP SA");
+    assertEquals(1, p.responder.sas().iterator().next().children().size());
+  }
 }

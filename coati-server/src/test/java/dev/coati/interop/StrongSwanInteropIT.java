@@ -353,4 +353,78 @@ class StrongSwanInteropIT {
       assertTrue(took < 12_000, "removed within delay + timeout (+ a tick): " + took + " ms");
     }
   }
+
+  /**
+   * Issue #3 case f (rekey part): strongSwan rekeys phase 2 every 8 s and phase 1 every 12 s while
+   * a ping every 0.2 s runs for 20 s; the test reports and bounds the replies lost.
+   */
+  @Test
+  void rekeyingByThePeer_keepsTrafficFlowing() throws Exception {
+    String client =
+        swanctl(
+            "it-psk-9",
+            """
+            rk {
+              version = 1
+              remote_addrs = SRV
+              proposals = aes128-sha1-modp2048
+              rekey_time = 12s
+              local { auth = psk }
+              remote { auth = psk
+                       id = fqdn:vpn.test }
+              children { rk { local_ts = 10.202.0.1/32
+                              remote_ts = 10.200.0.0/24
+                              rekey_time = 8s
+                              life_time = 16s
+                              esp_proposals = aes128-sha1 } }
+            }
+            """
+                .replace("SRV", Netns.SRV_ADDR));
+    String dataplane = "dataplane:\n  tun: coati0\n  address: 10.202.0.254/24\n";
+    try (Netns ns = new Netns()) {
+      Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.202.0.1/32", "dev", "lo");
+      try (CoatiProcess coati = new CoatiProcess(dir, "it-psk-9", dataplane);
+          Charon c = new Charon(dir.resolve("cli"), client)) {
+        Netns.Result up = c.swanctl("--initiate", "--child", "rk");
+        assertEquals(0, up.code(), up.output() + coati.log());
+        Netns.Result r =
+            Netns.tryRun(
+                Netns.inNs(
+                        Netns.CLI,
+                        "ping",
+                        "-c",
+                        "100",
+                        "-i",
+                        "0.2",
+                        "-W",
+                        "1",
+                        "-I",
+                        "10.202.0.1",
+                        "10.200.0.1")
+                    .toArray(String[]::new));
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("(\\d+) received").matcher(r.output());
+        assertTrue(m.find(), r.output());
+        int received = Integer.parseInt(m.group(1));
+        System.out.println("rekey test: " + received + "/100 ping replies while rekeying");
+        String log = c.log();
+        assertTrue(log.contains("rekeying") || log.contains("rekey"), "strongSwan rekeyed");
+        String rekeys =
+            String.join(
+                "\n",
+                log.lines()
+                    .filter(
+                        l ->
+                            l.contains("QUICK")
+                                || l.contains("CHILD")
+                                || l.contains("rekey")
+                                || l.contains("INFORMATIONAL")
+                                || l.contains("error"))
+                    .toList());
+        assertTrue(
+            coati.log().split("CHILD SA established", -1).length - 1 >= 3, rekeys + coati.log());
+        assertTrue(received >= 98, received + "/100 replies; " + r.output());
+      }
+    }
+  }
 }
