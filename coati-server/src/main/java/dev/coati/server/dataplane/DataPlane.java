@@ -7,6 +7,7 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.TrafficSelector;
+import dev.coati.ip.MssClamp;
 import dev.coati.nativeio.tun.TunDevice;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -20,9 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Tunnel-mode ESP between the UDP 4500 socket and the TUN device (wireguard-go's pipeline, batch 1
  * for now). Inbound (socket thread): SPI lookup, replay check, ICV, decryption, then the inner
- * source must lie inside the SA's remote selector, then TUN. Outbound (TUN thread): destination
- * lookup among the SAs' remote selectors, encryption, UDP 4500 to the peer. Bad packets are counted
- * and dropped, never logged one by one.
+ * source must lie inside the SA's remote selector, TCP MSS clamped, then TUN. Outbound (TUN
+ * thread): destination lookup among the SAs' remote selectors, MSS clamp, encryption, UDP 4500. Bad
+ * packets are counted and dropped, never logged one by one.
  */
 public final class DataPlane implements IkeListener {
   private static final System.Logger LOG = System.getLogger("dev.coati.server");
@@ -126,6 +127,7 @@ public final class DataPlane implements IkeListener {
       return;
     }
     trafficHook.accept(r.ike());
+    MssClamp.clamp(scratch, 0, n, maxMss());
     try {
       tun.write(scratch, 0, n);
       inPackets.increment();
@@ -154,6 +156,7 @@ public final class DataPlane implements IkeListener {
         noRoute.increment();
         continue;
       }
+      MssClamp.clamp(buf, 0, n, maxMss());
       int m = EspCodec.encapsulate(r.out(), random, buf, 0, n, EspCodec.NEXT_IPV4, out, 0);
       if (m < 0) {
         dropped.increment();
@@ -162,6 +165,11 @@ public final class DataPlane implements IkeListener {
       sender.send(r.ike().local(), r.ike().peer(), out, m);
       outPackets.increment();
     }
+  }
+
+  /** TCP segments must fit the TUN MTU (IPv4 and TCP headers: 40 bytes). */
+  private int maxMss() {
+    return tun.mtu() - 40;
   }
 
   private Route lookup(byte[] dst) {
