@@ -3,7 +3,9 @@ package dev.coati.crypto;
 /**
  * The one interface the ESP data plane sees (strongSwan's aead_create): AES-GCM natively, CBC
  * ciphers wrapped with HMAC (encrypt-then-MAC over AAD‖IV‖ciphertext, RFC 4303 section 3.3.2).
- * Buffers are heap arrays (the performance notes: ~1.9x cheaper than direct buffers with JCE).
+ * Buffers are heap arrays (the performance notes: ~1.9x cheaper than direct buffers with JCE). An
+ * instance keeps its JCE objects between packets and is not thread-safe: use one per SA direction
+ * and thread.
  */
 public interface Aead {
   int ivLength();

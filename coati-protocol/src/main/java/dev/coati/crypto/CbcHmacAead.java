@@ -17,6 +17,9 @@ final class CbcHmacAead implements Aead {
   private final SecretKeySpec encKey;
   private final SecretKeySpec macKey;
   private final EspAuth auth;
+  // cached per SA: an SA direction is used by one thread (see DataPlane)
+  private Mac mac;
+  private Cipher cbc;
 
   CbcHmacAead(EspCipher cipher, EspAuth auth, Secret keymat) {
     if (auth == null) {
@@ -46,8 +49,10 @@ final class CbcHmacAead implements Aead {
 
   private byte[] icv(byte[] aad, byte[] iv, byte[] ct, int off, int len)
       throws GeneralSecurityException {
-    Mac mac = Mac.getInstance(auth.hash().macName());
-    mac.init(macKey);
+    if (mac == null) {
+      mac = Mac.getInstance(auth.hash().macName());
+      mac.init(macKey);
+    }
     mac.update(aad);
     mac.update(iv);
     mac.update(ct, off, len);
@@ -63,9 +68,11 @@ final class CbcHmacAead implements Aead {
     if (len % cipher.blockSize() != 0) {
       throw new CryptoException("CBC payload not a multiple of the block size");
     }
-    Cipher c = Cipher.getInstance(cipher.transformation());
-    c.init(mode, encKey, new IvParameterSpec(iv));
-    return c.doFinal(in, off, len, out, outOff);
+    if (cbc == null) {
+      cbc = Cipher.getInstance(cipher.transformation());
+    }
+    cbc.init(mode, encKey, new IvParameterSpec(iv));
+    return cbc.doFinal(in, off, len, out, outOff);
   }
 
   @Override

@@ -11,6 +11,9 @@ final class GcmAead implements Aead {
   private final SecretKeySpec key;
   private final byte[] salt;
   private final int icv;
+  // one instance per direction of use; an SA is used by one thread per direction
+  private Cipher encryptor;
+  private Cipher decryptor;
 
   GcmAead(EspCipher cipher, Secret keymat) {
     int keyBytes = keymat.length() - cipher.saltLength();
@@ -48,7 +51,12 @@ final class GcmAead implements Aead {
   }
 
   private Cipher init(int mode, byte[] iv, byte[] aad) throws GeneralSecurityException {
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher c;
+    if (mode == Cipher.ENCRYPT_MODE) {
+      c = encryptor == null ? (encryptor = Cipher.getInstance("AES/GCM/NoPadding")) : encryptor;
+    } else {
+      c = decryptor == null ? (decryptor = Cipher.getInstance("AES/GCM/NoPadding")) : decryptor;
+    }
     c.init(mode, key, new GCMParameterSpec(jceTagBytes() * 8, nonce(iv)));
     c.updateAAD(aad);
     return c;
@@ -99,7 +107,12 @@ final class GcmAead implements Aead {
     Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
     c.init(Cipher.DECRYPT_MODE, key, new javax.crypto.spec.IvParameterSpec(ctr));
     byte[] plain = c.doFinal(buf, off, ctLen);
-    byte[] again = init(Cipher.ENCRYPT_MODE, iv, aad).doFinal(plain);
+    // a fresh instance: JCE refuses to encrypt twice with one IV on the same Cipher object, and
+    // a forged copy of a packet carries the IV of the genuine one (GCM-8 is rare; cost is fine)
+    Cipher verifier = Cipher.getInstance("AES/GCM/NoPadding");
+    verifier.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(iv)));
+    verifier.updateAAD(aad);
+    byte[] again = verifier.doFinal(plain);
     byte[] want = java.util.Arrays.copyOfRange(again, ctLen, ctLen + icv);
     byte[] got = java.util.Arrays.copyOfRange(buf, off + ctLen, off + len);
     if (!java.security.MessageDigest.isEqual(want, got)) {
