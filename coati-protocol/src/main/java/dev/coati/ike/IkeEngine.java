@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The IKEv1 engine: a table of IKE SAs keyed by initiator cookie, the dispatch of received
@@ -31,11 +29,12 @@ public final class IkeEngine {
   private final IkeContext ctx;
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final Map<IkeSa, List<ChildRequest>> pendingChildren = new HashMap<>();
-  private final Set<Integer> spis = new HashSet<>();
   private final EngineCounters counters = new EngineCounters();
+  private final ChildRegistry children;
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
+    this.children = new ChildRegistry(ctx, counters);
   }
 
   public EngineCounters counters() {
@@ -150,7 +149,8 @@ public final class IkeEngine {
         && hdr.isEncrypted()
         && hdr.messageId() != 0) {
       sa.exchanges()
-          .receiveNew(hdr.messageId(), new QuickModeTask(sa, ctx, sink(sa)), hdr, datagram, from);
+          .receiveNew(
+              hdr.messageId(), new QuickModeTask(sa, ctx, children.sink(sa)), hdr, datagram, from);
       return;
     }
     if (et.equals(ExchangeType.INFORMATIONAL)) {
@@ -220,7 +220,7 @@ public final class IkeEngine {
       int outbound = new ByteReader(spi).i32();
       for (ChildSa c : sa.children()) {
         if (c.outboundSpi() == outbound) {
-          dropChild(sa, c);
+          children.drop(sa, c);
         }
       }
     }
@@ -250,37 +250,6 @@ public final class IkeEngine {
       heir.addChild(c);
     }
     LOG.log(Level.INFO, "{0} handed its child SAs to {1}", old.name(), heir.name());
-  }
-
-  private void dropChild(IkeSa sa, ChildSa c) {
-    if (sa.removeChild(c)) {
-      spis.remove(c.inboundSpi());
-      ctx.listener().childDeleted(sa, c);
-      c.destroy();
-    }
-  }
-
-  private QuickModeTask.ChildSaSink sink(IkeSa sa) {
-    return new QuickModeTask.ChildSaSink() {
-      @Override
-      public int allocateSpi() {
-        for (int i = 0; i < 64; i++) {
-          int spi = ctx.random().nextInt();
-          if (Integer.compareUnsigned(spi, 0x100) >= 0 && spis.add(spi)) {
-            return spi;
-          }
-        }
-        throw new IllegalStateException("no free SPI");
-      }
-
-      @Override
-      public void established(ChildSa child) {
-        sa.addChild(child);
-        counters.childEstablished++;
-        LOG.log(Level.INFO, "{0} {1} established", sa.name(), child);
-        ctx.listener().childEstablished(sa, child);
-      }
-    };
   }
 
   private void established(IkeSa sa) {
@@ -330,7 +299,7 @@ public final class IkeEngine {
 
   private void startChild(IkeSa sa, ChildRequest request) {
     int mid = sa.exchanges().newMessageId();
-    sa.exchanges().start(mid, new QuickModeTask(sa, ctx, sink(sa), request));
+    sa.exchanges().start(mid, new QuickModeTask(sa, ctx, children.sink(sa), request));
   }
 
   /** Deletes a child SA politely: a Delete to the peer, then locally. */
@@ -338,7 +307,7 @@ public final class IkeEngine {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
       Informational.sendDeleteChildren(sa, List.of(child));
     }
-    dropChild(sa, child);
+    children.drop(sa, child);
   }
 
   /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
@@ -369,7 +338,7 @@ public final class IkeEngine {
     pendingChildren.remove(sa);
     sa.exchanges().abortAll(reason);
     for (ChildSa c : sa.children()) {
-      dropChild(sa, c);
+      children.drop(sa, c);
     }
     boolean wasUp = sa.state() == IkeSa.State.ESTABLISHED;
     sa.setState(IkeSa.State.DELETED);
