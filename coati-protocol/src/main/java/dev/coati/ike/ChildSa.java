@@ -17,7 +17,19 @@ public record ChildSa(
     TrafficSelector local,
     TrafficSelector remote,
     long lifeSeconds,
-    long lifeKilobytes) {
+    long lifeKilobytes,
+    long establishedAt,
+    boolean initiatedByUs) {
+
+  /** Soft lifetime: the initiator of the child rekeys at 90% of the negotiated life. */
+  public long softExpiry() {
+    return lifeSeconds <= 0 ? Long.MAX_VALUE : establishedAt + lifeSeconds * 900;
+  }
+
+  /** Hard lifetime: the SA is deleted. */
+  public long hardExpiry() {
+    return lifeSeconds <= 0 ? Long.MAX_VALUE : establishedAt + lifeSeconds * 1000;
+  }
 
   @Override
   public String toString() {

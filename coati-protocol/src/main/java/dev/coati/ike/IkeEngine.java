@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The IKEv1 engine: a table of IKE SAs keyed by initiator cookie, the dispatch of received
@@ -31,6 +32,8 @@ public final class IkeEngine {
   private final Map<IkeSa, List<ChildRequest>> pendingChildren = new HashMap<>();
   private final EngineCounters counters = new EngineCounters();
   private final ChildRegistry children;
+  private final Set<ChildSa> rekeyed =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
@@ -351,6 +354,31 @@ public final class IkeEngine {
     ctx.listener().ikeDeleted(sa, reason);
   }
 
+  /**
+   * Child SA lifetimes: the side that negotiated a child rekeys it at its soft lifetime (a new
+   * quick mode for the same traffic, make-before-break), and either side deletes it at the hard
+   * lifetime. A peer that rekeys first simply leaves us a newer child to route through.
+   */
+  private void childLifetimes(IkeSa sa, long now) {
+    if (sa.state() != IkeSa.State.ESTABLISHED) {
+      return;
+    }
+    for (ChildSa c : sa.children()) {
+      if (now >= c.hardExpiry()) {
+        LOG.log(Level.INFO, "{0} {1} expired", sa.name(), c);
+        rekeyed.remove(c);
+        deleteChild(sa, c);
+      } else if (now >= c.softExpiry() && c.initiatedByUs() && rekeyed.add(c)) {
+        int mode =
+            c.transform().tunnel()
+                ? dev.coati.ike.wire.IpsecAttr.TUNNEL
+                : dev.coati.ike.wire.IpsecAttr.TRANSPORT;
+        LOG.log(Level.INFO, "{0} rekeying {1}", sa.name(), c);
+        startChild(sa, new ChildRequest(c.local(), c.remote(), mode));
+      }
+    }
+  }
+
   /** The data plane saw authenticated traffic from this SA's peer (keeps DPD quiet). */
   public void trafficSeen(IkeSaView sa) {
     if (sa instanceof IkeSa s) {
@@ -377,6 +405,7 @@ public final class IkeEngine {
         remove(sa, "DPD timeout");
         continue;
       }
+      childLifetimes(sa, now);
       long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);
       if (sa.state() == IkeSa.State.ESTABLISHED
           && life > 0

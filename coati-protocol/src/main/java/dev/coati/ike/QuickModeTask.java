@@ -364,7 +364,9 @@ final class QuickModeTask implements Task {
             localTs,
             remoteTs,
             lifeSeconds,
-            lifeKilobytes);
+            lifeKilobytes,
+            ctx.clock().millis(),
+            request != null);
     if (gxy != null) {
       gxy.destroy();
     }

@@ -232,4 +232,29 @@ class QuickModeEngineTest {
     assertTrue(p.rEvents.childrenDeleted.isEmpty(), "the IPsec SA outlives its ISAKMP SA");
     assertEquals(1, p.responder.sas().iterator().next().children().size());
   }
+
+  @Test
+  void childLifetime_initiatorRekeysAtNinetyPercent_oldOneDeletedAtTheEnd() {
+    EnginePair p = established("aes128-sha1", 34);
+    p.iPolicy.childLifetime = 100;
+    p.rPolicy.childLifetime = 100;
+    IkeSa i = initiatorSa(p);
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    p.pump();
+    ChildSa first = i.children().get(0);
+    p.advance(89_000);
+    p.pump();
+    assertEquals(1, i.children().size(), "not yet");
+    p.advance(1_000);
+    p.pump();
+    assertEquals(2, i.children().size(), "a new child before the old one ends");
+    assertEquals(2, p.responderSa().children().size());
+    p.advance(10_000);
+    p.pump();
+    assertEquals(1, i.children().size());
+    assertEquals(1, p.responderSa().children().size());
+    assertTrue(i.children().get(0) != first, "the survivor is the new child");
+    assertTrue(first.inboundKeymat().isDestroyed());
+    assertEquals(i.children().get(0).inboundSpi(), p.responderSa().children().get(0).outboundSpi());
+  }
 }

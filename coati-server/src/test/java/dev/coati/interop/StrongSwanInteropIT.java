@@ -430,4 +430,76 @@ class StrongSwanInteropIT {
       }
     }
   }
+
+  /**
+   * Issue #3 case f, coati's side: as site-to-site initiator with a 12 s ESP lifetime coati rekeys
+   * phase 2 itself at 90% (make-before-break) and deletes the old SA at 12 s, while strongSwan's
+   * side pings through the tunnel.
+   */
+  @Test
+  void coatiRekeysItsOwnChildSa_trafficKeepsFlowing() throws Exception {
+    String responder =
+        """
+        connections {
+          s2s {
+            version = 1
+            local_addrs = CLI
+            remote_addrs = SRV
+            proposals = aes128-sha1-modp2048
+            local { auth = psk }
+            remote { auth = psk
+                     id = fqdn:vpn.test }
+            children { s2s { local_ts = 10.201.0.0/24
+                             remote_ts = 10.200.0.0/24
+                             esp_proposals = aes128-sha1 } }
+          }
+        }
+        secrets { ike-it { secret = "it-psk-10" } }
+        """
+            .replace("CLI", Netns.CLI_ADDR)
+            .replace("SRV", Netns.SRV_ADDR);
+    String cfg =
+        "esp:\n  lifetime: 12s\n"
+            + "peers:\n  - name: branch\n    remote: "
+            + Netns.CLI_ADDR
+            + "\n"
+            + "    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
+            + "    start: true\n"
+            + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
+    try (Netns ns = new Netns()) {
+      Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.201.0.1/32", "dev", "lo");
+      try (Charon c = new Charon(dir.resolve("resp"), responder);
+          CoatiProcess coati = new CoatiProcess(dir, "it-psk-10", cfg)) {
+        String sas = "";
+        for (int i = 0; i < 100 && !sas.contains("INSTALLED"); i++) {
+          Thread.sleep(100);
+          sas = c.swanctl("--list-sas").output();
+        }
+        assertTrue(sas.contains("INSTALLED"), sas + coati.log());
+        Netns.Result r =
+            Netns.tryRun(
+                Netns.inNs(
+                        Netns.CLI,
+                        "ping",
+                        "-c",
+                        "100",
+                        "-i",
+                        "0.2",
+                        "-W",
+                        "1",
+                        "-I",
+                        "10.201.0.1",
+                        "10.200.0.1")
+                    .toArray(String[]::new));
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("(\\d+) received").matcher(r.output());
+        assertTrue(m.find(), r.output());
+        int received = Integer.parseInt(m.group(1));
+        System.out.println("own rekey test: " + received + "/100 ping replies");
+        assertTrue(coati.log().contains("rekeying child"), coati.log());
+        assertTrue(coati.log().contains("expired"), coati.log());
+        assertTrue(received >= 98, received + "/100; " + coati.log());
+      }
+    }
+  }
 }
