@@ -27,6 +27,9 @@ import java.util.Set;
 public final class IkeEngine {
   private static final System.Logger LOG = System.getLogger("dev.coati.ike");
 
+  /** RFC 3948 section 4: keepalives every 20 s by default from the side behind the NAT. */
+  static final long KEEPALIVE_MILLIS = 20_000;
+
   private final IkeContext ctx;
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final Map<IkeSa, List<ChildRequest>> pendingChildren = new HashMap<>();
@@ -406,6 +409,9 @@ public final class IkeEngine {
         continue;
       }
       childLifetimes(sa, now);
+      if (sa.state() == IkeSa.State.ESTABLISHED && sa.keepaliveDue(now, KEEPALIVE_MILLIS)) {
+        ctx.outbox().keepalive(sa.local(), sa.peer());
+      }
       long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);
       if (sa.state() == IkeSa.State.ESTABLISHED
           && life > 0

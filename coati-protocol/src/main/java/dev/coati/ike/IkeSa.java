@@ -50,6 +50,7 @@ public final class IkeSa implements IkeSaView {
   private boolean localBehindNat;
   private boolean peerBehindNat;
   private long lastSeen;
+  private long lastKeepalive;
   private final DeadPeerDetection dpd;
 
   IkeSa(
@@ -134,6 +135,15 @@ public final class IkeSa implements IkeSaView {
 
   void touch(long now) {
     this.lastSeen = now;
+  }
+
+  /** True (and the clock reset) when a NAT keepalive is due: we are behind a NAT, every 20 s. */
+  boolean keepaliveDue(long now, long intervalMillis) {
+    if (!localBehindNat || natVariant == NatVariant.NONE || now - lastKeepalive < intervalMillis) {
+      return false;
+    }
+    lastKeepalive = now;
+    return true;
   }
 
   @Override

@@ -35,6 +35,25 @@ final class EnginePair {
   /** Datagrams matching this are dropped once each (then the predicate is consulted again). */
   Predicate<Datagram> drop = d -> false;
 
+  /** NAT keepalives each engine sent (their destinations). */
+  final List<PeerAddress> iKeepalives = new ArrayList<>();
+
+  final List<PeerAddress> rKeepalives = new ArrayList<>();
+
+  private static Outbox outbox(ArrayDeque<Datagram> queue, List<PeerAddress> keepalives) {
+    return new Outbox() {
+      @Override
+      public void send(PeerAddress from, PeerAddress to, byte[] datagram) {
+        queue.add(new Datagram(from, to, datagram));
+      }
+
+      @Override
+      public void keepalive(PeerAddress from, PeerAddress to) {
+        keepalives.add(to);
+      }
+    };
+  }
+
   /** The initiator sits behind a NAT (public address 192.0.2.1, ports 500/4500 -> 61000/61001). */
   boolean natBetween;
 
@@ -54,7 +73,7 @@ final class EnginePair {
                 ri,
                 DhFactory.using(ri),
                 iPolicy,
-                (f, t, b) -> toResponder.add(new Datagram(f, t, b)),
+                outbox(toResponder, iKeepalives),
                 iEvents,
                 RetransmitPolicy.DEFAULT));
     responder =
@@ -64,7 +83,7 @@ final class EnginePair {
                 rr,
                 DhFactory.using(rr),
                 rPolicy,
-                (f, t, b) -> toInitiator.add(new Datagram(f, t, b)),
+                outbox(toInitiator, rKeepalives),
                 rEvents,
                 RetransmitPolicy.DEFAULT));
   }

@@ -147,4 +147,20 @@ class NatTraversalTest {
     assertArrayEquals(NatDetection.hash(HashAlg.SHA1, 11, 22, sa.peer()), parroted.get(0).hash());
     assertArrayEquals(clientViewOfUs, parroted.get(1).hash());
   }
+
+  @Test
+  void behindNat_sendsKeepalivesEvery20s_theOtherSideDoesNot() {
+    EnginePair p = new EnginePair("aes128-sha1-modp2048", "aes128-sha1", 43);
+    p.natBetween = true;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertTrue(i.localBehindNat());
+    for (int n = 0; n < 6; n++) {
+      p.advance(10_000);
+      p.pump();
+    }
+    assertEquals(3, p.iKeepalives.size(), "60 s behind a NAT: three keepalives");
+    assertEquals(EnginePair.R_ADDR.withPort(4500), p.iKeepalives.get(0));
+    assertTrue(p.rKeepalives.isEmpty(), "the side not behind a NAT sends none");
+  }
 }

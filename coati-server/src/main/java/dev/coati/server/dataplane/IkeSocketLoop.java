@@ -74,7 +74,19 @@ public final class IkeSocketLoop implements AutoCloseable {
 
   /** Creates the engine with an outbox that sends through these sockets. */
   public IkeEngine attach(Function<dev.coati.ike.Outbox, IkeEngine> factory) {
-    this.engine = factory.apply(this::send);
+    this.engine =
+        factory.apply(
+            new dev.coati.ike.Outbox() {
+              @Override
+              public void send(PeerAddress from, PeerAddress to, byte[] datagram) {
+                IkeSocketLoop.this.send(from, to, datagram);
+              }
+
+              @Override
+              public void keepalive(PeerAddress from, PeerAddress to) {
+                sendEsp(from, to, new byte[] {(byte) 0xff}, 1);
+              }
+            });
     return engine;
   }
 
