@@ -2,7 +2,6 @@ package dev.coati.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -120,9 +119,5 @@ record YamlNode(String file, String path, Node node) {
       out.add(n.string());
     }
     return out;
-  }
-
-  static Optional<YamlNode> find(List<YamlNode> entries, String key) {
-    return entries.stream().filter(e -> e.key().equals(key)).findFirst();
   }
 }

@@ -176,7 +176,7 @@ public final class IkeSocketLoop implements AutoCloseable {
   }
 
   private void dispatch(Bound b, PeerAddress from, byte[] d) {
-    PeerAddress local = isWildcard(b.local) ? b.local : b.local;
+    PeerAddress local = b.local;
     if (b.local.port() != natTPort) {
       engine.receive(local, from, d);
       return;
