@@ -1,6 +1,7 @@
 package dev.coati.ike;
 
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -48,5 +49,31 @@ final class ChildRegistry {
       ctx.listener().childDeleted(sa, c);
       c.destroy();
     }
+  }
+
+  /**
+   * A peer that re-authenticates phase 1 (strongSwan's IKEv1 rekey) builds a new ISAKMP SA and
+   * deletes the old one; in IKEv1 the IPsec SAs outlive it (RFC 2409 section 5.7), so they move to
+   * the newest established ISAKMP SA with the same peer and identity instead of dying.
+   */
+  void adopt(IkeSa old, java.util.Collection<IkeSa> sas) {
+    IkeSa heir = null;
+    for (IkeSa s : sas) {
+      if (s != old
+          && s.state() == IkeSa.State.ESTABLISHED
+          && Arrays.equals(s.peer().address(), old.peer().address())
+          && s.peerId().equals(old.peerId())
+          && (heir == null || s.establishedAt() >= heir.establishedAt())) {
+        heir = s;
+      }
+    }
+    if (heir == null) {
+      return;
+    }
+    for (ChildSa c : old.children()) {
+      old.removeChild(c);
+      heir.addChild(c);
+    }
+    LOG.log(Level.INFO, "{0} handed its child SAs to {1}", old.name(), heir.name());
   }
 }

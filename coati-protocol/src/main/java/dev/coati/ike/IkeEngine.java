@@ -209,7 +209,7 @@ public final class IkeEngine {
     if (d.protocolId().equals(ProtocolId.ISAKMP)) {
       for (byte[] spi : d.spis()) {
         if (Arrays.equals(spi, Informational.cookies(sa))) {
-          adoptChildren(sa);
+          children.adopt(sa, sas.values());
           remove(sa, "deleted by peer");
           return;
         }
@@ -230,32 +230,6 @@ public final class IkeEngine {
         }
       }
     }
-  }
-
-  /**
-   * A peer that re-authenticates phase 1 (strongSwan's IKEv1 rekey) builds a new ISAKMP SA and
-   * deletes the old one; in IKEv1 the IPsec SAs outlive it (RFC 2409 section 5.7), so they move to
-   * the newest established ISAKMP SA with the same peer and identity instead of dying.
-   */
-  private void adoptChildren(IkeSa old) {
-    IkeSa heir = null;
-    for (IkeSa s : sas.values()) {
-      if (s != old
-          && s.state() == IkeSa.State.ESTABLISHED
-          && Arrays.equals(s.peer().address(), old.peer().address())
-          && s.peerId().equals(old.peerId())
-          && (heir == null || s.establishedAt() >= heir.establishedAt())) {
-        heir = s;
-      }
-    }
-    if (heir == null) {
-      return;
-    }
-    for (ChildSa c : old.children()) {
-      old.removeChild(c);
-      heir.addChild(c);
-    }
-    LOG.log(Level.INFO, "{0} handed its child SAs to {1}", old.name(), heir.name());
   }
 
   private void established(IkeSa sa) {
@@ -325,7 +299,7 @@ public final class IkeEngine {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
       Informational.sendDeleteIke(sa);
     }
-    adoptChildren(sa);
+    children.adopt(sa, sas.values());
     remove(sa, "replaced by a newer ISAKMP SA");
   }
 

@@ -236,18 +236,15 @@ final class QuickModeTask implements Task {
 
   /** Lifetimes: the shorter of the offer and our maximum; tell the peer if we shortened. */
   private void lifetimes(List<Payload> rest) {
-    long maxS = ctx.policy().childLifetimeSeconds();
-    long maxK = ctx.policy().childLifetimeKilobytes();
-    lifeSeconds = chosen.lifeSeconds() == 0 ? maxS : Math.min(chosen.lifeSeconds(), maxS);
-    lifeKilobytes = maxK == 0 ? chosen.lifeKilobytes() : Math.min(nz(chosen.lifeKilobytes()), maxK);
+    long[] life =
+        ResponderLifetime.choose(
+            chosen, ctx.policy().childLifetimeSeconds(), ctx.policy().childLifetimeKilobytes());
+    lifeSeconds = life[0];
+    lifeKilobytes = life[1];
     if (chosen.lifeSeconds() > lifeSeconds
         || chosen.lifeKilobytes() > lifeKilobytes && lifeKilobytes > 0) {
       rest.add(ResponderLifetime.notify(keys.peerSpiBytes(), lifeSeconds, lifeKilobytes));
     }
-  }
-
-  private static long nz(long v) {
-    return v == 0 ? Long.MAX_VALUE : v;
   }
 
   private Status responderFinish(InboundMessage in, OutboundMessage out) {

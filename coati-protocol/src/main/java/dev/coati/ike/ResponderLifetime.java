@@ -31,6 +31,17 @@ final class ResponderLifetime {
         w.toByteArray());
   }
 
+  /** A responder's choice: {seconds, kilobytes}, the offer capped by our maxima (0: none). */
+  static long[] choose(Phase2Transform offer, long maxSeconds, long maxKilobytes) {
+    long s = offer.lifeSeconds() == 0 ? maxSeconds : Math.min(offer.lifeSeconds(), maxSeconds);
+    long k =
+        maxKilobytes == 0
+            ? offer.lifeKilobytes()
+            : Math.min(
+                offer.lifeKilobytes() == 0 ? Long.MAX_VALUE : offer.lifeKilobytes(), maxKilobytes);
+    return new long[] {s, k};
+  }
+
   /** Returns {seconds, kilobytes}, each lowered to the responder's value when it names one. */
   static long[] parse(byte[] data, long seconds, long kilobytes) {
     ByteReader r = new ByteReader(data);
