@@ -1,8 +1,6 @@
 package dev.coati.crypto;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -20,6 +18,7 @@ final class CbcHmacAead implements Aead {
   // cached per SA: an SA direction is used by one thread (see DataPlane)
   private Mac mac;
   private Cipher cbc;
+  private byte[] tag;
 
   CbcHmacAead(EspCipher cipher, EspAuth auth, Secret keymat) {
     if (auth == null) {
@@ -47,16 +46,19 @@ final class CbcHmacAead implements Aead {
     return auth.icvLength();
   }
 
+  /** HMAC(aad ‖ iv ‖ ct) into the per-instance tag buffer; its first icvLength bytes count. */
   private byte[] icv(byte[] aad, byte[] iv, byte[] ct, int off, int len)
       throws GeneralSecurityException {
     if (mac == null) {
       mac = Mac.getInstance(auth.hash().macName());
       mac.init(macKey);
+      tag = new byte[mac.getMacLength()];
     }
     mac.update(aad);
     mac.update(iv);
     mac.update(ct, off, len);
-    return Arrays.copyOf(mac.doFinal(), auth.icvLength());
+    mac.doFinal(tag, 0);
+    return tag;
   }
 
   private int crypt(int mode, byte[] iv, byte[] in, int off, int len, byte[] out, int outOff)
@@ -79,9 +81,9 @@ final class CbcHmacAead implements Aead {
   public int seal(byte[] iv, byte[] aad, byte[] buf, int off, int len, byte[] out, int outOff) {
     try {
       int n = crypt(Cipher.ENCRYPT_MODE, iv, buf, off, len, out, outOff);
-      byte[] tag = icv(aad, iv, out, outOff, n);
-      System.arraycopy(tag, 0, out, outOff + n, tag.length);
-      return n + tag.length;
+      byte[] t = icv(aad, iv, out, outOff, n);
+      System.arraycopy(t, 0, out, outOff + n, auth.icvLength());
+      return n + auth.icvLength();
     } catch (GeneralSecurityException e) {
       throw new CryptoException(cipher + " seal failed", e);
     }
@@ -95,8 +97,11 @@ final class CbcHmacAead implements Aead {
     }
     try {
       byte[] want = icv(aad, iv, buf, off, ctLen);
-      byte[] got = Arrays.copyOfRange(buf, off + ctLen, off + len);
-      if (!MessageDigest.isEqual(want, got)) {
+      int diff = 0; // constant time: no early exit on the first differing byte
+      for (int i = 0; i < auth.icvLength(); i++) {
+        diff |= want[i] ^ buf[off + ctLen + i];
+      }
+      if (diff != 0) {
         return -1;
       }
       return crypt(Cipher.DECRYPT_MODE, iv, buf, off, ctLen, out, outOff);

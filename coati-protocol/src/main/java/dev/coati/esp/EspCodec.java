@@ -1,5 +1,6 @@
 package dev.coati.esp;
 
+import dev.coati.crypto.Aead;
 import dev.coati.util.RandomSource;
 
 /**
@@ -42,9 +43,16 @@ public final class EspCodec {
         + 4;
   }
 
+  /** Where encapsulation puts the inner packet: callers may write it there to save a copy. */
+  public static int payloadOffset(EspSa sa) {
+    return HEADER + sa.cipher().ivLength();
+  }
+
   /**
    * Encapsulates {@code inner[off, off+len)} into {@code out} at {@code outOff} (which must have
    * room for {@code len + maxOverhead(sa)}); returns the ESP packet length or a negative drop code.
+   * The inner packet may already sit in {@code out} at {@code outOff + payloadOffset(sa)}; then it
+   * is encrypted in place. Allocates nothing (the IV and AAD scratch belong to the SA).
    */
   public static int encapsulate(
       EspSa sa,
@@ -59,20 +67,22 @@ public final class EspCodec {
     if (seq < 0) {
       return Drop.SEQ_EXHAUSTED.code();
     }
+    int ivLen = sa.cipher().ivLength();
+    int at = outOff + HEADER + ivLen;
+    if (inner != out || off != at) {
+      System.arraycopy(inner, off, out, at, len);
+    }
     int bs = Math.max(4, sa.cipher().blockSize());
     int padded = (len + 2 + bs - 1) / bs * bs;
     int padLen = padded - len - 2;
-    byte[] plain = new byte[padded];
-    System.arraycopy(inner, off, plain, 0, len);
     for (int i = 0; i < padLen; i++) {
-      plain[len + i] = (byte) (i + 1);
+      out[at + len + i] = (byte) (i + 1); // RFC 4303 section 2.4: 1, 2, 3, ...
     }
-    plain[padded - 2] = (byte) padLen;
-    plain[padded - 1] = (byte) nextHeader;
+    out[at + padded - 2] = (byte) padLen;
+    out[at + padded - 1] = (byte) nextHeader;
     putInt(out, outOff, sa.spi());
     putInt(out, outOff + 4, (int) seq);
-    int ivLen = sa.cipher().ivLength();
-    byte[] iv = new byte[ivLen];
+    byte[] iv = sa.iv;
     if (sa.cipher().aead()) {
       for (int i = 0; i < 8; i++) {
         iv[i] = (byte) (seq >>> (56 - 8 * i)); // RFC 4106: a counter is a fine IV
@@ -81,8 +91,8 @@ public final class EspCodec {
       random.nextBytes(iv);
     }
     System.arraycopy(iv, 0, out, outOff + HEADER, ivLen);
-    byte[] aad = java.util.Arrays.copyOfRange(out, outOff, outOff + HEADER);
-    int n = sa.aead().seal(iv, aad, plain, 0, padded, out, outOff + HEADER + ivLen);
+    System.arraycopy(out, outOff, sa.aad, 0, HEADER);
+    int n = sa.aead().seal(iv, sa.aad, out, at, padded, out, at);
     sa.count(len);
     return HEADER + ivLen + n;
   }
@@ -95,7 +105,7 @@ public final class EspCodec {
   public static int decapsulate(
       EspSa sa, byte[] pkt, int off, int len, byte[] out, int outOff, int[] nextHeader) {
     int ivLen = sa.cipher().ivLength();
-    int icv = sa.aead().icvLength();
+    int icv = Math.min(sa.aead().icvLength(), 12);
     if (len < HEADER + ivLen + icv + 2) {
       return Drop.TOO_SHORT.code();
     }
@@ -103,17 +113,21 @@ public final class EspCodec {
     if (!sa.replay().check(seq)) {
       return Drop.REPLAY.code();
     }
-    byte[] iv = java.util.Arrays.copyOfRange(pkt, off + HEADER, off + HEADER + ivLen);
-    byte[] aad = java.util.Arrays.copyOfRange(pkt, off, off + HEADER);
-    int plen;
-    try {
-      plen = sa.aead().open(iv, aad, pkt, off + HEADER + ivLen, len - HEADER - ivLen, out, outOff);
-    } catch (RuntimeException e) {
-      return Drop.BAD_PADDING.code(); // a ciphertext that is not whole blocks
+    byte[] iv = sa.iv;
+    System.arraycopy(pkt, off + HEADER, iv, 0, ivLen);
+    System.arraycopy(pkt, off, sa.aad, 0, HEADER);
+    int plen =
+        open(sa, sa.aead(), iv, pkt, off + HEADER + ivLen, len - HEADER - ivLen, out, outOff);
+    Aead alt = sa.icvCandidate();
+    Aead used = sa.aead();
+    if (plen == Drop.AUTH_FAILED.code() && alt != null) {
+      plen = open(sa, alt, iv, pkt, off + HEADER + ivLen, len - HEADER - ivLen, out, outOff);
+      used = alt;
     }
     if (plen < 0) {
-      return Drop.AUTH_FAILED.code();
+      return plen;
     }
+    sa.icvVerified(used);
     if (plen < 2) {
       return Drop.BAD_PADDING.code();
     }
@@ -131,6 +145,20 @@ public final class EspCodec {
     nextHeader[0] = out[outOff + plen - 1] & 0xff;
     sa.count(innerLen);
     return innerLen;
+  }
+
+  private static int open(
+      EspSa sa, Aead aead, byte[] iv, byte[] pkt, int at, int len, byte[] out, int outOff) {
+    if (len < aead.icvLength()) {
+      return Drop.TOO_SHORT.code();
+    }
+    int plen;
+    try {
+      plen = aead.open(iv, sa.aad, pkt, at, len, out, outOff);
+    } catch (RuntimeException e) {
+      return Drop.BAD_PADDING.code(); // a ciphertext that is not whole blocks
+    }
+    return plen < 0 ? Drop.AUTH_FAILED.code() : plen;
   }
 
   /** The SPI of an ESP packet (the caller checked there are at least 8 bytes). */

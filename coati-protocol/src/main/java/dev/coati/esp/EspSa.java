@@ -7,7 +7,14 @@ import dev.coati.crypto.Secret;
 
 /**
  * One direction of an ESP SA: SPI, the AEAD, the sequence counter (outbound) or replay window
- * (inbound), traffic counters and lifetime limits. The data plane owns it from one thread.
+ * (inbound), traffic counters, lifetime limits and per-packet scratch (IV and AAD), so the packet
+ * path allocates nothing. The data plane owns each direction from one thread.
+ *
+ * <p>HMAC-SHA2-256 has two ICV lengths in the field: RFC 4868's 128 bits and the 96-bit truncation
+ * of old Linux kernels (Android before 7, some routers), both under auth algorithm 5. An inbound SA
+ * negotiated with it tries 128 bits first and, while nothing has verified yet, 96 bits too; the
+ * first packet that verifies fixes the length for good, for this SA and its outbound partner
+ * ({@link #link}).
  */
 public final class EspSa {
   /** How a lifetime check came out. */
@@ -20,7 +27,10 @@ public final class EspSa {
   private final int spi;
   private final boolean inbound;
   private final EspCipher cipher;
-  private final Aead aead;
+  private volatile Aead aead;
+  private Aead truncated96;
+  private boolean icvFixed;
+  private EspSa partner;
   private final ReplayWindow replay;
   private final long createdMillis;
   private final long softBytes;
@@ -28,6 +38,8 @@ public final class EspSa {
   private final long softMillis;
   private final long hardMillis;
   private long nextSeq = 1;
+  final byte[] iv;
+  final byte[] aad = new byte[EspCodec.HEADER];
   long bytes;
   long packets;
 
@@ -45,12 +57,26 @@ public final class EspSa {
     this.inbound = inbound;
     this.cipher = cipher;
     this.aead = Aead.create(cipher, auth, keymat);
+    if (auth == EspAuth.HMAC_SHA2_256_128 && !cipher.aead()) {
+      this.truncated96 = Aead.create(cipher, EspAuth.HMAC_SHA2_256_96, keymat);
+    } else {
+      this.icvFixed = true;
+    }
+    this.iv = new byte[cipher.ivLength()];
     this.replay = inbound ? new ReplayWindow() : null;
     this.createdMillis = nowMillis;
     this.hardMillis = lifeSeconds * 1000;
     this.softMillis = hardMillis * 9 / 10;
     this.hardBytes = lifeKilobytes * 1024;
     this.softBytes = hardBytes * 9 / 10;
+  }
+
+  /** Pairs an inbound SA with the outbound one of the same child (ICV length detection). */
+  public static void link(EspSa in, EspSa out) {
+    if (!in.inbound || out.inbound) {
+      throw new IllegalArgumentException("link(inbound, outbound)");
+    }
+    in.partner = out;
   }
 
   public int spi() {
@@ -67,6 +93,32 @@ public final class EspSa {
 
   Aead aead() {
     return aead;
+  }
+
+  /** The 96-bit alternative while the ICV length is still open, else null. */
+  Aead icvCandidate() {
+    return icvFixed ? null : truncated96;
+  }
+
+  /** The first verified packet used {@code used}: keep it (and tell the partner). */
+  void icvVerified(Aead used) {
+    if (icvFixed) {
+      return;
+    }
+    icvFixed = true;
+    if (used == truncated96) {
+      aead = truncated96;
+      if (partner != null) {
+        partner.aead = partner.truncated96;
+        partner.icvFixed = true;
+      }
+    }
+    truncated96 = null;
+  }
+
+  /** The ICV length in use (or, before detection, the negotiated one). */
+  public int icvLength() {
+    return aead.icvLength();
   }
 
   ReplayWindow replay() {
@@ -94,12 +146,27 @@ public final class EspSa {
     return packets;
   }
 
+  /** Time and volume together. */
   public Lifetime lifetime(long nowMillis) {
     long age = nowMillis - createdMillis;
     if ((hardMillis > 0 && age >= hardMillis) || (hardBytes > 0 && bytes >= hardBytes)) {
       return Lifetime.HARD;
     }
     if ((softMillis > 0 && age >= softMillis) || (softBytes > 0 && bytes >= softBytes)) {
+      return Lifetime.SOFT;
+    }
+    return Lifetime.OK;
+  }
+
+  /**
+   * Volume alone (RFC 2407 section 4.5 SA Life Type kilobytes): the engine handles time, the data
+   * plane counts bytes and reports this.
+   */
+  public Lifetime volume() {
+    if (hardBytes > 0 && bytes >= hardBytes) {
+      return Lifetime.HARD;
+    }
+    if (softBytes > 0 && bytes >= softBytes) {
       return Lifetime.SOFT;
     }
     return Lifetime.OK;

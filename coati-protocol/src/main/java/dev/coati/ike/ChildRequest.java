@@ -11,4 +11,11 @@ public record ChildRequest(
   public ChildRequest(TrafficSelector local, TrafficSelector remote, int encapsulation) {
     this(local, remote, encapsulation, false);
   }
+
+  /** Tunnel mode (plain or UDP-encapsulated, RFC or draft value)? */
+  public boolean tunnel() {
+    return encapsulation == dev.coati.ike.wire.IpsecAttr.TUNNEL
+        || encapsulation == dev.coati.ike.wire.IpsecAttr.UDP_TUNNEL
+        || encapsulation == dev.coati.ike.wire.IpsecAttr.UDP_TUNNEL_DRAFT;
+  }
 }

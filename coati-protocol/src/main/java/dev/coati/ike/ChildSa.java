@@ -5,7 +5,8 @@ import dev.coati.crypto.Secret;
 /**
  * A negotiated ESP SA pair. {@code inboundSpi} is ours (the peer sends to it), {@code outboundSpi}
  * the peer's. Each keymat holds the cipher key (plus the 4-byte GCM salt) followed by the integrity
- * key, as RFC 2409 section 5.5 derives them for that direction's SPI.
+ * key, as RFC 2409 section 5.5 derives them for that direction's SPI. {@code peerOriginalAddress}
+ * is the peer's NAT-OA (UDP-encapsulated transport mode), or null.
  */
 public record ChildSa(
     int messageId,
@@ -19,7 +20,8 @@ public record ChildSa(
     long lifeSeconds,
     long lifeKilobytes,
     long establishedAt,
-    boolean initiatedByUs) {
+    boolean initiatedByUs,
+    byte[] peerOriginalAddress) {
 
   /** Soft lifetime: the initiator of the child rekeys at 90% of the negotiated life. */
   public long softExpiry() {

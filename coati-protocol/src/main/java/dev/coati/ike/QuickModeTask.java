@@ -1,6 +1,9 @@
 package dev.coati.ike;
 
 import static dev.coati.ike.MainModeTask.missing;
+import static dev.coati.ike.QuickModeMessages.encode;
+import static dev.coati.ike.QuickModeMessages.rest;
+import static dev.coati.ike.QuickModeMessages.verifyHash;
 
 import dev.coati.crypto.DhGroup;
 import dev.coati.crypto.EspProposalSpec;
@@ -9,9 +12,9 @@ import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.HashPayload;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeProtocolException;
-import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.KePayload;
+import dev.coati.ike.wire.NatOaPayload;
 import dev.coati.ike.wire.NoncePayload;
 import dev.coati.ike.wire.NotifyPayload;
 import dev.coati.ike.wire.NotifyType;
@@ -19,7 +22,6 @@ import dev.coati.ike.wire.Payload;
 import dev.coati.ike.wire.Proposal;
 import dev.coati.ike.wire.ProtocolId;
 import dev.coati.ike.wire.SaPayload;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,6 +65,7 @@ final class QuickModeTask implements Task {
   private long lifeSeconds;
   private long lifeKilobytes;
   private int messageId;
+  private byte[] peerOriginal;
 
   /** Receives finished child SAs (the engine registers them and tells the listener). */
   interface ChildSaSink {
@@ -125,6 +128,7 @@ final class QuickModeTask implements Task {
     }
     ids = List.of(localTs.toId(), remoteTs.toId());
     rest.addAll(ids);
+    rest.addAll(NatOa.ours(sa, sa.udpEncapsulation() && !request.tunnel(), true));
     byte[] hash = Keymat.quickModeHash1(sa.prf(), sa.skeyidA(), mid, encode(rest));
     out.add(new HashPayload(hash)).addAll(rest).encrypted(true);
     if (request.commit()) {
@@ -200,6 +204,8 @@ final class QuickModeTask implements Task {
     rest.add(keys.ourNonce(NONCE_LENGTH));
     peerKe(in, rest);
     rest.addAll(ids);
+    peerOriginal = NatOa.peerOriginal(in.all(NatOaPayload.class), true);
+    rest.addAll(NatOa.ours(sa, chosen.udpEncapsulated() && !chosen.tunnel(), false));
     lifetimes(rest);
     byte[] hash = Keymat.quickModeHash2(sa.prf(), sa.skeyidA(), mid, keys.ni(), encode(rest));
     out.add(new HashPayload(hash)).addAll(rest).encrypted(true);
@@ -278,6 +284,7 @@ final class QuickModeTask implements Task {
     keys.setPeerSpi(reply.proposals().get(0).spi());
     peerKe(in, null);
     selectors(in, false);
+    peerOriginal = NatOa.peerOriginal(in.all(NatOaPayload.class), false);
     lifeSeconds = chosen.lifeSeconds();
     lifeKilobytes = chosen.lifeKilobytes();
     for (NotifyPayload n : in.all(NotifyPayload.class)) {
@@ -363,29 +370,13 @@ final class QuickModeTask implements Task {
             lifeSeconds,
             lifeKilobytes,
             ctx.clock().millis(),
-            request != null);
+            request != null,
+            peerOriginal);
     if (gxy != null) {
       gxy.destroy();
     }
     state = State.DONE;
     sink.established(child);
-  }
-
-  private void verifyHash(InboundMessage in, byte[] expected) {
-    if (in.payloads().isEmpty() || !(in.payloads().get(0) instanceof HashPayload h)) {
-      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "HASH must be first");
-    }
-    if (!MessageDigest.isEqual(expected, h.data())) {
-      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "quick mode HASH");
-    }
-  }
-
-  private static byte[] rest(InboundMessage in) {
-    return in.payloads().size() > 1 ? in.body().bytesFrom(1) : new byte[0];
-  }
-
-  private static byte[] encode(List<Payload> ps) {
-    return IsakmpCodec.encodePayloads(ps);
   }
 
   @Override

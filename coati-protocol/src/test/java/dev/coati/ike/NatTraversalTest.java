@@ -75,6 +75,10 @@ class NatTraversalTest {
     ChildSa c = p.rEvents.children.get(0);
     assertEquals(IpsecAttr.UDP_TRANSPORT, c.transform().encapsulationMode());
     assertTrue(c.transform().udpEncapsulated());
+    // NAT-OA (RFC 3947 5.2): the responder learns the initiator's address behind the NAT, the
+    // initiator the responder's own address
+    assertArrayEquals(EnginePair.I_ADDR.address(), c.peerOriginalAddress());
+    assertArrayEquals(EnginePair.R_ADDR.address(), p.iEvents.children.get(0).peerOriginalAddress());
   }
 
   @Test
