@@ -103,4 +103,76 @@ class EspTsharkTest {
       }
     }
   }
+
+  /**
+   * Transport mode (what L2TP/IPsec uses): the ESP payload is a bare UDP datagram 1701 -> 1701
+   * carrying an L2TP SCCRQ, next header 17. Wireshark decrypts it, finds L2TP inside, and checks
+   * our UDP checksum over the outer addresses (raw ESP) as the peer's stack would.
+   */
+  @org.junit.jupiter.api.Test
+  void transportMode_udpL2tpInside_checksumGood(@TempDir Path dir) throws Exception {
+    assumeFalse(Tshark.skipped(), "COATI_SKIP_TSHARK=1");
+    byte[] km = RandomSource.deterministic(77).bytes(16 + 20);
+    EspSa sa =
+        new EspSa(
+            0x0c0ffee2,
+            false,
+            EspCipher.ESP_AES_CBC,
+            EspAuth.HMAC_SHA1_96,
+            Secret.copyOf(km),
+            0,
+            3600,
+            0);
+    // L2TP control header (RFC 2661 3.1): T L S, version 2, length 20, tunnel 0, session 0,
+    // Ns 0, Nr 0; one AVP: Message Type = 1 (SCCRQ), mandatory
+    byte[] l2tp = Hex.decode("c802001400000000000000008008000000000001");
+    int at = EspCodec.payloadOffset(sa);
+    byte[] out = new byte[200];
+    System.arraycopy(l2tp, 0, out, at + dev.coati.ip.Udp.HEADER, l2tp.length);
+    int udpLen = dev.coati.ip.Udp.write(out, at, l2tp.length, OUTER_A, 1701, OUTER_B, 1701);
+    int n =
+        EspCodec.encapsulate(
+            sa, RandomSource.deterministic(1), out, at, udpLen, dev.coati.ip.Udp.PROTOCOL, out, 0);
+    byte[] good = java.util.Arrays.copyOf(out, n);
+    // the same datagram again (the first was encrypted in place) with a broken checksum
+    System.arraycopy(l2tp, 0, out, at + dev.coati.ip.Udp.HEADER, l2tp.length);
+    dev.coati.ip.Udp.write(out, at, l2tp.length, OUTER_A, 1701, OUTER_B, 1701);
+    out[at + 7] ^= 0x55;
+    int m =
+        EspCodec.encapsulate(
+            sa, RandomSource.deterministic(2), out, at, udpLen, dev.coati.ip.Udp.PROTOCOL, out, 0);
+    Path pcap = dir.resolve("transport.pcap");
+    PcapWriter.write(
+        pcap,
+        List.of(
+            PcapWriter.Packet.raw(OUTER_A, OUTER_B, 50, good),
+            PcapWriter.Packet.raw(OUTER_A, OUTER_B, 50, java.util.Arrays.copyOf(out, m))));
+    String sadb =
+        "uat:esp_sa:\"IPv4\",\"*\",\"*\",\"0x0c0ffee2\",\"AES-CBC [RFC3602]\",\"0x"
+            + Hex.encode(java.util.Arrays.copyOf(km, 16))
+            + "\",\"HMAC-SHA-1-96 [RFC2404]\",\"0x"
+            + Hex.encode(java.util.Arrays.copyOfRange(km, 16, 36))
+            + "\"";
+    List<List<String>> rows =
+        Tshark.fields(
+            pcap,
+            List.of(
+                "-o", "esp.enable_encryption_decode:TRUE",
+                "-o", "esp.enable_authentication_check:TRUE",
+                "-o", "udp.check_checksum:TRUE",
+                "-o", sadb),
+            "esp.icv_good",
+            "udp.srcport",
+            "udp.dstport",
+            "udp.checksum.status",
+            "l2tp.avp.message_type");
+    assertEquals(2, rows.size());
+    List<String> r = rows.get(0);
+    assertEquals("1", r.get(0), "ICV verified");
+    assertEquals("1701", r.get(1));
+    assertEquals("1701", r.get(2));
+    assertEquals("1", r.get(3), "Wireshark: UDP checksum good (PROTO_CHECKSUM_E_GOOD)");
+    assertEquals("1", r.get(4), "an L2TP SCCRQ inside");
+    assertEquals("0", rows.get(1).get(3), "the broken one is bad (PROTO_CHECKSUM_E_BAD)");
+  }
 }
