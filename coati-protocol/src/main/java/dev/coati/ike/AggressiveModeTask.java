@@ -168,7 +168,10 @@ final class AggressiveModeTask implements Task {
     phase1.floatIfNatted();
     out.add(new HashPayload(phase1.hashI(idiiBody)));
     out.addAll(phase1.ourNatD(List.of()));
-    out.add(Informational.initialContact(sa)).encrypted(true);
+    if (!sa.reauthentication()) {
+      out.add(Informational.initialContact(sa));
+    }
+    out.encrypted(true);
     finish();
     return Status.DONE;
   }

@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The IKEv1 engine: a table of IKE SAs keyed by initiator cookie, the dispatch of received
@@ -35,8 +34,7 @@ public final class IkeEngine {
   private final Map<IkeSa, List<ChildRequest>> pendingChildren = new HashMap<>();
   private final EngineCounters counters = new EngineCounters();
   private final ChildRegistry children;
-  private final Set<ChildSa> rekeyed =
-      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final SaLifetimes lifetimes = new SaLifetimes(this);
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
@@ -243,10 +241,16 @@ public final class IkeEngine {
         sa.mode(),
         sa.transform().orElseThrow());
     ctx.listener().ikeEstablished(sa);
+    lifetimes.established(sa);
   }
 
   /** Starts phase 1 towards a peer, main mode or aggressive mode. */
   public IkeSa initiate(PeerAddress local, PeerAddress peer, ExchangeType mode) {
+    return initiate(local, peer, mode, false);
+  }
+
+  /** With {@code reauth}: a re-authentication of an existing SA (sends no INITIAL-CONTACT). */
+  IkeSa initiate(PeerAddress local, PeerAddress peer, ExchangeType mode, boolean reauth) {
     if (!mode.equals(ExchangeType.IDENTITY_PROTECTION) && !mode.equals(ExchangeType.AGGRESSIVE)) {
       throw new IllegalArgumentException("phase 1 mode must be main or aggressive: " + mode);
     }
@@ -255,6 +259,7 @@ public final class IkeEngine {
       icookie = ctx.random().nextLong();
     }
     IkeSa sa = new IkeSa(true, icookie, 0, local, peer, mode, ctx);
+    sa.reauthentication(reauth);
     Runnable done = () -> established(sa);
     Task task =
         mode.equals(ExchangeType.AGGRESSIVE)
@@ -277,7 +282,7 @@ public final class IkeEngine {
     }
   }
 
-  private void startChild(IkeSa sa, ChildRequest request) {
+  void startChild(IkeSa sa, ChildRequest request) {
     int mid = sa.exchanges().newMessageId();
     sa.exchanges().start(mid, new QuickModeTask(sa, ctx, children.sink(sa), request));
   }
@@ -290,7 +295,6 @@ public final class IkeEngine {
     children.drop(sa, child);
   }
 
-  /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   /**
    * Retires an ISAKMP SA after a newer one with the same peer is up (phase-1 reauthentication):
    * only the ISAKMP SA is deleted; its IPsec SAs move to the newer one on both sides.
@@ -303,6 +307,7 @@ public final class IkeEngine {
     remove(sa, "replaced by a newer ISAKMP SA");
   }
 
+  /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   public void delete(IkeSa sa, String reason) {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
       Informational.sendDeleteChildren(sa, sa.children());
@@ -316,6 +321,7 @@ public final class IkeEngine {
       return;
     }
     pendingChildren.remove(sa);
+    lifetimes.removed(sa);
     sa.exchanges().abortAll(reason);
     for (ChildSa c : sa.children()) {
       children.drop(sa, c);
@@ -332,27 +338,12 @@ public final class IkeEngine {
   }
 
   /**
-   * Child SA lifetimes: the side that negotiated a child rekeys it at its soft lifetime (a new
-   * quick mode for the same traffic, make-before-break), and either side deletes it at the hard
-   * lifetime. A peer that rekeys first simply leaves us a newer child to route through.
+   * The data plane counted a child's traffic past its soft ({@code hard} false: the negotiator
+   * rekeys) or hard kilobyte lifetime (the child is deleted).
    */
-  private void childLifetimes(IkeSa sa, long now) {
-    if (sa.state() != IkeSa.State.ESTABLISHED) {
-      return;
-    }
-    for (ChildSa c : sa.children()) {
-      if (now >= c.hardExpiry()) {
-        LOG.log(Level.INFO, "{0} {1} expired", sa.name(), c);
-        rekeyed.remove(c);
-        deleteChild(sa, c);
-      } else if (now >= c.softExpiry() && c.initiatedByUs() && rekeyed.add(c)) {
-        int mode =
-            c.transform().tunnel()
-                ? dev.coati.ike.wire.IpsecAttr.TUNNEL
-                : dev.coati.ike.wire.IpsecAttr.TRANSPORT;
-        LOG.log(Level.INFO, "{0} rekeying {1}", sa.name(), c);
-        startChild(sa, new ChildRequest(c.local(), c.remote(), mode));
-      }
+  public void childVolumeReached(IkeSaView view, ChildSa child, boolean hard) {
+    if (view instanceof IkeSa sa && sas.get(sa.initiatorCookie()) == sa) {
+      lifetimes.volume(sa, child, hard);
     }
   }
 
@@ -382,15 +373,11 @@ public final class IkeEngine {
         remove(sa, "DPD timeout");
         continue;
       }
-      childLifetimes(sa, now);
+      if (!lifetimes.tick(sa, now)) {
+        continue;
+      }
       if (sa.state() == IkeSa.State.ESTABLISHED && sa.keepaliveDue(now, KEEPALIVE_MILLIS)) {
         ctx.outbox().keepalive(sa.local(), sa.peer());
-      }
-      long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);
-      if (sa.state() == IkeSa.State.ESTABLISHED
-          && life > 0
-          && now - sa.establishedAt() >= life * 1000) {
-        delete(sa, "lifetime expired");
       }
     }
   }

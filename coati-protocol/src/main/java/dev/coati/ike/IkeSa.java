@@ -51,6 +51,7 @@ public final class IkeSa implements IkeSaView {
   private boolean peerBehindNat;
   private long lastSeen;
   private long lastKeepalive;
+  private boolean reauthentication;
   private final DeadPeerDetection dpd;
 
   IkeSa(
@@ -149,6 +150,15 @@ public final class IkeSa implements IkeSaView {
   @Override
   public boolean isInitiator() {
     return initiator;
+  }
+
+  /** A re-authentication of an SA we already have with this peer (no INITIAL-CONTACT then). */
+  boolean reauthentication() {
+    return reauthentication;
+  }
+
+  void reauthentication(boolean r) {
+    this.reauthentication = r;
   }
 
   @Override

@@ -138,7 +138,10 @@ final class MainModeTask implements Task {
     phase1.floatIfNatted();
     IdPayload idii = ctx.policy().localId(sa.peer());
     out.add(idii).add(new HashPayload(phase1.hashI(idii.body())));
-    out.add(Informational.initialContact(sa)).encrypted(true);
+    if (!sa.reauthentication()) {
+      out.add(Informational.initialContact(sa));
+    }
+    out.encrypted(true);
     state = State.AUTH_SENT;
     return Status.NEED_MORE;
   }

@@ -9,6 +9,7 @@ import dev.coati.crypto.EspCipher;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IpsecAttr;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Quick mode choices: modes, proposal order, lifetimes, deletes. */
@@ -256,5 +257,52 @@ class QuickModeEngineTest {
     assertTrue(i.children().get(0) != first, "the survivor is the new child");
     assertTrue(first.inboundKeymat().isDestroyed());
     assertEquals(i.children().get(0).inboundSpi(), p.responderSa().children().get(0).outboundSpi());
+  }
+
+  @Test
+  void ourIkeSa_reauthenticatedAt90Percent_childrenKept_noInitialContact() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 32);
+    p.iPolicy.ikeLifetime = 300;
+    p.rPolicy.ikeLifetime = 300;
+    IkeSa old = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.initiator.initiateChild(old, ExchangeManagerTest.hostToHost());
+    p.pump();
+    ChildSa child = p.iEvents.children.get(0);
+    assertEquals(1, p.rEvents.initialContacts);
+    p.advance(269_000);
+    p.pump();
+    assertEquals(1, p.initiator.sas().size(), "nothing before 90%");
+    p.advance(2_000);
+    p.pump();
+    assertEquals(IkeSa.State.DELETED, old.state(), "the old ISAKMP SA was retired");
+    assertEquals(1, p.initiator.sas().size());
+    assertEquals(1, p.responder.sas().size());
+    IkeSa fresh = p.initiator.sas().iterator().next();
+    assertTrue(fresh != old && fresh.state() == IkeSa.State.ESTABLISHED);
+    assertEquals(List.of(child), fresh.children(), "the IPsec SA moved to the new ISAKMP SA");
+    assertEquals(1, p.responderSa().children().size(), "and on the responder too");
+    assertTrue(p.iEvents.childrenDeleted.isEmpty() && p.rEvents.childrenDeleted.isEmpty());
+    assertEquals(1, p.rEvents.initialContacts, "a reauthentication sends no INITIAL-CONTACT");
+  }
+
+  @Test
+  void childVolume_softRekeysByTheNegotiator_hardDeletes() {
+    EnginePair p = established("aes128-sha1", 33);
+    IkeSa i = initiatorSa(p);
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    p.pump();
+    ChildSa first = p.iEvents.children.get(0);
+    p.responder.childVolumeReached(p.responderSa(), p.rEvents.children.get(0), false);
+    p.pump();
+    assertEquals(1, p.iEvents.children.size(), "the responder did not negotiate it: no rekey");
+    p.initiator.childVolumeReached(i, first, false);
+    p.initiator.childVolumeReached(i, first, false);
+    p.pump();
+    assertEquals(2, p.iEvents.children.size(), "one rekey, however often the data plane asks");
+    p.initiator.childVolumeReached(i, first, true);
+    p.pump();
+    assertEquals(List.of(first), p.iEvents.childrenDeleted);
+    assertEquals(1, p.rEvents.childrenDeleted.size(), "the peer got our Delete");
+    assertEquals(1, i.children().size(), "the rekeyed child carries the traffic");
   }
 }
