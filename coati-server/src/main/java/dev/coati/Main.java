@@ -136,7 +136,14 @@ public final class Main {
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
       startDataPlane(loop, dataPlaneHolder[0], engine);
-      loop.onTick(() -> peers.tick(System.currentTimeMillis()));
+      DataPlane dp = dataPlaneHolder[0];
+      loop.onTick(
+          () -> {
+            peers.tick(System.currentTimeMillis());
+            if (dp != null) {
+              dp.checkVolumes();
+            }
+          });
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(
@@ -152,6 +159,15 @@ public final class Main {
       out.println("coati: running; stop with Ctrl-C or SIGTERM");
       out.flush();
       loop.run();
+      if (dp != null) {
+        out.println(
+            "coati: data plane in="
+                + dp.inPackets.sum()
+                + " out="
+                + dp.outPackets.sum()
+                + " dropped: "
+                + dp.drops);
+      }
       out.println("coati: stopped");
     }
     return 0;
@@ -163,6 +179,7 @@ public final class Main {
     }
     loop.dataPlane(dp);
     dp.onTraffic(engine::trafficSeen);
+    dp.onVolume(engine::childVolumeReached);
     Thread t = new Thread(dp::runOutbound, "coati-tun");
     t.setDaemon(true);
     t.start();

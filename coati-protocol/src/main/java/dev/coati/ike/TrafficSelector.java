@@ -114,6 +114,18 @@ public record TrafficSelector(byte[] from, byte[] to, int protocol, int port) {
         && (port == 0 || port == other.port);
   }
 
+  /**
+   * Whether the IPv4 address at {@code b[off, off+4)} lies within this selector's addresses (the
+   * data plane's per-packet check: no allocation).
+   */
+  public boolean containsIpv4(byte[] b, int off) {
+    if (from.length != 4) {
+      return false;
+    }
+    return Arrays.compareUnsigned(from, 0, 4, b, off, off + 4) <= 0
+        && Arrays.compareUnsigned(b, off, off + 4, to, 0, 4) <= 0;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TrafficSelector t

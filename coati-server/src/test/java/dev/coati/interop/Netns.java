@@ -16,6 +16,12 @@ final class Netns implements AutoCloseable {
   static final String CLI = "coati-it-cli";
   static final String SRV = "coati-it-srv";
   static final String NAT = "coati-it-nat";
+  static final String LAN = "coati-it-lan";
+
+  /** A host on the gateway's LAN (see {@link #addLan()}), and the gateway's address there. */
+  static final String LAN_HOST = "10.203.0.2";
+
+  static final String LAN_GW = "10.203.0.1";
 
   /** The client's address behind the NAT box, and the box's outside address. */
   static final String NATTED_CLI = "10.1.0.2";
@@ -94,6 +100,25 @@ final class Netns implements AutoCloseable {
     run("ip", "-n", SRV, "link", "set", "sit0", "up");
   }
 
+  /**
+   * A third namespace behind the gateway: LAN host 10.203.0.2/24 - gateway 10.203.0.1/24, which
+   * forwards between its TUN device and the LAN (ip_forward); the host routes everything via it.
+   */
+  Netns addLan() throws Exception {
+    run("ip", "netns", "add", LAN);
+    run(
+        "ip", "link", "add", "sit1", "netns", SRV, "type", "veth", "peer", "name", "lit0", "netns",
+        LAN);
+    run("ip", "-n", SRV, "addr", "add", LAN_GW + "/24", "dev", "sit1");
+    run("ip", "-n", LAN, "addr", "add", LAN_HOST + "/24", "dev", "lit0");
+    run("ip", "-n", LAN, "link", "set", "lo", "up");
+    run("ip", "-n", LAN, "link", "set", "lit0", "up");
+    run("ip", "-n", SRV, "link", "set", "sit1", "up");
+    run("ip", "-n", LAN, "route", "add", "default", "via", LAN_GW);
+    run("ip", "netns", "exec", SRV, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    return this;
+  }
+
   /** Runs a command (bounded to 60 s) and returns its output; fails on a non-zero exit. */
   static String run(String... cmd) throws IOException, InterruptedException {
     Result r = tryRun(cmd);
@@ -129,7 +154,7 @@ final class Netns implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (String ns : List.of(CLI, SRV, NAT)) {
+    for (String ns : List.of(CLI, SRV, NAT, LAN)) {
       Result pids = tryRun("ip", "netns", "pids", ns);
       if (pids.code == 0) {
         for (String pid : pids.output.trim().split("\\s+")) {

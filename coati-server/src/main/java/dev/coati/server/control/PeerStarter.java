@@ -59,9 +59,23 @@ public final class PeerStarter implements IkeListener {
       Long at = due.get(p.name());
       if (at != null && now >= at) {
         due.remove(p.name());
-        start(p);
+        if (!alreadyUp(p)) {
+          start(p);
+        }
       }
     }
+  }
+
+  /**
+   * A newer ISAKMP SA with the peer (our own re-authentication, or the peer's) took over the IPsec
+   * SAs of the one that went away: nothing to restart.
+   */
+  private boolean alreadyUp(GatewayConfig.PeerConfig p) {
+    return engine.sas().stream()
+        .anyMatch(
+            s ->
+                s.state() == IkeSa.State.ESTABLISHED
+                    && s.peer().toString().startsWith(p.remote() + ":"));
   }
 
   private void start(GatewayConfig.PeerConfig p) {
@@ -84,7 +98,10 @@ public final class PeerStarter implements IkeListener {
 
   @Override
   public void ikeDeleted(IkeSaView sa, String reason) {
-    if (!sa.isInitiator() && !"DPD timeout".equals(reason) && !"deleted by peer".equals(reason)) {
+    if ("replaced by a newer ISAKMP SA".equals(reason)
+        || (!sa.isInitiator()
+            && !"DPD timeout".equals(reason)
+            && !"deleted by peer".equals(reason))) {
       return;
     }
     String ip = sa.peer().toString().substring(0, sa.peer().toString().lastIndexOf(':'));

@@ -48,11 +48,16 @@ public final class DataPlane implements IkeListener {
   private volatile List<Route> routes = List.of();
   private EspSender sender;
   private java.util.function.Consumer<IkeSaView> trafficHook = sa -> {};
-  public final LongAdder dropped = new LongAdder();
-  public final LongAdder spoofed = new LongAdder();
-  public final LongAdder noRoute = new LongAdder();
+  private VolumeListener volumeHook = (sa, child, hard) -> {};
+  private final int[] nextHeader = new int[1];
+  public final DropCounters drops = new DropCounters();
   public final LongAdder inPackets = new LongAdder();
   public final LongAdder outPackets = new LongAdder();
+
+  /** Told when a child's traffic passes its soft or hard kilobyte lifetime. */
+  public interface VolumeListener {
+    void reached(IkeSaView sa, ChildSa child, boolean hard);
+  }
 
   public DataPlane(TunDevice tun, RandomSource random) {
     this.tun = tun;
@@ -90,6 +95,7 @@ public final class DataPlane implements IkeListener {
             now,
             child.lifeSeconds(),
             child.lifeKilobytes());
+    EspSa.link(in, out);
     Route r = new Route(sa, child, in, out, child.remote(), sa.peer());
     bySpi.put(child.inboundSpi(), r);
     List<Route> next = new ArrayList<>(routes);
@@ -107,23 +113,25 @@ public final class DataPlane implements IkeListener {
   /** Called for each ESP-in-UDP datagram (marker already classified) on the socket thread. */
   public void inbound(byte[] pkt, int off, int len, byte[] scratch) {
     if (len < EspCodec.HEADER) {
-      dropped.increment();
+      drops.count(DropCounters.Reason.MALFORMED);
       return;
     }
     Route r = bySpi.get(EspCodec.spi(pkt, off));
     if (r == null) {
-      dropped.increment();
+      drops.count(DropCounters.Reason.UNKNOWN_SPI);
       return;
     }
-    int[] nh = new int[1];
-    int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, 0, nh);
-    if (n < 0 || nh[0] != EspCodec.NEXT_IPV4 || n < 20) {
-      dropped.increment();
+    int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, 0, nextHeader);
+    if (n < 0) {
+      drops.count(EspCodec.Drop.of(n));
       return;
     }
-    TrafficSelector src = TrafficSelector.host(java.util.Arrays.copyOfRange(scratch, 12, 16), 0, 0);
-    if (!r.remote().contains(src)) {
-      spoofed.increment(); // inner source outside what the peer negotiated
+    if (nextHeader[0] != EspCodec.NEXT_IPV4 || n < 20 || (scratch[0] & 0xf0) != 0x40) {
+      drops.count(DropCounters.Reason.MALFORMED);
+      return;
+    }
+    if (!r.remote().containsIpv4(scratch, 12)) {
+      drops.count(DropCounters.Reason.SPOOFED); // inner source outside what the peer negotiated
       return;
     }
     trafficHook.accept(r.ike());
@@ -132,8 +140,28 @@ public final class DataPlane implements IkeListener {
       tun.write(scratch, 0, n);
       inPackets.increment();
     } catch (IOException e) {
-      dropped.increment();
+      drops.count(DropCounters.Reason.TUN_WRITE);
     }
+  }
+
+  /**
+   * Kilobyte lifetimes (socket thread, every tick): a direction past its soft volume asks for a
+   * rekey, past its hard volume for the child's deletion.
+   */
+  public void checkVolumes() {
+    for (Route r : routes) {
+      EspSa.Lifetime in = r.in().volume();
+      EspSa.Lifetime out = r.out().volume();
+      if (in == EspSa.Lifetime.HARD || out == EspSa.Lifetime.HARD) {
+        volumeHook.reached(r.ike(), r.child(), true);
+      } else if (in == EspSa.Lifetime.SOFT || out == EspSa.Lifetime.SOFT) {
+        volumeHook.reached(r.ike(), r.child(), false);
+      }
+    }
+  }
+
+  public void onVolume(VolumeListener l) {
+    this.volumeHook = l;
   }
 
   /** The TUN reader: runs until the device closes. */
@@ -148,18 +176,18 @@ public final class DataPlane implements IkeListener {
         return;
       }
       if (n < 20 || (buf[0] & 0xf0) != 0x40) {
-        dropped.increment();
+        drops.count(DropCounters.Reason.MALFORMED);
         continue;
       }
-      Route r = lookup(java.util.Arrays.copyOfRange(buf, 16, 20));
+      Route r = lookup(buf, 16);
       if (r == null) {
-        noRoute.increment();
+        drops.count(DropCounters.Reason.NO_ROUTE);
         continue;
       }
       MssClamp.clamp(buf, 0, n, maxMss());
       int m = EspCodec.encapsulate(r.out(), random, buf, 0, n, EspCodec.NEXT_IPV4, out, 0);
       if (m < 0) {
-        dropped.increment();
+        drops.count(EspCodec.Drop.of(m));
         continue;
       }
       sender.send(r.ike().local(), r.ike().peer(), out, m);
@@ -172,10 +200,9 @@ public final class DataPlane implements IkeListener {
     return tun.mtu() - 40;
   }
 
-  private Route lookup(byte[] dst) {
-    TrafficSelector d = TrafficSelector.host(dst, 0, 0);
+  private Route lookup(byte[] pkt, int dstOff) {
     for (Route r : routes) {
-      if (r.remote().contains(d)) {
+      if (r.remote().containsIpv4(pkt, dstOff)) {
         return r;
       }
     }

@@ -1,0 +1,57 @@
+package dev.coati.server.dataplane;
+
+import dev.coati.esp.EspCodec;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Why the data plane dropped packets, counted per reason (never logged one by one). Written by the
+ * socket and TUN threads, read by whoever reports them (shutdown log, later status and metrics).
+ */
+public final class DropCounters {
+  /** Drop reasons; the ESP codec's own reasons map onto the first five. */
+  public enum Reason {
+    TOO_SHORT,
+    REPLAY,
+    AUTH_FAILED,
+    BAD_PADDING,
+    SEQ_EXHAUSTED,
+    UNKNOWN_SPI,
+    MALFORMED,
+    SPOOFED,
+    NO_ROUTE,
+    TUN_WRITE,
+    SEND_FAILED
+  }
+
+  private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);
+
+  public DropCounters() {
+    for (Reason r : Reason.values()) {
+      counts.put(r, new LongAdder());
+    }
+  }
+
+  public void count(Reason r) {
+    counts.get(r).increment();
+  }
+
+  public void count(EspCodec.Drop d) {
+    count(Reason.valueOf(d.name()));
+  }
+
+  public long get(Reason r) {
+    return counts.get(r).sum();
+  }
+
+  /** {@code replay=1 auth_failed=0 ...}: every reason, for logs and tests. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    for (Reason r : Reason.values()) {
+      sb.append(sb.isEmpty() ? "" : " ").append(r.name().toLowerCase()).append('=').append(get(r));
+    }
+    return sb.toString();
+  }
+}
