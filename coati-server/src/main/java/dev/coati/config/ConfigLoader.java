@@ -297,7 +297,7 @@ public final class ConfigLoader {
             : proposals(ikeProposalNode, true);
     esp =
         espProposalNode == null
-            ? ProposalParser.parseEsp(GatewayConfig.DEFAULT_ESP, legacy)
+            ? ProposalParser.parseEsp(GatewayConfig.defaultEsp(legacy), legacy)
             : proposals(espProposalNode, false);
     if (psks.isEmpty() && peers.stream().allMatch(p -> p.secret() == null)) {
       throw root.error(

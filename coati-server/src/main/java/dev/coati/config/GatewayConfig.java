@@ -61,7 +61,15 @@ public record GatewayConfig(
           + "aes128-sha1-modp2048,aes256-sha1-modp1024,aes128-sha1-modp1024,3des-sha1-modp1024";
 
   public static final String DEFAULT_ESP =
-      "aes256-sha256,aes256-sha1,aes128-sha1,aes128gcm16,aes256gcm16,3des-sha1";
+      "aes256-sha256,aes128-sha256,aes256-sha1,aes128-sha1,aes128gcm16,aes256gcm16,3des-sha1";
+
+  /** Added to {@link #DEFAULT_ESP} with {@code ike.legacy} (Apple and Android still offer MD5). */
+  public static final String DEFAULT_ESP_LEGACY = ",aes256-md5,aes128-md5,3des-md5";
+
+  /** The default ESP list for a legacy setting. */
+  public static String defaultEsp(boolean legacy) {
+    return legacy ? DEFAULT_ESP + DEFAULT_ESP_LEGACY : DEFAULT_ESP;
+  }
 
   /** The embedded demo default, with a generated PSK for any peer, listening on loopback. */
   public static GatewayConfig demo(Secret psk) {
@@ -79,7 +87,7 @@ public record GatewayConfig(
         false,
         true,
         List.of(),
-        ProposalParser.parseEsp(DEFAULT_ESP, true),
+        ProposalParser.parseEsp(defaultEsp(true), true),
         3600,
         PfsPolicy.OPTIONAL,
         List.of(),

@@ -32,6 +32,10 @@ class TunnelTrafficIT {
 
   /** The road-warrior-like client: inner address 10.202.0.1, the gateway's LAN 10.203.0.0/24. */
   static String client(String psk) {
+    return client(psk, "aes128-sha1");
+  }
+
+  static String client(String psk, String esp) {
     return StrongSwanInteropIT.swanctl(
         psk,
         """
@@ -44,10 +48,11 @@ class TunnelTrafficIT {
                    id = fqdn:vpn.test }
           children { lan { local_ts = 10.202.0.1/32
                            remote_ts = 10.203.0.0/24
-                           esp_proposals = aes128-sha1 } }
+                           esp_proposals = ESP } }
         }
         """
-            .replace("SRV", Netns.SRV_ADDR));
+            .replace("SRV", Netns.SRV_ADDR)
+            .replace("ESP", esp));
   }
 
   static final String DATAPLANE = "dataplane:\n  tun: coati0\n  address: 10.202.0.254/24\n";
