@@ -42,8 +42,8 @@ public record UserEntry(
   }
 
   /**
-   * Refuses names the file cannot hold: empty, with ':' (the separator), whitespace or control
-   * characters, or starting with '#' (a comment).
+   * Refuses names the file cannot hold: empty, with ':' (the separator), '\' (the escape, and the
+   * {@code DOMAIN\\user} separator), whitespace or control characters, or starting with '#'.
    */
   public static void checkName(String name) {
     if (name == null || name.isEmpty()) {
@@ -53,12 +53,13 @@ public record UserEntry(
       throw new IllegalArgumentException("the user name is longer than 253 characters");
     }
     if (name.startsWith("#")
-        || name.chars().anyMatch(c -> c == ':' || Character.isWhitespace(c) || c < 0x20)) {
+        || name.chars()
+            .anyMatch(c -> c == ':' || c == '\\' || Character.isWhitespace(c) || c < 0x20)) {
       throw new IllegalArgumentException(
           "user name '"
               + name
-              + "' may not contain ':', spaces or control characters, nor start"
-              + " with '#'");
+              + "' may not contain ':', '\\', spaces or control characters,"
+              + " nor start with '#'");
     }
   }
 
