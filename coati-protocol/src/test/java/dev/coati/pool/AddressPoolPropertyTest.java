@@ -43,7 +43,11 @@ class AddressPoolPropertyTest {
       now += 1000;
       if (op % 3 != 0) {
         int before = pool.sessionsOf(user);
-        LeaseResult r = pool.lease(user, session, null, max, now);
+        // now and then a static address from elsewhere (RADIUS Framed-IP-Address), in the
+        // range, reserved for u0, outside, or the gateway's own
+        Ipv4Address requested =
+            op % 7 == 0 ? new Ipv4Address(GATEWAY.value() + (op / 7) % 9 - 1) : null;
+        LeaseResult r = pool.lease(user, session, requested, max, now);
         if (r instanceof LeaseResult.Granted g) {
           assertEquals(user, g.lease().user());
           if (max > 0 && pool.sessionsOf(user) > before) {
@@ -73,9 +77,10 @@ class AddressPoolPropertyTest {
         assertEquals("u0", l.user());
       } else if (l.address().equals(BOB_STATIC)) {
         assertEquals("u1", l.user());
-      } else {
-        assertTrue(pool.range().contains(l.address()));
+      } else if (pool.range().contains(l.address())) {
         dynamicInRange++;
+      } else {
+        assertTrue(l.fixed(), "only a requested static address lies outside the range");
       }
       assertEquals(l, pool.leaseOf(l.address()).orElseThrow());
     }

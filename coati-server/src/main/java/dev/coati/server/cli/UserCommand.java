@@ -141,6 +141,13 @@ public final class UserCommand {
           return out;
         },
         LOCK_TIMEOUT);
+    if (old.plainPassword() != null) {
+      err.println(
+          "coati: note: "
+              + name
+              + " had a plain-text password; now only hashes are stored, so CHAP-MD5 no longer"
+              + " works for this user (MS-CHAPv2, Xauth and PAP do)");
+    }
     out.println(
         "coati: new password for " + name + " in " + file.path() + " (" + describe(fresh) + ")");
   }

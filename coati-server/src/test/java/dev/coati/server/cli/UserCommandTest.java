@@ -141,6 +141,33 @@ class UserCommandTest {
   }
 
   @Test
+  void passwd_ofAPlainTextUser_storesHashesAndSaysCHAPStops() throws Exception {
+    Files.writeString(users(), "bob:{plain}old::max_sessions=3\n");
+    assertEquals(0, run("new\n", "passwd", "bob", "--file", f(), "--password-stdin"), err());
+    assertTrue(err().contains("CHAP-MD5 no longer works for this user"), err());
+    String line = Files.readString(users());
+    assertTrue(line.matches("bob:\\$pbkdf2-sha256\\$[^:]+:[0-9a-f]{32}:max_sessions=3\n"), line);
+  }
+
+  @Test
+  void load_forTheGateway_reportsBadLinesAndWarnings() throws Exception {
+    Files.writeString(users(), "# x\nbob:{plain}pw\nbad:$nope\nworse::zz\n");
+    Files.setPosixFilePermissions(users(), PosixFilePermissions.fromString("rw-r-----"));
+    UsersFile file = new UsersFile(users(), new PrintStream(err, true, StandardCharsets.UTF_8));
+    dev.coati.auth.UsersFileException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.coati.auth.UsersFileException.class, file::load);
+    assertEquals(2, e.problems().size());
+    assertTrue(e.problems().get(0).startsWith(f() + ":3: user 'bad'"), e.problems().get(0));
+    assertTrue(e.problems().get(1).startsWith(f() + ":4: user 'worse'"), e.problems().get(1));
+    assertTrue(err().contains("readable by group or others"), err());
+    Files.writeString(users(), "bob:{plain}pw\n");
+    err.reset();
+    assertEquals(1, file.load().users().size());
+    assertTrue(err().contains(":1: user 'bob' has a plain-text password"), err());
+  }
+
+  @Test
   void errors_unknownUserExistingUserAndUsage() throws Exception {
     assertEquals(1, run("", "del", "nobody", "--file", f()));
     assertTrue(err().contains("no user 'nobody' in"), err());
