@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -183,6 +185,25 @@ public final class UsersFile {
             + "); try again when it has finished");
   }
 
+  /**
+   * Gives the new file the old one's owner and group, so root editing the gateway's file does not
+   * lock the gateway's own user out; silently skipped when not permitted.
+   */
+  private void keepOwner(Path tmp) {
+    try {
+      PosixFileAttributes old = Files.readAttributes(file, PosixFileAttributes.class);
+      PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+      if (!old.owner().equals(view.getOwner())) {
+        view.setOwner(old.owner());
+      }
+      if (!old.group().equals(view.readAttributes().group())) {
+        view.setGroup(old.group());
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // a new file, or not permitted (not root): the editor's own user owns the result
+    }
+  }
+
   private void write(List<String> lines) throws IOException {
     Path dir = file.getParent();
     Files.createDirectories(dir);
@@ -197,6 +218,7 @@ public final class UsersFile {
         ch.force(true);
       }
       Files.setPosixFilePermissions(tmp, OWNER_ONLY);
+      keepOwner(tmp);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);

@@ -168,6 +168,18 @@ class UserCommandTest {
   }
 
   @Test
+  void edit_keepsOwnerAndGroup_whenRunAsRoot() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "only root can give files away");
+    Files.writeString(users(), "# owned by nobody\n");
+    var lookup = users().getFileSystem().getUserPrincipalLookupService();
+    var nobody = lookup.lookupPrincipalByName("nobody");
+    Files.setOwner(users(), nobody);
+    assertEquals(0, run("pw\n", "add", "gina", "--file", f(), "--password-stdin"), err());
+    assertEquals(nobody, Files.getOwner(users()));
+  }
+
+  @Test
   void errors_unknownUserExistingUserAndUsage() throws Exception {
     assertEquals(1, run("", "del", "nobody", "--file", f()));
     assertTrue(err().contains("no user 'nobody' in"), err());
