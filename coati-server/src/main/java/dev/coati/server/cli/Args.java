@@ -48,6 +48,20 @@ record Args(List<String> positionals, Set<String> flags, Map<String, String> val
     }
   }
 
+  /** Refuses options that {@code verb} does not take. */
+  void onlyOptions(String verb, Set<String> allowed) throws CommandException {
+    for (String o : flags) {
+      if (!allowed.contains(o)) {
+        throw new CommandException(2, verb + " does not take " + o);
+      }
+    }
+    for (String o : values.keySet()) {
+      if (!allowed.contains(o)) {
+        throw new CommandException(2, verb + " does not take " + o);
+      }
+    }
+  }
+
   boolean has(String flag) {
     return flags.contains(flag);
   }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +37,22 @@ public final class UserCommand {
   private static final Set<String> FLAGS = Set.of("--password-stdin", "--no-nt-hash");
   private static final Set<String> VALUED =
       Set.of("--file", "--config", "--address", "--max-sessions");
+  private static final Map<String, Set<String>> ALLOWED =
+      Map.of(
+          "add",
+          Set.of(
+              "--file",
+              "--config",
+              "--address",
+              "--max-sessions",
+              "--password-stdin",
+              "--no-nt-hash"),
+          "passwd",
+          Set.of("--file", "--config", "--password-stdin", "--no-nt-hash"),
+          "del",
+          Set.of("--file", "--config"),
+          "list",
+          Set.of("--file", "--config"));
   private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
   private final InputStream stdin;
@@ -64,6 +81,11 @@ public final class UserCommand {
     try {
       Args a = Args.parse(args, FLAGS, VALUED);
       String verb = a.positional(0, "a command: add, del, list or passwd");
+      Set<String> allowed = ALLOWED.get(verb);
+      if (allowed == null) {
+        throw new CommandException(2, "unknown user command '" + verb + "'");
+      }
+      a.onlyOptions(verb, allowed);
       UsersFile file = new UsersFile(usersFile(a), err);
       switch (verb) {
         case "add" -> add(file, a);

@@ -197,7 +197,10 @@ class UserCommandTest {
     assertEquals(2, run("", "add", "a:b", "--file", f(), "--password-stdin"));
     assertEquals(2, run("", "list"));
     assertTrue(err().contains("--file FILE or --config FILE"), err());
-    assertEquals(2, run("", "frobnicate", "--file", f()));
+    assertEquals(2, run("", "frobnicate"));
+    assertTrue(err().contains("unknown user command 'frobnicate'"), err());
+    assertEquals(2, run("", "passwd", "dave", "--file", f(), "--address", "10.0.0.1"));
+    assertTrue(err().contains("passwd does not take --address"), err());
     assertEquals(2, run("", "list", "--file", f(), "--bogus"));
     assertEquals(1, Files.readAllLines(users()).size(), "failed commands changed nothing");
   }
