@@ -31,6 +31,7 @@ public final class ConfigLoader {
   private final List<GatewayConfig.PskEntry> psks = new ArrayList<>();
   private final List<GatewayConfig.PeerConfig> peers = new ArrayList<>();
   private GatewayConfig.Tun tun;
+  private Path usersFile;
   private List<IkeProposalSpec> ike;
   private long ikeLifetime = 28800;
   private long dpdDelay = 30;
@@ -76,13 +77,14 @@ public final class ConfigLoader {
     }
     for (YamlNode section :
         new YamlNode(file, "", root)
-            .entries(Set.of("gateway", "secrets", "ike", "esp", "peers", "dataplane"))) {
+            .entries(Set.of("gateway", "secrets", "ike", "esp", "peers", "dataplane", "users"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
         case "ike" -> ike(section);
         case "peers" -> peers(section);
         case "dataplane" -> dataplane(section);
+        case "users" -> users(section);
         default -> esp(section);
       }
     }
@@ -212,6 +214,27 @@ public final class ConfigLoader {
             name, address.substring(0, slash), Integer.parseInt(address.substring(slash + 1)), mtu);
   }
 
+  /** {@code users: { file: users.txt }}: relative to this file; its directory must exist. */
+  private void users(YamlNode n) throws ConfigException {
+    for (YamlNode e : n.entries(Set.of("file"))) {
+      String name = e.string().strip();
+      if (name.isEmpty()) {
+        throw e.error("expected the users file's name, e.g. users.txt (relative to this file)");
+      }
+      Path p = dir.resolve(name).normalize();
+      if (!Files.isDirectory(p.getParent())) {
+        throw e.error("the directory " + p.getParent() + " does not exist");
+      }
+      if (Files.isDirectory(p)) {
+        throw e.error(p + " is a directory; name a file such as users.txt");
+      }
+      usersFile = p;
+    }
+    if (usersFile == null) {
+      throw n.error("the users section needs file: (e.g. users: { file: users.txt })");
+    }
+  }
+
   private static String address(YamlNode e) throws ConfigException {
     String s = e.string();
     if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
@@ -324,7 +347,8 @@ public final class ConfigLoader {
         espLifetime,
         pfs,
         List.copyOf(peers),
-        tun);
+        tun,
+        usersFile);
   }
 
   @SuppressWarnings("unchecked")

@@ -5,11 +5,15 @@ import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.IkePolicy.PfsPolicy;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The gateway configuration (one YAML file, see README "Configuration"); immutable, validated by
- * {@link ConfigLoader}. Remote-access, L2TP, users and RADIUS sections come with later issues.
+ * {@link ConfigLoader}. Remote-access, L2TP and RADIUS sections come with later issues.
+ *
+ * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
+ *     configuration's directory); null when not configured
  */
 public record GatewayConfig(
     List<String> listen,
@@ -29,7 +33,8 @@ public record GatewayConfig(
     long espLifetimeSeconds,
     PfsPolicy pfs,
     List<PeerConfig> peers,
-    Tun tun) {
+    Tun tun,
+    Path usersFile) {
 
   /** The TUN device of the data plane (null: none, ESP traffic is dropped). */
   public record Tun(String name, String address, int prefix, int mtu) {}
@@ -91,6 +96,7 @@ public record GatewayConfig(
         3600,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
         null);
   }
 }

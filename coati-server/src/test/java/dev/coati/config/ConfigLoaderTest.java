@@ -96,4 +96,17 @@ class ConfigLoaderTest {
     String m = error("gateway:\n  listen: 10.97.0.1\n");
     assertTrue(m.contains("no pre-shared key"), m);
   }
+
+  @Test
+  void usersFile_isRelativeToTheConfig_withLineNumberedErrors() throws Exception {
+    GatewayConfig c = ConfigLoader.load(write(GOOD + "users: { file: users.txt }\n"));
+    assertEquals(dir.resolve("users.txt").toAbsolutePath(), c.usersFile());
+    assertEquals(null, ConfigLoader.load(write(GOOD)).usersFile());
+    String m = error(GOOD + "users:\n  file: nodir/users.txt\n");
+    assertTrue(m.contains(":19: users.file: the directory ") && m.contains("does not exist"), m);
+    m = error(GOOD + "users:\n  path: users.txt\n");
+    assertTrue(m.contains(":19: users.path: unknown key; known keys here: file"), m);
+    m = error(GOOD + "users: {}\n");
+    assertTrue(m.contains(":18: users: the users section needs file:"), m);
+  }
 }
