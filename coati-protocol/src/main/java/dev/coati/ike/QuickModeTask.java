@@ -285,8 +285,11 @@ final class QuickModeTask implements Task {
     peerKe(in, null);
     selectors(in, false);
     peerOriginal = NatOa.peerOriginal(in.all(NatOaPayload.class), false);
-    lifeSeconds = chosen.lifeSeconds();
-    lifeKilobytes = chosen.lifeKilobytes();
+    // our own limits hold even if the reply names none (strongSwan answers with its own lifetimes)
+    lifeSeconds =
+        ResponderLifetime.lower(chosen.lifeSeconds(), ctx.policy().childLifetimeSeconds());
+    lifeKilobytes =
+        ResponderLifetime.lower(chosen.lifeKilobytes(), ctx.policy().childLifetimeKilobytes());
     for (NotifyPayload n : in.all(NotifyPayload.class)) {
       if (n.notifyType().equals(NotifyType.RESPONDER_LIFETIME)) {
         long[] life = ResponderLifetime.parse(n.data(), lifeSeconds, lifeKilobytes);

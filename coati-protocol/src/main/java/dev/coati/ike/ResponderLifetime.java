@@ -42,6 +42,11 @@ final class ResponderLifetime {
     return new long[] {s, k};
   }
 
+  /** The smaller of two limits where 0 means none. */
+  static long lower(long a, long b) {
+    return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+  }
+
   /** Returns {seconds, kilobytes}, each lowered to the responder's value when it names one. */
   static long[] parse(byte[] data, long seconds, long kilobytes) {
     ByteReader r = new ByteReader(data);

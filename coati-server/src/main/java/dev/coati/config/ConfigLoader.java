@@ -43,6 +43,7 @@ public final class ConfigLoader {
   private List<String> aggressiveIds = List.of();
   private List<EspProposalSpec> esp;
   private long espLifetime = 3600;
+  private long espLifetimeKb;
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
@@ -298,10 +299,11 @@ public final class ConfigLoader {
   }
 
   private void esp(YamlNode n) throws ConfigException {
-    for (YamlNode e : n.entries(Set.of("proposals", "lifetime", "pfs"))) {
+    for (YamlNode e : n.entries(Set.of("proposals", "lifetime", "lifetime_bytes", "pfs"))) {
       switch (e.key()) {
         case "proposals" -> espProposalNode = e;
         case "lifetime" -> espLifetime = e.seconds();
+        case "lifetime_bytes" -> espLifetimeKb = e.kilobytes();
         default -> {
           try {
             pfs = PfsPolicy.valueOf(e.string().toUpperCase(Locale.ROOT));
@@ -345,6 +347,7 @@ public final class ConfigLoader {
         aggressiveIds,
         esp,
         espLifetime,
+        espLifetimeKb,
         pfs,
         List.copyOf(peers),
         tun,

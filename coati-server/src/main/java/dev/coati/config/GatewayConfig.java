@@ -12,6 +12,7 @@ import java.util.List;
  * The gateway configuration (one YAML file, see README "Configuration"); immutable, validated by
  * {@link ConfigLoader}. Remote-access, L2TP and RADIUS sections come with later issues.
  *
+ * @param espLifetimeKilobytes the ESP SA volume limit ({@code esp.lifetime_bytes}); 0: none
  * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
  *     configuration's directory); null when not configured
  */
@@ -31,6 +32,7 @@ public record GatewayConfig(
     List<String> aggressiveIds,
     List<EspProposalSpec> espProposals,
     long espLifetimeSeconds,
+    long espLifetimeKilobytes,
     PfsPolicy pfs,
     List<PeerConfig> peers,
     Tun tun,
@@ -94,6 +96,7 @@ public record GatewayConfig(
         List.of(),
         ProposalParser.parseEsp(defaultEsp(true), true),
         3600,
+        0,
         PfsPolicy.OPTIONAL,
         List.of(),
         null,

@@ -85,6 +85,28 @@ record YamlNode(String file, String path, Node node) {
     }
   }
 
+  /** A traffic volume in kilobytes: 0 (none), 500KB, 200MB, 4GB (powers of 1024). */
+  long kilobytes() throws ConfigException {
+    String v = string().trim().toUpperCase(java.util.Locale.ROOT);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)\\s*(KB|MB|GB|TB)?").matcher(v);
+    if (m.matches()) {
+      long unit =
+          switch (m.group(2) == null ? "KB" : m.group(2)) {
+            case "MB" -> 1024L;
+            case "GB" -> 1024L * 1024;
+            case "TB" -> 1024L * 1024 * 1024;
+            default -> 1L;
+          };
+      try {
+        return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+      } catch (NumberFormatException | ArithmeticException e) {
+        // reported below
+      }
+    }
+    throw error("expected a volume like 500MB or 4GB (0: no limit), not '" + string().trim() + "'");
+  }
+
   int port() throws ConfigException {
     try {
       int p = Integer.parseInt(string().trim());

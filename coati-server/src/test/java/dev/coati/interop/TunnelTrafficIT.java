@@ -192,15 +192,9 @@ class TunnelTrafficIT {
     return sb.toString();
   }
 
-  /**
-   * Case f, phase 1 on coati's side: as site-to-site initiator with a 15 s ISAKMP lifetime, coati
-   * re-authenticates at 90% (a new main mode, no INITIAL-CONTACT), retires the old ISAKMP SA, and
-   * strongSwan keeps the IPsec SA: a ping every 0.2 s for 20 s loses nothing.
-   */
-  @Test
-  void coatiReauthenticatesPhase1_trafficKeepsFlowing() throws Exception {
-    String responder =
-        """
+  /** strongSwan as the responder of coati's site-to-site tunnel 10.200.0.0/24 === 10.201.0.0/24. */
+  static String siteToSiteResponder(String psk) {
+    return """
         connections {
           s2s {
             version = 1
@@ -215,28 +209,69 @@ class TunnelTrafficIT {
                              esp_proposals = aes128-sha1 } }
           }
         }
-        secrets { ike-it { secret = "it-psk-22" } }
+        secrets { ike-it { secret = "PSK" } }
         """
-            .replace("CLI", Netns.CLI_ADDR)
-            .replace("SRV", Netns.SRV_ADDR);
-    String cfg =
-        "ike:\n  lifetime: 15s\n"
-            + "peers:\n  - name: branch\n    remote: "
-            + Netns.CLI_ADDR
-            + "\n"
-            + "    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
-            + "    start: true\n"
-            + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
+        .replace("CLI", Netns.CLI_ADDR)
+        .replace("SRV", Netns.SRV_ADDR)
+        .replace("PSK", psk);
+  }
+
+  static String siteToSiteCoati(String extra) {
+    return extra
+        + "peers:\n  - name: branch\n    remote: "
+        + Netns.CLI_ADDR
+        + "\n"
+        + "    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
+        + "    start: true\n"
+        + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
+  }
+
+  static void awaitInstalled(Charon c, CoatiProcess coati) throws Exception {
+    String sas = "";
+    for (int i = 0; i < 100 && !sas.contains("INSTALLED"); i++) {
+      Thread.sleep(100);
+      sas = c.swanctl("--list-sas").output();
+    }
+    assertTrue(sas.contains("INSTALLED"), sas + coati.log());
+  }
+
+  /**
+   * Kilobyte lifetimes (RFC 2407 SA Life Type 2): coati offers 50 KB (60 pings of 1428 bytes are 84
+   * KB), strongSwan accepts it, and coati's data plane counts the traffic and rekeys the child by
+   * volume while pings of 1400 bytes continue.
+   */
+  @Test
+  void kilobyteLifetime_rekeysByVolume_trafficKeepsFlowing() throws Exception {
+    try (Netns ns = new Netns()) {
+      Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.201.0.1/32", "dev", "lo");
+      try (Charon c = new Charon(dir.resolve("resp"), siteToSiteResponder("it-psk-24"));
+          CoatiProcess coati =
+              new CoatiProcess(
+                  dir, "it-psk-24", siteToSiteCoati("esp:\n  lifetime_bytes: 50KB\n"))) {
+        awaitInstalled(c, coati);
+        int got = received(ping(Netns.CLI, "10.201.0.1", "10.200.0.1", 60, "1400").output());
+        String log = coati.log();
+        assertTrue(log.contains("rekeying child"), "a rekey by volume: " + log);
+        assertTrue(log.split("CHILD SA established", -1).length - 1 >= 2, "a second child: " + log);
+        assertEquals(60, got, log + c.log());
+      }
+    }
+  }
+
+  /**
+   * Case f, phase 1 on coati's side: as site-to-site initiator with a 15 s ISAKMP lifetime, coati
+   * re-authenticates at 90% (a new main mode, no INITIAL-CONTACT), retires the old ISAKMP SA, and
+   * strongSwan keeps the IPsec SA: a ping every 0.2 s for 20 s loses nothing.
+   */
+  @Test
+  void coatiReauthenticatesPhase1_trafficKeepsFlowing() throws Exception {
+    String responder = siteToSiteResponder("it-psk-22");
+    String cfg = siteToSiteCoati("ike:\n  lifetime: 15s\n");
     try (Netns ns = new Netns()) {
       Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.201.0.1/32", "dev", "lo");
       try (Charon c = new Charon(dir.resolve("resp"), responder);
           CoatiProcess coati = new CoatiProcess(dir, "it-psk-22", cfg)) {
-        String sas = "";
-        for (int i = 0; i < 100 && !sas.contains("INSTALLED"); i++) {
-          Thread.sleep(100);
-          sas = c.swanctl("--list-sas").output();
-        }
-        assertTrue(sas.contains("INSTALLED"), sas + coati.log());
+        awaitInstalled(c, coati);
         int got = received(ping(Netns.CLI, "10.201.0.1", "10.200.0.1", 100, "56").output());
         System.out.println("phase-1 reauth test: " + got + "/100 ping replies");
         String log = coati.log();

@@ -118,6 +118,11 @@ public final class ConfiguredPolicy implements IkePolicy {
   }
 
   @Override
+  public long childLifetimeKilobytes() {
+    return config.espLifetimeKilobytes();
+  }
+
+  @Override
   public boolean natTraversal() {
     return config.natTraversal();
   }
