@@ -28,6 +28,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Reads and writes PEM (RFC 7468): certificates and CA bundles ({@code CERTIFICATE}), CRLs ({@code
@@ -118,7 +119,12 @@ public final class PemFiles {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(text)) {
       for (Object o : objects) {
-        w.writeObject(o instanceof PrivateKey k ? PrivateKeyInfo.getInstance(k.getEncoded()) : o);
+        if (o instanceof PrivateKey k) {
+          // PKCS#8 as is: Bouncy Castle would rewrite EC keys as SEC1 without the curve
+          w.writeObject(new PemObject("PRIVATE KEY", k.getEncoded()));
+        } else {
+          w.writeObject(o);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
