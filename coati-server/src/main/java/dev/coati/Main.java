@@ -10,6 +10,7 @@ import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
+import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.control.BothListeners;
 import dev.coati.server.control.ConfiguredPolicy;
 import dev.coati.server.control.LoggingListener;
@@ -42,6 +43,9 @@ public final class Main {
   /** Runs the command line; returns the exit code. */
   static int run(List<String> args, PrintStream out, PrintStream err) {
     List<String> rest = args.isEmpty() ? List.of("run") : args;
+    if (rest.get(0).equals("pki")) {
+      return PkiCommand.run(rest.subList(1, rest.size()), out, err);
+    }
     if (!rest.get(0).equals("run")) {
       err.println(
           "coati: unknown command '" + rest.get(0) + "'; try: coati run [--config FILE] [--once]");
