@@ -77,7 +77,7 @@ public final class CertificateVerifier {
       if (anchor.isPresent() || isAnchor(current)) {
         X509Certificate a = anchor.orElse(current);
         if (a != current) {
-          Verdict issuerProblem = checkIssuer(a, path.size() - 1, now);
+          Verdict issuerProblem = checkIssuer(a, path.size() - 1, now, true);
           if (issuerProblem != null) {
             return issuerProblem;
           }
@@ -92,7 +92,7 @@ public final class CertificateVerifier {
       if (next.isEmpty()) {
         return noIssuer(current, intermediates);
       }
-      Verdict issuerProblem = checkIssuer(next.get(), path.size() - 1, now);
+      Verdict issuerProblem = checkIssuer(next.get(), path.size() - 1, now, false);
       if (issuerProblem != null) {
         return issuerProblem;
       }
@@ -120,12 +120,16 @@ public final class CertificateVerifier {
    * {@code issuer} as the issuer of a path with {@code below} certificates beneath it besides the
    * leaf.
    */
-  private static Verdict checkIssuer(X509Certificate issuer, int below, Instant now) {
+  private static Verdict checkIssuer(
+      X509Certificate issuer, int below, Instant now, boolean isAnchor) {
     Verdict v = checkCommon(issuer, now);
     if (v != null) {
       return v;
     }
     int pathLen = issuer.getBasicConstraints();
+    if (pathLen < 0 && issuer.getVersion() == 1 && isAnchor) {
+      pathLen = Integer.MAX_VALUE; // an X.509 v1 root has no extensions to say it is a CA
+    }
     if (pathLen < 0) {
       return Verdict.refused(Refusal.NOT_A_CA, subject(issuer) + ": not a CA (basicConstraints)");
     }

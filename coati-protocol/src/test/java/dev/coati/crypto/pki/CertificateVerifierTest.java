@@ -18,9 +18,13 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +116,49 @@ class CertificateVerifierTest {
         pki.issuer.issue(
             TestPki.leafSpec("eve"), aliceKeys.getPublic(), alice, aliceKeys.getPrivate());
     assertRefused(Refusal.NOT_A_CA, verifier.verify(child, List.of(alice, sub.cert()), NOW));
+  }
+
+  @Test
+  void refusesPathLongerThanPathLenConstraint() throws Exception {
+    // a root that allows no intermediate CA below it
+    KeyPair keys = KeyType.EC_P256.generate(pki.random);
+    X500Name name = new X500Name("CN=Strict Root");
+    var b =
+        new JcaX509v3CertificateBuilder(
+            name,
+            BigInteger.TEN,
+            Date.from(NOW.minus(Duration.ofDays(1))),
+            Date.from(NOW.plus(Duration.ofDays(10))),
+            name,
+            keys.getPublic());
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+    X509Certificate strictRoot =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    Ca strict = new Ca(keys, strictRoot);
+    Ca mid = pki.intermediate("Mid", strict);
+    X509Certificate direct = pki.leaf(TestPki.leafSpec("direct"), aliceKeys, strict);
+    X509Certificate deep = pki.leaf(TestPki.leafSpec("deep"), aliceKeys, mid);
+    CertificateVerifier v = new CertificateVerifier(List.of(strictRoot), List.of());
+    assertTrue(v.verify(direct, List.of(), NOW).accepted());
+    assertRefused(Refusal.PATH_TOO_LONG, v.verify(deep, List.of(mid.cert()), NOW));
+  }
+
+  @Test
+  void refusesPathLongerThanOurLimit() {
+    Ca ca = root;
+    List<X509Certificate> chain = new java.util.ArrayList<>();
+    for (int i = 0; i < CertificateVerifier.MAX_INTERMEDIATES; i++) {
+      ca = pki.intermediate("Level " + i, ca);
+      chain.add(ca.cert());
+    }
+    X509Certificate atLimit = pki.leaf(TestPki.leafSpec("at limit"), aliceKeys, ca);
+    assertTrue(verifier.verify(atLimit, chain, NOW).accepted());
+    ca = pki.intermediate("One too many", ca);
+    chain.add(ca.cert());
+    X509Certificate beyond = pki.leaf(TestPki.leafSpec("beyond"), aliceKeys, ca);
+    assertRefused(Refusal.PATH_TOO_LONG, verifier.verify(beyond, chain, NOW));
   }
 
   @Test
