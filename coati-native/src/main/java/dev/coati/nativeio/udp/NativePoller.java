@@ -9,7 +9,8 @@ import java.util.List;
 /** poll(2) over the FFM sockets: an array of struct pollfd {int fd; short events, revents}. */
 final class NativePoller implements Poller {
   private static final long POLLFD = 8;
-  private final Arena arena = Arena.ofConfined();
+  // automatic: the poller may be made on one thread and used on another
+  private final Arena arena = Arena.ofAuto();
   private final MemorySegment fds;
   private final MemorySegment state;
   private final int n;
@@ -41,6 +42,6 @@ final class NativePoller implements Poller {
 
   @Override
   public void close() {
-    arena.close();
+    // the pollfd array is freed with the poller; the sockets are closed by their owner
   }
 }
