@@ -13,6 +13,11 @@ final class CoatiProcess implements AutoCloseable {
   private final Path log;
 
   CoatiProcess(Path dir, String psk, String yamlBody) throws Exception {
+    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody);
+  }
+
+  /** coati in namespace {@code ns}, listening on {@code listen}. */
+  CoatiProcess(String ns, String listen, Path dir, String psk, String yamlBody) throws Exception {
     Path pskFile = dir.resolve("psk.txt");
     Files.writeString(pskFile, psk + "\n");
     Files.setPosixFilePermissions(pskFile, PosixFilePermissions.fromString("rw-------"));
@@ -20,7 +25,7 @@ final class CoatiProcess implements AutoCloseable {
     Files.writeString(
         cfg,
         "gateway:\n  listen: ["
-            + Netns.SRV_ADDR
+            + listen
             + "]\n  id: fqdn:vpn.test\n"
             + "secrets:\n  psk:\n    - peers: any\n      secret_file: psk.txt\n"
             + yamlBody);
@@ -28,7 +33,7 @@ final class CoatiProcess implements AutoCloseable {
     log = dir.resolve("coati.log");
     List<String> cmd =
         Netns.inNs(
-            Netns.SRV,
+            ns,
             java,
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
