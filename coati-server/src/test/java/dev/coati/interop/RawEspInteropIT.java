@@ -176,6 +176,62 @@ class RawEspInteropIT {
   }
 
   /**
+   * Without raw ESP a gateway runs UDP-only and forces UDP encapsulation, so even a peer that could
+   * send plain ESP sends ESP-in-UDP: hq loses CAP_NET_RAW (setpriv), branch runs on the JDK socket
+   * fallback ({@code -Dcoati.udp=jdk}); ping works, nothing travels as IP protocol 50.
+   */
+  @Test
+  void withoutRawEsp_noCapNetRawAndJdkFallback_udpEncapsulationIsForced() throws Exception {
+    String hq =
+        "peers:\n  - name: branch\n    remote: "
+            + CLI_ADDR
+            + "\n    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
+            + "    start: true\n"
+            + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
+    String branch = "dataplane:\n  tun: coati0\n  address: 10.200.0.254/24\n";
+    Path pcap = dir.resolve("udp-only.pcapng");
+    Files.createDirectories(dir.resolve("hq"));
+    Files.createDirectories(dir.resolve("branch"));
+    Process dumpcap = capture(pcap);
+    try (CoatiProcess b =
+            new CoatiProcess(
+                CLI,
+                CLI_ADDR,
+                dir.resolve("branch"),
+                "s2s-2",
+                branch,
+                List.of(),
+                List.of("-Dcoati.udp=jdk"));
+        CoatiProcess a =
+            new CoatiProcess(
+                GW,
+                GW_ADDR,
+                dir.resolve("hq"),
+                "s2s-2",
+                hq,
+                List.of("setpriv", "--bounding-set=-net_raw"),
+                List.of())) {
+      assertTrue(b.log().contains("sockets jdk, ESP over UDP only"), b.log());
+      assertTrue(a.log().contains("sockets native, ESP over UDP only"), a.log());
+      assertTrue(a.log().contains("CAP_NET_RAW"), "one clear warning: " + a.log());
+      for (int i = 0; i < 100 && !b.log().contains("CHILD SA established"); i++) {
+        Thread.sleep(100);
+      }
+      assertTrue(b.log().contains("CHILD SA established"), a.log() + b.log());
+      for (String size : List.of("56", "1400")) {
+        Netns.Result r = ping("10.201.0.1", "10.200.0.1", size);
+        assertTrue(r.output().contains("3 received"), size + ": " + r.output() + a.log() + b.log());
+      }
+    } finally {
+      dumpcap.destroy();
+      assertTrue(dumpcap.waitFor(10, TimeUnit.SECONDS), "dumpcap stops on SIGTERM");
+    }
+    Counts c = Counts.of(pcap);
+    assertTrue(c.natT() >= 12 + 3, "IKE after the float and ESP-in-UDP on 4500: " + c);
+    assertEquals(0, c.esp(), "no plain ESP: " + c);
+  }
+
+  /**
    * strongSwan 5.9.8 (kernel-libipsec; {@code raw_esp = yes} is not known to this version) still
    * floats to UDP 4500: its ESP-in-UDP reaches coati's batched FFM sockets and ping works; nothing
    * travels as IP protocol 50.

@@ -30,6 +30,7 @@ final class MmsgVector {
   private final MemorySegment names;
   private final MemorySegment control;
   private final MemorySegment buffers;
+  private final MemorySegment[] slices; // buffer(i) without an allocation per datagram
 
   MmsgVector(Arena arena, int capacity, int bufferSize) {
     this.capacity = capacity;
@@ -39,6 +40,10 @@ final class MmsgVector {
     names = arena.allocate(SocketCalls.SOCKADDR_IN * capacity, 8);
     control = arena.allocate(CONTROL * capacity, 8);
     buffers = arena.allocate((long) bufferSize * capacity, 8);
+    slices = new MemorySegment[capacity];
+    for (int i = 0; i < capacity; i++) {
+      slices[i] = buffers.asSlice((long) bufferSize * i, bufferSize);
+    }
     for (int i = 0; i < capacity; i++) {
       long m = MMSGHDR * i;
       iov.set(ValueLayout.ADDRESS, IOVEC * i, buffer(i));
@@ -51,7 +56,7 @@ final class MmsgVector {
   }
 
   MemorySegment buffer(int i) {
-    return buffers.asSlice((long) bufferSize * i, bufferSize);
+    return slices[i];
   }
 
   /** Before recvmmsg: every entry may take a full buffer, a sockaddr_in and a cmsg. */
