@@ -136,43 +136,87 @@ class RawEspInteropIT {
     }
   }
 
+  /** One coati gateway of {@link #siteToSite}: where it listens and how it is launched. */
+  record Gateway(String listen, List<String> launcher, List<String> jvmOptions) {}
+
   /**
-   * coati in cn-gw starts a site-to-site tunnel to another coati in cn-cli; NAT-D finds no NAT, so
-   * the child SA is plain tunnel mode and both send and receive ESP through their raw sockets.
+   * hq (cn-gw, LAN 10.200.0.0/24) starts a site-to-site tunnel to branch (cn-cli, LAN
+   * 10.201.0.0/24); pings of 56 and 1400 bytes from branch's LAN to hq's; returns what the capture
+   * in cn-gw saw.
    */
-  @Test
-  void coatiToCoati_siteToSite_plainEsp_pingAndCapture() throws Exception {
-    String hq =
+  Counts siteToSite(String name, Gateway hq, Gateway branch, List<String> logChecks)
+      throws Exception {
+    String hqCfg =
         "peers:\n  - name: branch\n    remote: "
             + CLI_ADDR
             + "\n    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
             + "    start: true\n"
             + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
-    String branch = "dataplane:\n  tun: coati0\n  address: 10.200.0.254/24\n";
-    Path pcap = dir.resolve("gw.pcapng");
+    String branchCfg = "dataplane:\n  tun: coati0\n  address: 10.200.0.254/24\n";
+    Path pcap = dir.resolve(name + ".pcapng");
     Files.createDirectories(dir.resolve("hq"));
     Files.createDirectories(dir.resolve("branch"));
     Process dumpcap = capture(pcap);
-    try (CoatiProcess b = new CoatiProcess(CLI, CLI_ADDR, dir.resolve("branch"), "s2s-1", branch);
-        CoatiProcess a = new CoatiProcess(GW, GW_ADDR, dir.resolve("hq"), "s2s-1", hq)) {
-      assertTrue(a.log().contains("ESP raw and over UDP"), a.log());
+    try (CoatiProcess b =
+            new CoatiProcess(
+                CLI,
+                branch.listen(),
+                dir.resolve("branch"),
+                name,
+                branchCfg,
+                branch.launcher(),
+                branch.jvmOptions());
+        CoatiProcess a =
+            new CoatiProcess(
+                GW, hq.listen(), dir.resolve("hq"), name, hqCfg, hq.launcher(), hq.jvmOptions())) {
       for (int i = 0; i < 100 && !b.log().contains("CHILD SA established"); i++) {
         Thread.sleep(100);
       }
-      assertTrue(b.log().contains("CHILD SA established"), a.log() + b.log());
+      String logs = "hq:\n" + a.log() + "\nbranch:\n" + b.log();
+      assertTrue(b.log().contains("CHILD SA established"), logs);
+      for (String check : logChecks) {
+        assertTrue(logs.contains(check), check + " in\n" + logs);
+      }
       for (String size : List.of("56", "1400")) {
         Netns.Result r = ping("10.201.0.1", "10.200.0.1", size);
-        assertTrue(r.output().contains("3 received"), size + ": " + r.output() + a.log() + b.log());
+        assertTrue(r.output().contains("3 received"), size + ": " + r.output() + logs);
       }
     } finally {
       dumpcap.destroy();
       assertTrue(dumpcap.waitFor(10, TimeUnit.SECONDS), "dumpcap stops on SIGTERM");
     }
-    Counts c = Counts.of(pcap);
+    return Counts.of(pcap);
+  }
+
+  static void assertPlainEsp(Counts c) {
     assertTrue(c.ike() >= 6, "main mode + quick mode on UDP 500: " + c);
     // 3 small and 3 large pings, each way (tshark shows a fragmented ESP packet once)
     assertTrue(c.esp() >= 12, "ESP packets in IP protocol 50: " + c);
     assertEquals(0, c.natT(), "nothing on UDP 4500: " + c);
+  }
+
+  /**
+   * NAT-D finds no NAT between the two coatis, so the child SA is plain tunnel mode and both send
+   * and receive ESP through their raw sockets.
+   */
+  @Test
+  void coatiToCoati_siteToSite_plainEsp_pingAndCapture() throws Exception {
+    Gateway hq = new Gateway(GW_ADDR, List.of(), List.of());
+    Gateway branch = new Gateway(CLI_ADDR, List.of(), List.of());
+    assertPlainEsp(
+        siteToSite("s2s-1", hq, branch, List.of("sockets native, ESP raw and over UDP")));
+  }
+
+  /**
+   * branch listens on 0.0.0.0: IP_PKTINFO tells it the address hq sent to, so its NAT-D hash is
+   * right (a wildcard address would look like a NAT and float to 4500), and its wildcard raw socket
+   * carries the ESP.
+   */
+  @Test
+  void wildcardListen_ipPktinfoKeepsNatDetectionRight_plainEsp() throws Exception {
+    Gateway hq = new Gateway(GW_ADDR, List.of(), List.of());
+    Gateway branch = new Gateway("0.0.0.0", List.of(), List.of());
+    assertPlainEsp(siteToSite("s2s-3", hq, branch, List.of()));
   }
 
   /**
@@ -182,51 +226,17 @@ class RawEspInteropIT {
    */
   @Test
   void withoutRawEsp_noCapNetRawAndJdkFallback_udpEncapsulationIsForced() throws Exception {
-    String hq =
-        "peers:\n  - name: branch\n    remote: "
-            + CLI_ADDR
-            + "\n    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
-            + "    start: true\n"
-            + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
-    String branch = "dataplane:\n  tun: coati0\n  address: 10.200.0.254/24\n";
-    Path pcap = dir.resolve("udp-only.pcapng");
-    Files.createDirectories(dir.resolve("hq"));
-    Files.createDirectories(dir.resolve("branch"));
-    Process dumpcap = capture(pcap);
-    try (CoatiProcess b =
-            new CoatiProcess(
-                CLI,
-                CLI_ADDR,
-                dir.resolve("branch"),
-                "s2s-2",
-                branch,
-                List.of(),
-                List.of("-Dcoati.udp=jdk"));
-        CoatiProcess a =
-            new CoatiProcess(
-                GW,
-                GW_ADDR,
-                dir.resolve("hq"),
-                "s2s-2",
-                hq,
-                List.of("setpriv", "--bounding-set=-net_raw"),
-                List.of())) {
-      assertTrue(b.log().contains("sockets jdk, ESP over UDP only"), b.log());
-      assertTrue(a.log().contains("sockets native, ESP over UDP only"), a.log());
-      assertTrue(a.log().contains("CAP_NET_RAW"), "one clear warning: " + a.log());
-      for (int i = 0; i < 100 && !b.log().contains("CHILD SA established"); i++) {
-        Thread.sleep(100);
-      }
-      assertTrue(b.log().contains("CHILD SA established"), a.log() + b.log());
-      for (String size : List.of("56", "1400")) {
-        Netns.Result r = ping("10.201.0.1", "10.200.0.1", size);
-        assertTrue(r.output().contains("3 received"), size + ": " + r.output() + a.log() + b.log());
-      }
-    } finally {
-      dumpcap.destroy();
-      assertTrue(dumpcap.waitFor(10, TimeUnit.SECONDS), "dumpcap stops on SIGTERM");
-    }
-    Counts c = Counts.of(pcap);
+    Gateway hq = new Gateway(GW_ADDR, List.of("setpriv", "--bounding-set=-net_raw"), List.of());
+    Gateway branch = new Gateway(CLI_ADDR, List.of(), List.of("-Dcoati.udp=jdk"));
+    Counts c =
+        siteToSite(
+            "s2s-2",
+            hq,
+            branch,
+            List.of(
+                "sockets jdk, ESP over UDP only",
+                "sockets native, ESP over UDP only",
+                "raw sockets need root or CAP_NET_RAW"));
     assertTrue(c.natT() >= 12 + 3, "IKE after the float and ESP-in-UDP on 4500: " + c);
     assertEquals(0, c.esp(), "no plain ESP: " + c);
   }
