@@ -144,13 +144,19 @@ public final class UdpSockets {
     if (backend == Backend.NATIVE) {
       List<NativeSocket> n = new ArrayList<>();
       for (UdpBind s : sockets) {
-        n.add((NativeSocket) s);
+        if (!(s instanceof NativeSocket ns)) {
+          throw new IllegalArgumentException(s + " was not opened by the FFM backend");
+        }
+        n.add(ns);
       }
       return new NativePoller(n);
     }
     List<JdkUdpBind> j = new ArrayList<>();
     for (UdpBind s : sockets) {
-      j.add((JdkUdpBind) s);
+      if (!(s instanceof JdkUdpBind js)) {
+        throw new IllegalArgumentException(s + " was not opened by the JDK backend");
+      }
+      j.add(js);
     }
     return new SelectorPoller(j);
   }

@@ -59,6 +59,17 @@ class UdpSocketsTest {
   }
 
   @Test
+  void poller_refusesASocketOfTheOtherBackend() throws Exception {
+    UdpSockets nat = UdpSockets.choose("native", null, UdpSockets::trial);
+    UdpSockets jdk = UdpSockets.choose("jdk", null, () -> null);
+    try (UdpBind j = jdk.open(LOOPBACK, 0, UdpOptions.DEFAULT)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> nat.poller(List.of(j)));
+      assertTrue(e.getMessage().contains("not opened by the FFM backend"), e.getMessage());
+    }
+  }
+
+  @Test
   void bindError_namesAddressPortAndErrno() {
     int notHere = Datagrams.ipv4(new byte[] {(byte) 192, 0, 2, 77});
     for (String backend : List.of("native", "jdk")) {
