@@ -101,7 +101,8 @@ public final class Libc {
 
     private static String describe(int e) {
       return switch (e) {
-        case 1 -> "operation not permitted: a capability is missing (TUN: CAP_NET_ADMIN)";
+        case 1 ->
+            "operation not permitted: missing capability (CAP_NET_ADMIN for TUN, CAP_NET_RAW for raw sockets)";
         case 2 -> "no such file";
         case 11 -> "try again";
         case 13 -> "permission denied";
