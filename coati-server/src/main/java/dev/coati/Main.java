@@ -109,7 +109,7 @@ public final class Main {
         "coati: ESP data plane: "
             + (config.tun() == null
                 ? "off (no dataplane: section; ESP traffic is dropped)"
-                : "tunnel mode over UDP 4500 via TUN " + config.tun().name()));
+                : "tunnel mode (raw ESP or UDP 4500) via TUN " + config.tun().name()));
     out.println("coati: Xauth and mode config: not yet (issue #4); L2TP/PPP: not yet (issue #5)");
     out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
   }
@@ -138,7 +138,7 @@ public final class Main {
                           System::currentTimeMillis,
                           random,
                           DhFactory.using(random),
-                          new ConfiguredPolicy(config),
+                          new ConfiguredPolicy(config, loop.rawEsp()),
                           outbox,
                           listener,
                           RetransmitPolicy.DEFAULT)));
@@ -164,6 +164,10 @@ public final class Main {
                 }
               });
       Runtime.getRuntime().addShutdownHook(hook);
+      out.println(
+          "coati: sockets "
+              + loop.backend()
+              + (loop.rawEsp() ? ", ESP raw and over UDP" : ", ESP over UDP only"));
       out.println("coati: running; stop with Ctrl-C or SIGTERM");
       out.flush();
       loop.run();

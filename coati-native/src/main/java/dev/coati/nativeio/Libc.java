@@ -52,7 +52,6 @@ public final class Libc {
           CCS,
           Linker.Option.firstVariadicArg(2));
   // not "critical": read blocks, and a thread in a critical downcall holds up every safepoint
-  // not "critical": read blocks, and a thread in a critical downcall holds up every safepoint
   private static final MethodHandle READ =
       handle(
           "read",
@@ -91,7 +90,7 @@ public final class Libc {
   public static final class ErrnoException extends IOException {
     private final int errno;
 
-    ErrnoException(String call, int errno) {
+    public ErrnoException(String call, int errno) {
       super(call + " failed: errno " + errno + " (" + describe(errno) + ")");
       this.errno = errno;
     }
@@ -102,11 +101,22 @@ public final class Libc {
 
     private static String describe(int e) {
       return switch (e) {
-        case 1 -> "operation not permitted: needs CAP_NET_ADMIN";
+        case 1 ->
+            "operation not permitted: missing capability (CAP_NET_ADMIN for TUN, CAP_NET_RAW for raw sockets)";
         case 2 -> "no such file";
+        case 11 -> "try again";
         case 13 -> "permission denied";
         case 16 -> "device busy";
         case 19 -> "no such device: is the tun module there?";
+        case 22 -> "invalid argument";
+        case 24 -> "too many open files";
+        case 93 -> "protocol not supported";
+        case 97 -> "address family not supported";
+        case 98 -> "address already in use: is another IKE daemon (charon, racoon) running?";
+        case 99 -> "address not available: it is not configured on any interface";
+        case 101 -> "network unreachable";
+        case 105 -> "no buffer space";
+        case 113 -> "no route to host";
         default -> "see errno(3)";
       };
     }

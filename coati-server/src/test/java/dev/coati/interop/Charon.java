@@ -16,6 +16,15 @@ final class Charon implements AutoCloseable {
   private final Process process;
 
   Charon(Path dir, String swanctlConf) throws Exception {
+    this(Netns.CLI, dir, swanctlConf, "");
+  }
+
+  /**
+   * A charon in namespace {@code ns} with {@code extra} added inside {@code charon { ... }} of its
+   * strongswan.conf (sections of the same name are merged, e.g. {@code plugins { kernel-libipsec {
+   * raw_esp = yes } }}).
+   */
+  Charon(String ns, Path dir, String swanctlConf, String extra) throws Exception {
     this.dir = dir;
     Files.createDirectories(dir.resolve("swanctl/x509"));
     Files.createDirectories(dir.resolve("swanctl/private"));
@@ -35,14 +44,16 @@ final class Charon implements AutoCloseable {
                           default = 1
                           ike = 2 } }
           plugins { vici { socket = unix://DIR/charon.vici } }
+          EXTRA
         }
         swanctl { socket = unix://DIR/charon.vici }
         """
-            .replace("DIR", dir.toString()));
+            .replace("DIR", dir.toString())
+            .replace("EXTRA", extra));
     Files.writeString(dir.resolve("swanctl/swanctl.conf"), swanctlConf);
     List<String> cmd =
         Netns.inNs(
-            Netns.CLI,
+            ns,
             "unshare",
             "-m",
             "--propagation",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,27 @@ final class CoatiProcess implements AutoCloseable {
   private final Path log;
 
   CoatiProcess(Path dir, String psk, String yamlBody) throws Exception {
+    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody);
+  }
+
+  /** coati in namespace {@code ns}, listening on {@code listen}. */
+  CoatiProcess(String ns, String listen, Path dir, String psk, String yamlBody) throws Exception {
+    this(ns, listen, dir, psk, yamlBody, List.of(), List.of());
+  }
+
+  /**
+   * As above, with {@code launcher} run in front of the JVM (e.g. {@code setpriv
+   * --bounding-set=-net_raw}) and {@code jvmOptions} (e.g. {@code -Dcoati.udp=jdk}).
+   */
+  CoatiProcess(
+      String ns,
+      String listen,
+      Path dir,
+      String psk,
+      String yamlBody,
+      List<String> launcher,
+      List<String> jvmOptions)
+      throws Exception {
     Path pskFile = dir.resolve("psk.txt");
     Files.writeString(pskFile, psk + "\n");
     Files.setPosixFilePermissions(pskFile, PosixFilePermissions.fromString("rw-------"));
@@ -20,23 +42,24 @@ final class CoatiProcess implements AutoCloseable {
     Files.writeString(
         cfg,
         "gateway:\n  listen: ["
-            + Netns.SRV_ADDR
+            + listen
             + "]\n  id: fqdn:vpn.test\n"
             + "secrets:\n  psk:\n    - peers: any\n      secret_file: psk.txt\n"
             + yamlBody);
     String java = ProcessHandle.current().info().command().orElse("java");
     log = dir.resolve("coati.log");
-    List<String> cmd =
-        Netns.inNs(
-            Netns.SRV,
-            java,
-            "--enable-native-access=ALL-UNNAMED",
+    List<String> cmd = new ArrayList<>(Netns.inNs(ns));
+    cmd.addAll(launcher);
+    cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             "dev.coati.Main",
             "run",
             "--config",
-            cfg.toString());
+            cfg.toString()));
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     for (int i = 0; i < 100 && !log().contains("running;"); i++) {

@@ -20,10 +20,20 @@ import java.util.Set;
 public final class ConfiguredPolicy implements IkePolicy {
   private final GatewayConfig config;
   private final IdPayload localId;
+  private final boolean plainEsp;
 
   public ConfiguredPolicy(GatewayConfig config) {
+    this(config, true);
+  }
+
+  /**
+   * With {@code plainEsp} false (no raw IP protocol 50 socket) UDP encapsulation is forced, so
+   * peers without a NAT still send their ESP to UDP 4500.
+   */
+  public ConfiguredPolicy(GatewayConfig config, boolean plainEsp) {
     this.config = config;
     this.localId = parseId(config.gatewayId());
+    this.plainEsp = plainEsp;
   }
 
   /** "fqdn:name", "keyid:text", "ipv4:a.b.c.d", "user:x@y", or a bare name (FQDN). */
@@ -129,7 +139,7 @@ public final class ConfiguredPolicy implements IkePolicy {
 
   @Override
   public boolean forceUdpEncapsulation() {
-    return config.forceUdpEncapsulation();
+    return config.forceUdpEncapsulation() || !plainEsp;
   }
 
   @Override

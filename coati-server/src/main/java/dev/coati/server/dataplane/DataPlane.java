@@ -37,9 +37,12 @@ public final class DataPlane implements IkeListener {
       TrafficSelector remote,
       PeerAddress peer) {}
 
-  /** Sends an ESP packet to a peer over UDP 4500 (from the local address of the IKE SA). */
+  /**
+   * Sends an ESP packet to a peer from the local address of the IKE SA: over UDP 4500 if the child
+   * SA is UDP-encapsulated (RFC 3948), else as IP protocol 50.
+   */
   public interface EspSender {
-    void send(PeerAddress from, PeerAddress to, byte[] packet, int len);
+    void send(PeerAddress from, PeerAddress to, byte[] packet, int len, boolean udpEncapsulated);
   }
 
   private final TunDevice tun;
@@ -190,7 +193,7 @@ public final class DataPlane implements IkeListener {
         drops.count(EspCodec.Drop.of(m));
         continue;
       }
-      sender.send(r.ike().local(), r.ike().peer(), out, m);
+      sender.send(r.ike().local(), r.ike().peer(), out, m, r.child().transform().udpEncapsulated());
       outPackets.increment();
     }
   }

@@ -3,73 +3,123 @@ package dev.coati.server.dataplane;
 import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeSa;
 import dev.coati.ike.PeerAddress;
+import dev.coati.nativeio.udp.Datagrams;
+import dev.coati.nativeio.udp.Poller;
+import dev.coati.nativeio.udp.UdpBind;
+import dev.coati.nativeio.udp.UdpOptions;
+import dev.coati.nativeio.udp.UdpSockets;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * The IKE side of the data plane on JDK sockets: UDP 500 and 4500 (RFC 3948 non-ESP marker) on each
- * listen address, one thread that owns the engine, and its timer. ESP-in-UDP datagrams are counted
- * and dropped until the ESP data plane arrives (issue #3).
+ * The sockets of the gateway and the thread that owns the IKE engine: on each listen address UDP
+ * 500 (IKE), UDP 4500 (RFC 3948: 0xFF keepalive, non-ESP marker + IKE, else ESP-in-UDP) and a raw
+ * IP protocol 50 socket (plain ESP, RFC 4303), all {@link UdpBind}s (recvmmsg(2) through FFM, or
+ * the JDK fallback). One poll(2) with the timer's timeout waits on all of them; each ready socket
+ * is drained in batches. ESP goes to {@link DataPlane#inbound}; ESP leaves raw for child SAs that
+ * are not UDP-encapsulated and over 4500 otherwise. Without CAP_NET_RAW the gateway runs UDP-only.
  */
 public final class IkeSocketLoop implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.coati.server");
   private static final long TICK_MILLIS = 200;
+  private static final int ROUNDS = 8; // batches per ready socket per wake-up: others get a turn
+  private static final UdpOptions OPTIONS = UdpOptions.DEFAULT;
 
-  private record Bound(DatagramChannel channel, PeerAddress local) {}
+  private enum Kind {
+    IKE,
+    NAT_T,
+    RAW_ESP
+  }
 
-  private final Selector selector;
+  private record Bound(UdpBind socket, PeerAddress local, Kind kind) {}
+
+  private final UdpSockets sockets = UdpSockets.probe();
   private final List<Bound> bound = new ArrayList<>();
+  private final Poller poller;
   private final int natTPort;
+  private final boolean rawEsp;
   private IkeEngine engine;
   private Runnable onTick = () -> {};
   private DataPlane dataPlane;
-  private final byte[] scratch = new byte[65536];
+  private final byte[] scratch = new byte[65536 + 256];
   private volatile boolean stopping;
-  private long espDropped;
+  private final LongAdder espDropped = new LongAdder();
   private long keepalives;
+  private long receiveErrors;
+  private long dispatchErrors;
 
   public IkeSocketLoop(List<String> addresses, int ikePort, int natTPort) throws IOException {
-    this.selector = Selector.open();
     this.natTPort = natTPort;
+    LOG.log(Level.INFO, "sockets: {0} ({1})", sockets.backend(), sockets.reason());
     try {
       for (String a : addresses) {
-        for (int port : new int[] {ikePort, natTPort}) {
-          DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
-          ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-          ch.bind(new InetSocketAddress(InetAddress.getByName(a), port));
-          ch.configureBlocking(false);
-          PeerAddress local = toPeer((InetSocketAddress) ch.getLocalAddress());
-          Bound b = new Bound(ch, local);
-          ch.register(selector, SelectionKey.OP_READ, b);
-          bound.add(b);
-        }
+        int addr = ipv4(a);
+        bound.add(open(addr, ikePort, Kind.IKE));
+        bound.add(open(addr, natTPort, Kind.NAT_T));
+      }
+      this.rawEsp = openRawEsp(addresses);
+      List<UdpBind> all = new ArrayList<>();
+      for (Bound b : bound) {
+        all.add(b.socket);
+      }
+      this.poller = sockets.poller(all);
+    } catch (IOException | RuntimeException e) {
+      closeSockets();
+      throw e;
+    }
+  }
+
+  private Bound open(int addr, int port, Kind kind) throws IOException {
+    UdpBind s = sockets.open(addr, port, OPTIONS);
+    return new Bound(s, new PeerAddress(Datagrams.ipv4(addr), s.localPort()), kind);
+  }
+
+  /** One raw ESP socket per address, or none (one warning) when raw sockets are not allowed. */
+  private boolean openRawEsp(List<String> addresses) throws IOException {
+    List<Bound> raw = new ArrayList<>();
+    try {
+      for (String a : addresses) {
+        int addr = ipv4(a);
+        UdpBind s = sockets.openRawEsp(addr, OPTIONS);
+        raw.add(new Bound(s, new PeerAddress(Datagrams.ipv4(addr), 0), Kind.RAW_ESP));
       }
     } catch (IOException e) {
-      close();
-      throw new IOException(
-          "cannot listen on "
-              + addresses
-              + " ports "
-              + ikePort
-              + "/"
-              + natTPort
-              + ": "
-              + e.getMessage()
-              + " (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
-          e);
+      for (Bound b : raw) {
+        b.socket.close();
+      }
+      LOG.log(
+          Level.WARNING,
+          "{0}; continuing with ESP over UDP {1} only (UDP encapsulation is forced)",
+          e.getMessage(),
+          natTPort);
+      return false;
     }
+    bound.addAll(raw);
+    return true;
+  }
+
+  private static int ipv4(String a) throws IOException {
+    byte[] b = InetAddress.getByName(a).getAddress();
+    if (b.length != 4) {
+      throw new IOException("listen address " + a + " is not IPv4");
+    }
+    return Datagrams.ipv4(b);
+  }
+
+  /** True if plain ESP (IP protocol 50) can be sent and received. */
+  public boolean rawEsp() {
+    return rawEsp;
+  }
+
+  /** "native" or "jdk": which socket implementation is in use. */
+  public String backend() {
+    return sockets.backend().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Creates the engine with an outbox that sends through these sockets. */
@@ -84,31 +134,40 @@ public final class IkeSocketLoop implements AutoCloseable {
 
               @Override
               public void keepalive(PeerAddress from, PeerAddress to) {
-                sendEsp(from, to, new byte[] {(byte) 0xff}, 1);
+                sendEsp(from, to, new byte[] {(byte) 0xff}, 1, true);
               }
             });
     return engine;
   }
 
-  /** Where ESP-in-UDP datagrams go; ESP leaves through {@link #sendEsp}. */
+  /** Where inbound ESP goes; ESP leaves through {@link #sendEsp}. */
   public void dataPlane(DataPlane dp) {
     this.dataPlane = dp;
     dp.sender(this::sendEsp);
   }
 
-  /** Sends an ESP packet (no non-ESP marker) from the NAT-T socket; thread-safe. */
-  public void sendEsp(PeerAddress from, PeerAddress to, byte[] packet, int len) {
+  /**
+   * Sends an ESP packet from {@code from}'s address: over UDP 4500 (no non-ESP marker) when {@code
+   * udpEncapsulated}, else as IP protocol 50. Thread-safe; failures are counted, not thrown.
+   */
+  public void sendEsp(
+      PeerAddress from, PeerAddress to, byte[] packet, int len, boolean udpEncapsulated) {
+    Kind kind = udpEncapsulated || !rawEsp ? Kind.NAT_T : Kind.RAW_ESP;
+    Bound b = find(Datagrams.ipv4(from.address()), kind);
+    int dst = Datagrams.ipv4(to.address());
+    if (b == null || !b.socket.send(packet, 0, len, dst, kind == Kind.RAW_ESP ? 0 : to.port())) {
+      espDropped.increment();
+    }
+  }
+
+  private Bound find(int address, Kind kind) {
     for (Bound b : bound) {
-      if (b.local.port() == natTPort
-          && (Arrays.equals(b.local.address(), from.address()) || isWildcard(b.local))) {
-        try {
-          b.channel.send(ByteBuffer.wrap(packet, 0, len), toSocket(to));
-        } catch (IOException e) {
-          espDropped++;
-        }
-        return;
+      int a = b.socket.localAddress();
+      if (b.kind == kind && (a == address || a == 0)) {
+        return b;
       }
     }
+    return null;
   }
 
   /** Work to run on the socket thread at every timer tick (after the engine's). */
@@ -116,54 +175,34 @@ public final class IkeSocketLoop implements AutoCloseable {
     this.onTick = r;
   }
 
-  public static PeerAddress toPeer(InetSocketAddress a) {
-    return new PeerAddress(a.getAddress().getAddress(), a.getPort());
-  }
-
-  static InetSocketAddress toSocket(PeerAddress p) throws IOException {
-    return new InetSocketAddress(InetAddress.getByAddress(p.address()), p.port());
-  }
-
   private void send(PeerAddress from, PeerAddress to, byte[] datagram) {
-    for (Bound b : bound) {
-      if (b.local.equals(from) || (b.local.port() == from.port() && isWildcard(b.local))) {
-        byte[] out = datagram;
-        if (from.port() == natTPort) {
-          out = new byte[datagram.length + 4];
-          System.arraycopy(datagram, 0, out, 4, datagram.length);
-        }
-        try {
-          b.channel.send(ByteBuffer.wrap(out), toSocket(to));
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "send to {0} failed: {1}", to, e.getMessage());
-        }
-        return;
-      }
+    Kind kind = from.port() == natTPort ? Kind.NAT_T : Kind.IKE;
+    Bound b = find(Datagrams.ipv4(from.address()), kind);
+    if (b == null) {
+      LOG.log(Level.WARNING, "no socket for {0}", from);
+      return;
     }
-    LOG.log(Level.WARNING, "no socket for {0}", from);
-  }
-
-  private static boolean isWildcard(PeerAddress p) {
-    return Arrays.equals(p.address(), new byte[4]);
+    byte[] out = datagram;
+    if (kind == Kind.NAT_T) {
+      out = new byte[datagram.length + 4]; // RFC 3948 non-ESP marker: four zero bytes
+      System.arraycopy(datagram, 0, out, 4, datagram.length);
+    }
+    if (!b.socket.send(out, 0, out.length, Datagrams.ipv4(to.address()), to.port())) {
+      LOG.log(Level.WARNING, "send to {0} failed (socket buffer full or no route)", to);
+    }
   }
 
   /** Runs until {@link #stop()}; then deletes every SA politely and returns. */
   public void run() throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(65536);
+    Datagrams batch = new Datagrams(OPTIONS.batch(), OPTIONS.maxDatagram());
     long nextTick = System.currentTimeMillis() + TICK_MILLIS;
     while (!stopping) {
-      selector.select(Math.max(1, nextTick - System.currentTimeMillis()));
-      for (SelectionKey k : selector.selectedKeys()) {
-        Bound b = (Bound) k.attachment();
-        buf.clear();
-        InetSocketAddress from;
-        while ((from = (InetSocketAddress) b.channel.receive(buf)) != null) {
-          buf.flip();
-          dispatch(b, toPeer(from), Arrays.copyOf(buf.array(), buf.limit()));
-          buf.clear();
+      int ready = poller.await(Math.max(1, nextTick - System.currentTimeMillis()));
+      for (int i = 0; ready > 0 && i < bound.size(); i++) {
+        if (poller.readable(i)) {
+          drain(bound.get(i), batch);
         }
       }
-      selector.selectedKeys().clear();
       if (System.currentTimeMillis() >= nextTick) {
         engine.tick();
         onTick.run();
@@ -175,41 +214,86 @@ public final class IkeSocketLoop implements AutoCloseable {
     }
   }
 
-  private void dispatch(Bound b, PeerAddress from, byte[] d) {
-    PeerAddress local = b.local;
-    if (b.local.port() != natTPort) {
-      engine.receive(local, from, d);
+  private void drain(Bound b, Datagrams batch) {
+    for (int round = 0; round < ROUNDS; round++) {
+      int n;
+      try {
+        n = b.socket.receive(batch);
+      } catch (IOException e) {
+        if (receiveErrors++ == 0) {
+          LOG.log(Level.WARNING, "receive on {0}: {1} (counted from now on)", b.socket, e);
+        }
+        return;
+      }
+      for (int k = 0; k < n; k++) {
+        try {
+          dispatch(b, batch, k);
+        } catch (RuntimeException e) {
+          // one malformed datagram or misbehaving peer never stops the loop
+          if (dispatchErrors++ == 0) {
+            LOG.log(Level.WARNING, "datagram from " + b.socket + " failed (counted)", e);
+          }
+        }
+      }
+      if (n < batch.capacity()) {
+        return;
+      }
+    }
+  }
+
+  private void dispatch(Bound b, Datagrams batch, int k) {
+    byte[] d = batch.data[k];
+    int len = batch.length[k];
+    if (b.kind == Kind.RAW_ESP) {
+      esp(d, len);
       return;
     }
-    if (d.length == 1 && d[0] == (byte) 0xff) {
+    if (b.kind == Kind.NAT_T && len == 1 && d[0] == (byte) 0xff) {
       keepalives++;
       return;
     }
-    if (d.length >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0) {
-      engine.receive(local, from, Arrays.copyOfRange(d, 4, d.length));
+    boolean marker = len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0;
+    if (b.kind == Kind.NAT_T && !marker) {
+      esp(d, len);
       return;
     }
+    PeerAddress from = new PeerAddress(Datagrams.ipv4(batch.peerAddress[k]), batch.peerPort[k]);
+    PeerAddress local = b.local;
+    if (b.socket.localAddress() == 0 && batch.localAddress[k] != 0) {
+      // wildcard socket: IP_PKTINFO told us the address the peer sent to (NAT-D hashes it)
+      local = new PeerAddress(Datagrams.ipv4(batch.localAddress[k]), b.local.port());
+    }
+    int off = b.kind == Kind.NAT_T ? 4 : 0;
+    engine.receive(local, from, Arrays.copyOfRange(d, off, len));
+  }
+
+  private void esp(byte[] d, int len) {
     if (dataPlane != null) {
-      dataPlane.inbound(d, 0, d.length, scratch);
+      dataPlane.inbound(d, 0, len, scratch);
     } else {
-      espDropped++; // no TUN device configured: nowhere to put the traffic
+      espDropped.increment(); // no TUN device configured: nowhere to put the traffic
     }
   }
 
   public void stop() {
-    stopping = true;
-    selector.wakeup();
+    stopping = true; // the loop sees it within one tick (poll times out every 200 ms)
   }
 
   public long espDropped() {
-    return espDropped;
+    return espDropped.sum();
+  }
+
+  private void closeSockets() {
+    for (Bound b : bound) {
+      b.socket.close();
+    }
   }
 
   @Override
-  public void close() throws IOException {
-    for (Bound b : bound) {
-      b.channel.close();
+  public void close() {
+    closeSockets();
+    if (poller != null) {
+      poller.close();
     }
-    selector.close();
   }
 }
