@@ -164,6 +164,74 @@ class TunnelTrafficIT {
     }
   }
 
+  /**
+   * Case c for aggressive mode (case b): a KEY_ID client behind the MASQUERADE NAT box. The capture
+   * on the gateway's link shows the floated IKE messages and all ESP on UDP 4500, none as IP
+   * protocol 50.
+   */
+  @Test
+  void aggressiveModeThroughTheNat_everythingOn4500() throws Exception {
+    String client =
+        StrongSwanInteropIT.swanctl(
+            "it-psk-25",
+            StrongSwanInteropIT.connection(
+                    "am", true, "keyid:vpngroup", "aes128-sha1-modp2048", "aes128-sha1")
+                .replace(
+                    "remote_ts = 10.200.0.0/24",
+                    "local_ts = 10.202.0.1/32\n"
+                        + "                            remote_ts = 10.200.0.0/24"));
+    String cfg = "ike:\n  aggressive_ids: [vpngroup]\n" + DATAPLANE;
+    try (Netns ns = new Netns(true)) {
+      Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.202.0.1/32", "dev", "lo");
+      Path pcap = dir.resolve("nat.pcapng");
+      try (CoatiProcess coati = new CoatiProcess(dir, "it-psk-25", cfg);
+          Charon c = new Charon(dir.resolve("cli"), client)) {
+        Process dumpcap =
+            new ProcessBuilder(
+                    Netns.inNs(
+                        Netns.SRV,
+                        "dumpcap",
+                        "-q",
+                        "-i",
+                        "sit0",
+                        "-a",
+                        "duration:6",
+                        "-w",
+                        pcap.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("dumpcap.log").toFile())
+                .start();
+        Thread.sleep(1000);
+        Netns.Result up = c.swanctl("--initiate", "--child", "am");
+        assertEquals(0, up.code(), up.output() + coati.log());
+        assertTrue(coati.log().contains("AGGRESSIVE"), coati.log());
+        assertEquals(3, received(ping(Netns.CLI, "10.202.0.1", "10.200.0.1", 3, "56").output()));
+        assertTrue(dumpcap.waitFor(15, TimeUnit.SECONDS), "dumpcap stops after 6 s");
+      }
+      assertEquals(0, count(pcap, "ip.proto == 50"), "no plain ESP through a NAT");
+      assertTrue(count(pcap, "esp && udp.port == 4500") >= 6, "3 pings and replies on 4500");
+      assertTrue(
+          count(pcap, "isakmp && udp.port == 4500 && ip.src == " + Netns.NAT_OUTSIDE) >= 2,
+          "aggressive message 3 and quick mode floated to 4500");
+    }
+  }
+
+  private static long count(Path pcap, String filter) throws Exception {
+    Netns.Result r =
+        Netns.tryRun(
+            "tshark",
+            "-n",
+            "-r",
+            pcap.toString(),
+            "-Y",
+            filter,
+            "-T",
+            "fields",
+            "-e",
+            "frame.number");
+    return r.output().lines().filter(l -> l.matches("\\d+")).count();
+  }
+
   /** The UDP payload (SPI onwards) of the first ESP-in-UDP packet from the client, in hex. */
   private static String firstEspFromClient(Path pcap) throws Exception {
     Netns.Result r =
