@@ -16,6 +16,8 @@ import dev.coati.server.control.BothListeners;
 import dev.coati.server.control.ConfiguredPolicy;
 import dev.coati.server.control.LoggingListener;
 import dev.coati.server.control.PeerStarter;
+import dev.coati.server.control.RemoteAccessService;
+import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.util.RandomSource;
@@ -110,7 +112,10 @@ public final class Main {
             + (config.tun() == null
                 ? "off (no dataplane: section; ESP traffic is dropped)"
                 : "tunnel mode (raw ESP or UDP 4500) via TUN " + config.tun().name()));
-    out.println("coati: Xauth and mode config: not yet (issue #4); L2TP/PPP: not yet (issue #5)");
+    out.println(
+        "coati: remote access (PSK + Xauth, mode config): "
+            + (config.remoteAccess() == null ? "off (no remote_access: section)" : "on")
+            + "; L2TP/PPP: not yet (issue #5)");
     out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
   }
 
@@ -129,6 +134,12 @@ public final class Main {
         out.println(
             "coati: TUN " + t.name() + " " + t.address() + "/" + t.prefix() + " mtu " + t.mtu());
       }
+      ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
+      if (config.remoteAccess() != null) {
+        RemoteAccessService ra = RemoteAccessSetup.create(config, loop::post, out);
+        policy.remoteAccess(ra);
+        events = new BothListeners(events, ra);
+      }
       IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
@@ -138,7 +149,7 @@ public final class Main {
                           System::currentTimeMillis,
                           random,
                           DhFactory.using(random),
-                          new ConfiguredPolicy(config, loop.rawEsp()),
+                          policy,
                           outbox,
                           listener,
                           RetransmitPolicy.DEFAULT)));

@@ -76,4 +76,19 @@ final class ChildRegistry {
     }
     LOG.log(Level.INFO, "{0} handed its child SAs to {1}", old.name(), heir.name());
   }
+
+  /** The peer deleted IPsec SAs by its inbound SPIs (our outbound ones). */
+  void dropByOutboundSpis(IkeSa sa, java.util.List<byte[]> spis) {
+    for (byte[] spi : spis) {
+      if (spi.length != 4) {
+        continue;
+      }
+      int outbound = new dev.coati.util.ByteReader(spi).i32();
+      for (ChildSa c : sa.children()) {
+        if (c.outboundSpi() == outbound) {
+          drop(sa, c);
+        }
+      }
+    }
+  }
 }

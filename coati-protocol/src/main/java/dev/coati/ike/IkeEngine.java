@@ -8,7 +8,6 @@ import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
 import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.ProtocolId;
-import dev.coati.util.ByteReader;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,10 +34,12 @@ public final class IkeEngine {
   private final EngineCounters counters = new EngineCounters();
   private final ChildRegistry children;
   private final SaLifetimes lifetimes = new SaLifetimes(this);
+  private final RemoteAccessFlow remoteAccess;
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
     this.children = new ChildRegistry(ctx, counters);
+    this.remoteAccess = new RemoteAccessFlow(this, ctx);
   }
 
   public EngineCounters counters() {
@@ -51,6 +52,16 @@ public final class IkeEngine {
 
   /** Handles one received IKE datagram (without any non-ESP marker). */
   public void receive(PeerAddress local, PeerAddress from, byte[] datagram) {
+    remoteAccess.busy(true);
+    try {
+      dispatch(local, from, datagram);
+    } finally {
+      remoteAccess.busy(false);
+    }
+    remoteAccess.runDeferred();
+  }
+
+  private void dispatch(PeerAddress local, PeerAddress from, byte[] datagram) {
     IsakmpHeader hdr;
     try {
       hdr = IsakmpCodec.peekHeader(datagram);
@@ -148,13 +159,20 @@ public final class IkeEngine {
 
   private void newExchange(IkeSa sa, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
     ExchangeType et = hdr.exchangeType();
-    if (et.equals(ExchangeType.QUICK_MODE)
-        && sa.state() == IkeSa.State.ESTABLISHED
-        && hdr.isEncrypted()
-        && hdr.messageId() != 0) {
-      sa.exchanges()
-          .receiveNew(
-              hdr.messageId(), new QuickModeTask(sa, ctx, children.sink(sa)), hdr, datagram, from);
+    int mid = hdr.messageId();
+    boolean phase2 = sa.state() == IkeSa.State.ESTABLISHED && hdr.isEncrypted() && mid != 0;
+    if (phase2 && et.equals(ExchangeType.TRANSACTION)) {
+      sa.exchanges().receiveNew(mid, remoteAccess.responder(sa), hdr, datagram, from);
+      return;
+    }
+    if (phase2 && et.equals(ExchangeType.QUICK_MODE)) {
+      if (!remoteAccess.quickModeAllowed(sa)) {
+        counters.unhandled++;
+        LOG.log(Level.INFO, "{0} quick mode before Xauth finished: ignored", sa.name());
+        return;
+      }
+      Task qm = new QuickModeTask(sa, ctx, children.sink(sa));
+      sa.exchanges().receiveNew(mid, qm, hdr, datagram, from);
       return;
     }
     if (et.equals(ExchangeType.INFORMATIONAL)) {
@@ -205,28 +223,12 @@ public final class IkeEngine {
 
   private void peerDeleted(IkeSa sa, DeletePayload d) {
     if (d.protocolId().equals(ProtocolId.ISAKMP)) {
-      for (byte[] spi : d.spis()) {
-        if (Arrays.equals(spi, Informational.cookies(sa))) {
-          children.adopt(sa, sas.values());
-          remove(sa, "deleted by peer");
-          return;
-        }
+      if (d.spis().stream().anyMatch(spi -> Arrays.equals(spi, Informational.cookies(sa)))) {
+        children.adopt(sa, sas.values());
+        remove(sa, "deleted by peer");
       }
-      return;
-    }
-    if (!d.protocolId().equals(ProtocolId.IPSEC_ESP)) {
-      return;
-    }
-    for (byte[] spi : d.spis()) {
-      if (spi.length != 4) {
-        continue;
-      }
-      int outbound = new ByteReader(spi).i32();
-      for (ChildSa c : sa.children()) {
-        if (c.outboundSpi() == outbound) {
-          children.drop(sa, c);
-        }
-      }
+    } else if (d.protocolId().equals(ProtocolId.IPSEC_ESP)) {
+      children.dropByOutboundSpis(sa, d.spis());
     }
   }
 
@@ -242,6 +244,7 @@ public final class IkeEngine {
         sa.transform().orElseThrow());
     ctx.listener().ikeEstablished(sa);
     lifetimes.established(sa);
+    remoteAccess.phase1Up(sa);
   }
 
   /** Starts phase 1 towards a peer, main mode or aggressive mode. */
@@ -322,6 +325,7 @@ public final class IkeEngine {
     }
     pendingChildren.remove(sa);
     lifetimes.removed(sa);
+    remoteAccess.removed(sa);
     sa.exchanges().abortAll(reason);
     for (ChildSa c : sa.children()) {
       children.drop(sa, c);
@@ -356,7 +360,16 @@ public final class IkeEngine {
 
   /** Runs timers: retransmits, exchange timeouts, DPD, IKE SA lifetimes. Call it every second. */
   public void tick() {
-    long now = ctx.clock().millis();
+    remoteAccess.busy(true);
+    try {
+      timers(ctx.clock().millis());
+    } finally {
+      remoteAccess.busy(false);
+    }
+    remoteAccess.runDeferred();
+  }
+
+  private void timers(long now) {
     for (IkeSa sa : List.copyOf(sas.values())) {
       if (sa.exchanges().tick()) {
         remove(sa, "phase 1 timed out");

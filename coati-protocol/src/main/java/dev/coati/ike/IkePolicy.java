@@ -114,4 +114,9 @@ public interface IkePolicy {
     /** Require PFS (with the groups of the ESP proposals); propose with. */
     REQUIRED
   }
+
+  /** Xauth and mode config for road warriors; null: neither is offered. */
+  default RemoteAccess remoteAccess() {
+    return null;
+  }
 }

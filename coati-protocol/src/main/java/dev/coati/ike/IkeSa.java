@@ -52,6 +52,8 @@ public final class IkeSa implements IkeSaView {
   private long lastSeen;
   private long lastKeepalive;
   private boolean reauthentication;
+  private String user;
+  private byte[] virtualAddress;
   private final DeadPeerDetection dpd;
 
   IkeSa(
@@ -150,6 +152,24 @@ public final class IkeSa implements IkeSaView {
   @Override
   public boolean isInitiator() {
     return initiator;
+  }
+
+  @Override
+  public Optional<String> user() {
+    return Optional.ofNullable(user);
+  }
+
+  void setUser(String u) {
+    this.user = u;
+  }
+
+  @Override
+  public Optional<byte[]> virtualAddress() {
+    return Optional.ofNullable(virtualAddress).map(byte[]::clone);
+  }
+
+  void setVirtualAddress(byte[] a) {
+    this.virtualAddress = a.clone();
   }
 
   /** A re-authentication of an SA we already have with this peer (no INITIAL-CONTACT then). */

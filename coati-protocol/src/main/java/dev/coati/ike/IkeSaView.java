@@ -24,4 +24,14 @@ public interface IkeSaView {
   int microsoftVersion();
 
   IkeSa.State state();
+
+  /** The user Xauth authenticated on this SA, if any. */
+  default Optional<String> user() {
+    return Optional.empty();
+  }
+
+  /** The address mode config gave the client, if any. */
+  default Optional<byte[]> virtualAddress() {
+    return Optional.empty();
+  }
 }

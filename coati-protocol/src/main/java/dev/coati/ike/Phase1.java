@@ -8,7 +8,6 @@ import dev.coati.crypto.KeyExchange;
 import dev.coati.crypto.Prf;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.wire.IdPayload;
-import dev.coati.ike.wire.IkeAttr;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.KePayload;
 import dev.coati.ike.wire.NatDPayload;
@@ -238,7 +237,7 @@ final class Phase1 {
   /** Derives SKEYID and SKEYID_d/a/e, the encryption key and the phase-1 IV (PSK auth). */
   void deriveKeys(Secret psk) {
     Phase1Transform t = sa.transform().orElseThrow();
-    if (t.authMethod() != IkeAttr.PSK) {
+    if (!IkeAuth.pskBased(t.authMethod())) {
       throw new IkeProtocolException(
           NotifyType.AUTHENTICATION_FAILED, "auth method " + t.authMethod() + " not supported");
     }

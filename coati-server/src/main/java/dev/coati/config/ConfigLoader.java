@@ -44,6 +44,8 @@ public final class ConfigLoader {
   private List<EspProposalSpec> esp;
   private long espLifetime = 3600;
   private long espLifetimeKb;
+  private GatewayConfig.RemoteAccessConfig remoteAccess;
+  private YamlNode remoteAccessNode;
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
@@ -78,7 +80,16 @@ public final class ConfigLoader {
     }
     for (YamlNode section :
         new YamlNode(file, "", root)
-            .entries(Set.of("gateway", "secrets", "ike", "esp", "peers", "dataplane", "users"))) {
+            .entries(
+                Set.of(
+                    "gateway",
+                    "secrets",
+                    "ike",
+                    "esp",
+                    "peers",
+                    "dataplane",
+                    "users",
+                    "remote_access"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -86,6 +97,10 @@ public final class ConfigLoader {
         case "peers" -> peers(section);
         case "dataplane" -> dataplane(section);
         case "users" -> users(section);
+        case "remote_access" -> {
+          remoteAccess = RemoteAccessSection.parse(section, dir);
+          remoteAccessNode = section;
+        }
         default -> esp(section);
       }
     }
@@ -252,7 +267,7 @@ public final class ConfigLoader {
     };
   }
 
-  private static List<String> subnets(YamlNode e) throws ConfigException {
+  static List<String> subnets(YamlNode e) throws ConfigException {
     List<String> out = new ArrayList<>();
     for (YamlNode s : e.list()) {
       String v = s.string();
@@ -331,6 +346,9 @@ public final class ConfigLoader {
     if (gatewayId == null) {
       gatewayId = "ipv4:" + listen.get(0);
     }
+    if (remoteAccess != null) {
+      RemoteAccessSection.check(remoteAccess, remoteAccessNode, usersFile, tun);
+    }
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,
@@ -351,7 +369,8 @@ public final class ConfigLoader {
         pfs,
         List.copyOf(peers),
         tun,
-        usersFile);
+        usersFile,
+        remoteAccess);
   }
 
   @SuppressWarnings("unchecked")

@@ -36,7 +36,21 @@ public record GatewayConfig(
     PfsPolicy pfs,
     List<PeerConfig> peers,
     Tun tun,
-    Path usersFile) {
+    Path usersFile,
+    RemoteAccessConfig remoteAccess) {
+
+  /** Road warriors (the {@code remote_access:} section); null: not offered. */
+  public record RemoteAccessConfig(
+      List<String> auth,
+      String pool,
+      List<String> dns,
+      List<String> nbns,
+      String domain,
+      String banner,
+      List<String> splitInclude,
+      boolean push,
+      boolean savePassword,
+      int xauthAttempts) {}
 
   /** The TUN device of the data plane (null: none, ESP traffic is dropped). */
   public record Tun(String name, String address, int prefix, int mtu) {}
@@ -99,6 +113,7 @@ public record GatewayConfig(
         0,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
         null,
         null);
   }

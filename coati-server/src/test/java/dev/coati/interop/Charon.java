@@ -33,7 +33,7 @@ final class Charon implements AutoCloseable {
         """
         charon {
           load_modular = no
-          load = random nonce aes sha1 sha2 md5 hmac gmp openssl curve25519 kernel-libipsec kernel-netlink socket-default vici updown
+          load = random nonce aes sha1 sha2 md5 hmac gmp openssl curve25519 kernel-libipsec kernel-netlink socket-default vici updown xauth-generic unity resolve
           i_dont_care_about_security_and_use_aggressive_mode_psk = yes
           retransmit_tries = 3
           retransmit_timeout = 2
@@ -43,7 +43,8 @@ final class Charon implements AutoCloseable {
                           flush_line = yes
                           default = 1
                           ike = 2 } }
-          plugins { vici { socket = unix://DIR/charon.vici } }
+          plugins { vici { socket = unix://DIR/charon.vici }
+                    resolve { file = DIR/resolv.conf } }
           EXTRA
         }
         swanctl { socket = unix://DIR/charon.vici }

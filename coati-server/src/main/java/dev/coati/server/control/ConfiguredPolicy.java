@@ -7,6 +7,7 @@ import dev.coati.crypto.Secret;
 import dev.coati.ike.IkePolicy;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
+import dev.coati.ike.RemoteAccess;
 import dev.coati.ike.TrafficSelector;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IdType;
@@ -21,6 +22,7 @@ public final class ConfiguredPolicy implements IkePolicy {
   private final GatewayConfig config;
   private final IdPayload localId;
   private final boolean plainEsp;
+  private RemoteAccess remoteAccess;
 
   public ConfiguredPolicy(GatewayConfig config) {
     this(config, true);
@@ -34,6 +36,16 @@ public final class ConfiguredPolicy implements IkePolicy {
     this.config = config;
     this.localId = parseId(config.gatewayId());
     this.plainEsp = plainEsp;
+  }
+
+  /** Road warriors: Xauth and mode config through {@code ra} (set once, before the engine runs). */
+  public void remoteAccess(RemoteAccess ra) {
+    this.remoteAccess = ra;
+  }
+
+  @Override
+  public RemoteAccess remoteAccess() {
+    return remoteAccess;
   }
 
   /** "fqdn:name", "keyid:text", "ipv4:a.b.c.d", "user:x@y", or a bare name (FQDN). */
@@ -72,6 +84,9 @@ public final class ConfiguredPolicy implements IkePolicy {
 
   @Override
   public Set<Integer> authMethods() {
+    if (remoteAccess != null && config.remoteAccess().auth().contains("psk-xauth")) {
+      return Set.of(IkeAttr.PSK, IkeAttr.XAUTH_INIT_PSK);
+    }
     return Set.of(IkeAttr.PSK);
   }
 
@@ -165,6 +180,11 @@ public final class ConfiguredPolicy implements IkePolicy {
   @Override
   public boolean trafficAllowed(
       IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel) {
+    if (sa.virtualAddress().isPresent()) {
+      // a mode-config client may only send from the address it was given
+      byte[] v = sa.virtualAddress().get();
+      return TrafficSelector.host(v, remote.protocol(), remote.port()).equals(remote);
+    }
     String address = sa.peer().toString().substring(0, sa.peer().toString().lastIndexOf(':'));
     for (GatewayConfig.PeerConfig p : config.peers()) {
       if (p.remote().equals(address)) {

@@ -46,6 +46,8 @@ public final class IkeSocketLoop implements AutoCloseable {
   private final boolean rawEsp;
   private IkeEngine engine;
   private Runnable onTick = () -> {};
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> posted =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private DataPlane dataPlane;
   private final byte[] scratch = new byte[65536 + 256];
   private volatile boolean stopping;
@@ -192,6 +194,25 @@ public final class IkeSocketLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code r} on the socket thread (the engine's), within one tick (200 ms) at the latest:
+   * results of work done elsewhere (Xauth checks) come back this way.
+   */
+  public void post(Runnable r) {
+    posted.add(r);
+  }
+
+  private void runPosted() {
+    Runnable r;
+    for (int i = 0; i < 1000 && (r = posted.poll()) != null; i++) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "posted work failed: {0}", e.toString());
+      }
+    }
+  }
+
   /** Runs until {@link #stop()}; then deletes every SA politely and returns. */
   public void run() throws IOException {
     Datagrams batch = new Datagrams(OPTIONS.batch(), OPTIONS.maxDatagram());
@@ -203,6 +224,7 @@ public final class IkeSocketLoop implements AutoCloseable {
           drain(bound.get(i), batch);
         }
       }
+      runPosted();
       if (System.currentTimeMillis() >= nextTick) {
         engine.tick();
         onTick.run();

@@ -1,0 +1,149 @@
+package dev.coati.server.control;
+
+import dev.coati.auth.AuthRequest;
+import dev.coati.auth.AuthResult;
+import dev.coati.auth.Authenticator;
+import dev.coati.config.GatewayConfig;
+import dev.coati.ike.IkeListener;
+import dev.coati.ike.IkeSaView;
+import dev.coati.ike.RemoteAccess;
+import dev.coati.pool.AddressPool;
+import dev.coati.pool.LeaseResult;
+import dev.coati.util.Ipv4Address;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Road warriors on the server side: Xauth credentials checked by the {@link Authenticator} on a
+ * worker (a salted hash costs a good part of a second: never on the socket thread), the result
+ * handed back to the socket thread; mode config from the {@code remote_access:} section with an
+ * address leased from the pool per IKE SA, released when the SA goes.
+ */
+public final class RemoteAccessService implements RemoteAccess, IkeListener {
+  private final GatewayConfig.RemoteAccessConfig cfg;
+  private final int prefix;
+  private final Authenticator auth;
+  private final AddressPool pool;
+  private final Executor workers;
+  private final Executor engineThread;
+  private final PrintStream log;
+  private final Map<String, AuthResult> authenticated = new HashMap<>();
+  private final Map<String, String> userOfSa = new HashMap<>();
+
+  /**
+   * @param prefix the prefix of the clients' addresses (the TUN device's)
+   * @param engineThread runs work on the thread that owns the engine (the socket loop)
+   */
+  public RemoteAccessService(
+      GatewayConfig.RemoteAccessConfig cfg,
+      int prefix,
+      Authenticator auth,
+      AddressPool pool,
+      Executor workers,
+      Executor engineThread,
+      PrintStream log) {
+    this.cfg = cfg;
+    this.prefix = prefix;
+    this.auth = auth;
+    this.pool = pool;
+    this.workers = workers;
+    this.engineThread = engineThread;
+    this.log = log;
+  }
+
+  @Override
+  public CompletionStage<XauthResult> xauth(IkeSaView sa, byte[] user, byte[] password) {
+    AuthRequest.Plain request = AuthRequest.Plain.fromWire(user, password.clone());
+    java.util.Arrays.fill(password, (byte) 0);
+    CompletableFuture<XauthResult> done = new CompletableFuture<>();
+    workers.execute(
+        () -> {
+          AuthResult r;
+          try {
+            r = auth.authenticate(request).toCompletableFuture().join();
+          } catch (RuntimeException e) {
+            r = AuthResult.failure(request.user(), "authentication error: " + e.getMessage(), 0);
+          }
+          AuthResult result = r;
+          engineThread.execute(() -> finish(sa, result, done));
+        });
+    return done;
+  }
+
+  private void finish(IkeSaView sa, AuthResult r, CompletableFuture<XauthResult> done) {
+    if (r.success()) {
+      authenticated.put(sa.name(), r);
+    }
+    log.println(
+        sa.name()
+            + " Xauth "
+            + (r.success() ? "ok" : "failed")
+            + " for user "
+            + r.user()
+            + " from "
+            + sa.peer()
+            + (r.success() ? "" : ": " + r.reason()));
+    done.complete(new XauthResult(r.success(), r.user(), r.reason()));
+  }
+
+  @Override
+  public Optional<ClientConfig> clientConfig(IkeSaView sa, String user) {
+    AuthResult a = authenticated.get(sa.name());
+    Ipv4Address fixed = a == null ? null : a.staticAddress().orElse(null);
+    int max = a == null ? 0 : a.maxSessions().orElse(0);
+    LeaseResult r = pool.lease(user, sa.name(), fixed, max, System.currentTimeMillis());
+    if (r instanceof LeaseResult.Refused no) {
+      log.println(sa.name() + " no address for " + user + ": " + no.message());
+      return Optional.empty();
+    }
+    Ipv4Address address = ((LeaseResult.Granted) r).lease().address();
+    if (userOfSa.put(sa.name(), user) == null) {
+      log.println(sa.name() + " user " + user + " gets " + address);
+    }
+    return Optional.of(
+        new ClientConfig(
+            address.bytes(),
+            prefix,
+            bytes(cfg.dns()),
+            bytes(cfg.nbns()),
+            cfg.domain(),
+            cfg.banner(),
+            cfg.splitInclude(),
+            cfg.savePassword()));
+  }
+
+  @Override
+  public boolean push(IkeSaView sa) {
+    return cfg.push();
+  }
+
+  @Override
+  public int maxXauthAttempts() {
+    return cfg.xauthAttempts();
+  }
+
+  @Override
+  public void ikeDeleted(IkeSaView sa, String reason) {
+    authenticated.remove(sa.name());
+    String user = userOfSa.remove(sa.name());
+    if (user != null) {
+      pool.release(user, sa.name())
+          .ifPresent(l -> log.println(sa.name() + " released " + l.address() + " of " + user));
+    }
+  }
+
+  /** Leases held now (for tests and, later, status). */
+  public int leases() {
+    return pool.leases().size();
+  }
+
+  private static List<byte[]> bytes(List<String> addresses) {
+    return addresses.stream().map(s -> Ipv4Address.parse(s).bytes()).toList();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.coati.server.control;
+
+import dev.coati.auth.LocalAuthenticator;
+import dev.coati.auth.LocalUsers;
+import dev.coati.auth.UsersFileException;
+import dev.coati.config.GatewayConfig;
+import dev.coati.pool.AddressPool;
+import dev.coati.server.cli.UsersFile;
+import dev.coati.util.Ipv4Address;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Builds the road-warrior service from the configuration: users file, pool, auth workers. */
+public final class RemoteAccessSetup {
+  private RemoteAccessSetup() {}
+
+  /**
+   * Loads the users file (every bad line reported with its line number) and makes the pool; Xauth
+   * checks run on two daemon worker threads and report back through {@code engineThread}.
+   */
+  public static RemoteAccessService create(
+      GatewayConfig config, Executor engineThread, PrintStream out) throws IOException {
+    GatewayConfig.RemoteAccessConfig ra = config.remoteAccess();
+    LocalUsers users;
+    try {
+      users = new UsersFile(config.usersFile(), out).load();
+    } catch (UsersFileException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    GatewayConfig.Tun tun = config.tun();
+    AddressPool pool = AddressPool.of(ra.pool(), Ipv4Address.parse(tun.address()));
+    ExecutorService workers =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "coati-auth");
+              t.setDaemon(true);
+              return t;
+            });
+    out.println(
+        "coati: remote access "
+            + ra.auth()
+            + ", pool "
+            + ra.pool()
+            + " ("
+            + pool.capacity()
+            + " addresses), "
+            + users.users().size()
+            + " users, mode config "
+            + (ra.push() ? "push" : "pull"));
+    return new RemoteAccessService(
+        ra, tun.prefix(), new LocalAuthenticator(users), pool, workers, engineThread, out);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.coati.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #4 with an unmodified strongSwan 5.9 charon as the road warrior (Cisco-style: PSK + Xauth,
+ * mode config pull): the client authenticates with a user from coati's users file (made with {@code
+ * coati user add}), gets an address from the pool and the DNS server, and pings a host on the LAN
+ * behind the gateway; wrong passwords fail with XAUTH_STATUS and lease nothing.
+ */
+class RemoteAccessIT {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void requirements() {
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
+    assertTrue(Netns.available(), "needs root and strongSwan, or COATI_SKIP_INTEROP=1");
+  }
+
+  static final String GATEWAY =
+      """
+      users:
+        file: users.txt
+      remote_access:
+        pool: 10.99.99.10-10.99.99.50
+        dns: [10.99.99.53]
+        domain: corp.test
+      ike:
+        aggressive_ids: [vpngroup]
+      dataplane:
+        tun: coati0
+        address: 10.99.99.1/24
+      """;
+
+  /** A road warrior: main or aggressive mode, group PSK, Xauth user, a virtual IP by pull. */
+  static String client(String psk, boolean aggressive, String user, String password) {
+    return """
+        connections {
+          rw {
+            version = 1
+            aggressive = AGGR
+            remote_addrs = SRV
+            vips = 0.0.0.0
+            proposals = aes256-sha256-modp2048
+            local { auth = psk
+                    LOCALID }
+            local-xauth { auth = xauth
+                          xauth_id = USER }
+            remote { auth = psk
+                     id = fqdn:vpn.test }
+            children { rw { remote_ts = 10.203.0.0/24
+                            esp_proposals = aes128-sha1 } }
+          }
+        }
+        secrets {
+          ike-grp { secret = "PSK" }
+          xauth-user { id = USER
+                       secret = "PASSWORD" }
+        }
+        """
+        .replace("AGGR", aggressive ? "yes" : "no")
+        .replace("LOCALID", aggressive ? "id = keyid:vpngroup" : "")
+        .replace("SRV", Netns.SRV_ADDR)
+        .replace("PSK", psk)
+        .replace("USER", user)
+        .replace("PASSWORD", password);
+  }
+
+  /** {@code coati user add NAME --file users.txt --password-stdin}, as an operator would. */
+  void addUser(String name, String password) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.coati.Main",
+                "user",
+                "add",
+                name,
+                "--file",
+                dir.resolve("users.txt").toString(),
+                "--password-stdin")
+            .redirectErrorStream(true)
+            .start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "coati user add hangs");
+    assertEquals(0, p.exitValue(), out);
+  }
+
+  static String virtualIp(String sas) {
+    Matcher m = Pattern.compile("\\[(10\\.99\\.99\\.\\d+)\\]").matcher(sas);
+    assertTrue(m.find(), "no virtual IP from the pool: " + sas);
+    return m.group(1);
+  }
+
+  void connectAndPing(boolean aggressive, String psk) throws Exception {
+    addUser("alice", "alice-pass");
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati = new CoatiProcess(dir, psk, GATEWAY);
+        Charon c = new Charon(dir.resolve("cli"), client(psk, aggressive, "alice", "alice-pass"))) {
+      Netns.Result up = c.swanctl("--initiate", "--child", "rw");
+      assertEquals(0, up.code(), up.output() + coati.log() + c.log());
+      String sas = c.swanctl("--list-sas").output();
+      String vip = virtualIp(sas);
+      assertTrue(
+          up.output().contains("installing DNS server 10.99.99.53")
+              || c.log().contains("10.99.99.53"),
+          "the DNS server arrived: " + up.output());
+      assertTrue(coati.log().contains("Xauth ok for user alice"), coati.log());
+      assertTrue(coati.log().contains("user alice gets " + vip), coati.log());
+      Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
+      assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+      Netns.Result down = c.swanctl("--terminate", "--ike", "rw");
+      assertEquals(0, down.code(), down.output());
+      Thread.sleep(500);
+      assertTrue(coati.log().contains("released " + vip + " of alice"), coati.log());
+    }
+  }
+
+  /** Case b: main mode PSK + Xauth. */
+  @Test
+  void mainModePskXauth_getsAddressAndDns_pingsTheLan() throws Exception {
+    connectAndPing(false, "ra-psk-1");
+  }
+
+  /** Case a: aggressive mode with the group name as KEY_ID (as iOS and vpnc send it). */
+  @Test
+  void aggressiveModeGroupPskXauth_getsAddress_pingsTheLan() throws Exception {
+    connectAndPing(true, "ra-psk-2");
+  }
+
+  /** Case f: a wrong password fails after bounded retries, leases nothing; the right one works. */
+  @Test
+  void wrongPassword_failsWithoutLease_thenTheRightOneWorks() throws Exception {
+    addUser("bob", "bob-pass");
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati = new CoatiProcess(dir, "ra-psk-3", GATEWAY)) {
+      try (Charon bad =
+          new Charon(dir.resolve("bad"), client("ra-psk-3", false, "bob", "not-bobs"))) {
+        Netns.Result up = bad.swanctl("--initiate", "--child", "rw");
+        assertFalse(up.code() == 0, up.output());
+        assertFalse(bad.swanctl("--list-sas").output().contains("INSTALLED"));
+      }
+      String log = coati.log();
+      assertTrue(log.contains("Xauth failed for user bob"), log);
+      assertFalse(log.contains(" gets 10.99.99."), "no address leased: " + log);
+      assertFalse(log.contains("not-bobs"), "the password is never logged");
+      assertEquals(
+          3, log.split("Xauth failed for user bob", -1).length - 1, "three attempts: " + log);
+      try (Charon good =
+          new Charon(dir.resolve("good"), client("ra-psk-3", false, "bob", "bob-pass"))) {
+        Netns.Result up = good.swanctl("--initiate", "--child", "rw");
+        assertEquals(0, up.code(), up.output() + coati.log());
+        String vip = virtualIp(good.swanctl("--list-sas").output());
+        assertTrue(List.of(coati.log().split("\n")).stream().anyMatch(l -> l.contains(vip)));
+      }
+    }
+  }
+}
