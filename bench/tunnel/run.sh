@@ -149,6 +149,7 @@ netns_up() {
 # --- strongSwan: one charon per namespace, own strongswan.conf, private /run -------------------
 charon_start() { # charon_start NAME NETNS SWANCTL_CONF_TEXT
   local name=$1 ns=$2 conf=$3 d="$work/$1" i
+  rm -rf "$d" # a fresh directory: no stale vici socket from the previous session
   mkdir -p "$d/swanctl/x509" "$d/swanctl/private"
   # kernel-libipsec (userspace ESP on a TUN device) must come before kernel-netlink
   cat > "$d/strongswan.conf" << EOF
@@ -241,6 +242,7 @@ EOF
 # --- coati: started as CoatiProcess does, in the gateway namespace ----------------------------
 coati_start() { # coati_start ESP PSK
   local d="$work/coati" i opts=()
+  rm -rf "$d"
   mkdir -p "$d"
   (umask 077 && printf '%s\n' "$2" > "$d/psk.txt")
   cat > "$d/coati.yaml" << EOF
