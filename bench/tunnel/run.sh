@@ -288,6 +288,13 @@ cpu_ticks() { # utime+stime of a PID in clock ticks
   awk '{print $14 + $15}' "/proc/$1/stat" 2> /dev/null || echo 0
 }
 
+drops() { # drops NETNS TUNDEV -> "udp_rcvbuf_errors tun_tx_dropped" (kernel counters in NETNS)
+  local u t
+  u=$(ip netns exec "$1" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp 2> /dev/null)
+  t=$(ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_dropped" 2> /dev/null)
+  echo "${u:-0} ${t:-0}"
+}
+
 rss_kb() { # rss_kb PID FIELD (VmRSS or VmHWM), in kB
   awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2> /dev/null || echo 0
 }
@@ -320,14 +327,16 @@ txt="$here/bench/results/tunnel-$stamp.txt"
 
 session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every test, teardown
   local rep=$1 gw=$2 suite=$3 esp psk gwpid t f mbps sent loss retr c0 c1 w0 w1 cpu hwm peak
-  local k0 k1 ccpu chwm
+  local k0 k1 ccpu chwm tundev gu0 gt0 gu1 gt1 cu0 ct0 cu1 ct1
   esp="$(esp_proposal "$suite")"
   psk="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
   netns_up
   if [ "$gw" = coati ]; then
     coati_start "$esp" "$psk"
     gwpid=$coati_pid
+    tundev=cbtun0
   else
+    tundev=ipsec0
     charon_start gw $NS_GW "$(gateway_conf "$esp" "$psk")"
     gwpid=$gw_pid
   fi
@@ -354,6 +363,8 @@ session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every t
     f="$work/iperf-$rep-$gw-$suite-$t.json"
     c0=$(cpu_ticks "$gwpid")
     k0=$(cpu_ticks "$cli_pid")
+    read -r gu0 gt0 <<< "$(drops $NS_GW $tundev)"
+    read -r cu0 ct0 <<< "$(drops $NS_CLI ipsec0)"
     w0=$(date +%s%N)
     peak=0
     if [ "$t" = flood ]; then
@@ -374,6 +385,8 @@ session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every t
     w1=$(date +%s%N)
     c1=$(cpu_ticks "$gwpid")
     k1=$(cpu_ticks "$cli_pid")
+    read -r gu1 gt1 <<< "$(drops $NS_GW $tundev)"
+    read -r cu1 ct1 <<< "$(drops $NS_CLI ipsec0)"
     if [ "$t" = flood ]; then
       kill "$sampler" 2> /dev/null || true
       wait "$sampler" 2> /dev/null || true
@@ -390,17 +403,22 @@ session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every t
     ccpu=$(echo "scale=1; ($k1 - $k0) * 100 * 10000000 / ($w1 - $w0)" | bc)
     printf '  rep %s %-10s %-3s %-5s %7.1f Mbit/s (sent %7.1f) loss %4.1f%% retr %-5s' \
       "$rep" "$gw" "$suite" "$t" "$mbps" "$sent" "$loss" "$retr"
-    printf ' cpu gw %5s%% cli %5s%%  VmHWM gw %s MB cli %s MB\n' \
+    printf ' cpu gw %5s%% cli %5s%%  VmHWM gw %s MB cli %s MB' \
       "$cpu" "$ccpu" "$((hwm / 1024))" "$((chwm / 1024))"
+    printf '  drops gw udp %s tun %s, cli udp %s tun %s\n' \
+      "$((gu1 - gu0))" "$((gt1 - gt0))" "$((cu1 - cu0))" "$((ct1 - ct0))"
     jq -nc --arg gw "$gw" --arg suite "$suite" --arg test "$t" --argjson rep "$rep" \
       --argjson mbps "$mbps" --argjson sent "$sent" --argjson loss "$loss" \
       --argjson retr "$retr" --argjson cpu "$cpu" --argjson ccpu "$ccpu" \
       --argjson hwm_kb "${hwm:-0}" --argjson peak_kb "${peak:-0}" --argjson chwm_kb "${chwm:-0}" \
       --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
+      --argjson gwudp $((gu1 - gu0)) --argjson gwtun $((gt1 - gt0)) \
+      --argjson cliudp $((cu1 - cu0)) --argjson clitun $((ct1 - ct0)) \
       '{rep:$rep, gateway:$gw, suite:$suite, test:$test, mbps:$mbps, sent_mbps:$sent,
         loss_pct:$loss, retransmits:$retr, gw_cpu_pct:$cpu, cli_cpu_pct:$ccpu,
         gw_vmhwm_kb:$hwm_kb, gw_rss_peak_flood_kb:$peak_kb, cli_vmhwm_kb:$chwm_kb,
-        loadavg1:($load | tonumber)}' \
+        loadavg1:($load | tonumber), gw_udp_rcvbuf_errors:$gwudp, gw_tun_tx_dropped:$gwtun,
+        cli_udp_rcvbuf_errors:$cliudp, cli_tun_tx_dropped:$clitun}' \
       >> "$jsonl"
     sleep 1
   done
