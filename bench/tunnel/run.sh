@@ -21,6 +21,8 @@
 #   TCP_SECONDS=10 UDP_SECONDS=8 UDP_RATE=200M UDP_LEN=1300 WARMUP_SECONDS=3 (untimed TCP first)
 #   COATI_JAVA_OPTS="..."   extra JVM options for coati (word-split), e.g. -Xmx512m
 #   COATI_JFR=FILE.jfr      adds -XX:StartFlightRecording (profile settings), dumped when coati stops
+#   LAN_HOST=1              iperf3 server on a third namespace cb-lan (10.200.0.1/24, via veth)
+#                           behind the gateway, which then forwards instead of delivering locally
 #   KEEP_WORK=1             keep the work directory (configs, logs; the PSK is in there, mode 0600)
 # Output: a table on stdout, bench/results/tunnel-<date>.jsonl (one line per measurement) and
 # bench/results/tunnel-<date>.txt (the table).
@@ -41,6 +43,8 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-3}
 
 NS_CLI=cb-cli
 NS_GW=cb-gw
+NS_LAN=cb-lan
+LAN_HOST=${LAN_HOST:-0}
 CLI_ADDR=10.203.0.2
 GW_ADDR=10.203.0.1
 CLI_INNER=10.202.0.1
@@ -68,7 +72,7 @@ if [ ! -x "$JAVA_HOME/bin/java" ]; then
   echo "run.sh: no JDK at $JAVA_HOME (set JAVA_HOME to a JDK 25)" >&2
   exit 1
 fi
-for ns in $NS_CLI $NS_GW; do
+for ns in $NS_CLI $NS_GW $NS_LAN; do
   if ip netns list | grep -qw "$ns"; then
     echo "run.sh: namespace $ns exists already (another run?); delete it with: ip netns del $ns" >&2
     exit 1
@@ -110,7 +114,7 @@ teardown() { # stops what this session started and removes the namespaces
   local p
   for p in "${pids[@]}"; do stop_pid "$p"; done
   pids=()
-  for ns in $NS_CLI $NS_GW; do
+  for ns in $NS_CLI $NS_GW $NS_LAN; do
     if ip netns list | grep -qw "$ns"; then
       # anything still inside our own namespaces was started by us
       for p in $(ip netns pids "$ns" 2> /dev/null); do kill -KILL "$p" 2> /dev/null || true; done
@@ -140,10 +144,26 @@ netns_up() {
   ip -n $NS_CLI addr add $CLI_ADDR/24 dev cb-c0
   ip -n $NS_GW addr add $GW_ADDR/24 dev cb-g0
   ip -n $NS_CLI addr add $CLI_INNER/32 dev lo
-  ip -n $NS_GW addr add $LAN_ADDR/32 dev lo
   for ns in $NS_CLI $NS_GW; do ip -n $ns link set lo up; done
   ip -n $NS_CLI link set cb-c0 up
   ip -n $NS_GW link set cb-g0 up
+  if [ "$LAN_HOST" = 1 ]; then
+    # a LAN host behind the gateway: the gateway forwards between its tunnel and cb-g1
+    ip netns add $NS_LAN
+    ip link add cb-l0 netns $NS_LAN type veth peer name cb-g1 netns $NS_GW
+    ip -n $NS_LAN addr add $LAN_ADDR/24 dev cb-l0
+    ip -n $NS_GW addr add 10.200.0.254/24 dev cb-g1
+    ip -n $NS_LAN link set lo up
+    ip -n $NS_LAN link set cb-l0 up
+    ip -n $NS_GW link set cb-g1 up
+    ip -n $NS_LAN route add default via 10.200.0.254
+    ip netns exec $NS_GW sysctl -qw net.ipv4.ip_forward=1
+    SRV_NS=$NS_LAN
+  else
+    # the "LAN" is an address on the gateway's lo (as in the interop tests)
+    ip -n $NS_GW addr add $LAN_ADDR/32 dev lo
+    SRV_NS=$NS_GW
+  fi
 }
 
 # --- strongSwan: one charon per namespace, own strongswan.conf, private /run -------------------
@@ -321,8 +341,10 @@ parse_iperf() { # parse_iperf FILE -> "mbps sent loss retr"
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$here/bench/results"
-jsonl="$here/bench/results/tunnel-$stamp.jsonl"
-txt="$here/bench/results/tunnel-$stamp.txt"
+suffix=""
+[ "$LAN_HOST" = 1 ] && suffix="-lanhost"
+jsonl="$here/bench/results/tunnel-$stamp$suffix.jsonl"
+txt="$here/bench/results/tunnel-$stamp$suffix.txt"
 : > "$jsonl"
 
 session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every test, teardown
@@ -350,7 +372,7 @@ session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every t
   # the tunnel carries traffic before we measure
   ip netns exec $NS_CLI ping -c 2 -i 0.2 -W 2 -I $CLI_INNER $LAN_ADDR > "$work/ping.log" 2>&1 \
     || { echo "no ping through the tunnel ($gw/$suite)" >&2; cat "$work/ping.log" >&2; return 1; }
-  ip netns exec $NS_GW iperf3 -s -B $LAN_ADDR > "$work/iperf3-server.log" 2>&1 &
+  ip netns exec "$SRV_NS" iperf3 -s -B $LAN_ADDR > "$work/iperf3-server.log" 2>&1 &
   pids+=($!)
   sleep 0.5
   # untimed warm-up: the JIT compiles coati's data path (done for both gateways alike)
@@ -469,7 +491,7 @@ summary() {
        "|---|---|---|---|---|---|---|---|---|---|") , .[]' "$jsonl"
 }
 {
-  echo "coati vs strongSwan kernel-libipsec gateway, $stamp, repeats=$REPEATS"
+  echo "coati vs strongSwan kernel-libipsec gateway, $stamp, repeats=$REPEATS, lan_host=$LAN_HOST"
   echo "$(nproc) vCPU, Linux $(uname -r), tcp ${TCP_SECONDS}s, udp ${UDP_SECONDS}s at $UDP_RATE" \
     "and -b 0, ${UDP_LEN} B datagrams; Mbit/s as received; CPU in % of one vCPU"
   summary
