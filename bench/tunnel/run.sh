@@ -98,12 +98,15 @@ classpath="$server_jar:$(tr ':' '\n' < "$cpfile" \
 work="$(mktemp -d /tmp/cb-bench.XXXXXX)"
 chmod 700 "$work"
 pids=()      # every process we start (charons, coati, iperf3 server, samplers)
+gw_pid=""    # the gateway charon, the client charon and coati (set when started)
+cli_pid=""
+coati_pid=""
 
 stop_pid() { # stop_pid PID: SIGTERM, wait up to 15 s (coati deletes its SAs, JFR dumps), SIGKILL
-  local p=$1 i
+  local p=$1
   kill -0 "$p" 2> /dev/null || return 0
   kill -TERM "$p" 2> /dev/null || true
-  for i in $(seq 1 150); do
+  for _ in $(seq 1 150); do
     kill -0 "$p" 2> /dev/null || return 0
     sleep 0.1
   done
@@ -144,7 +147,7 @@ netns_up() {
   ip -n $NS_CLI addr add $CLI_ADDR/24 dev cb-c0
   ip -n $NS_GW addr add $GW_ADDR/24 dev cb-g0
   ip -n $NS_CLI addr add $CLI_INNER/32 dev lo
-  for ns in $NS_CLI $NS_GW; do ip -n $ns link set lo up; done
+  for ns in $NS_CLI $NS_GW; do ip -n "$ns" link set lo up; done
   ip -n $NS_CLI link set cb-c0 up
   ip -n $NS_GW link set cb-g0 up
   if [ "$LAN_HOST" = 1 ]; then
@@ -168,7 +171,7 @@ netns_up() {
 
 # --- strongSwan: one charon per namespace, own strongswan.conf, private /run -------------------
 charon_start() { # charon_start NAME NETNS SWANCTL_CONF_TEXT
-  local name=$1 ns=$2 conf=$3 d="$work/$1" i
+  local name=$1 ns=$2 conf=$3 d="$work/$1"
   rm -rf "$d" # a fresh directory: no stale vici socket from the previous session
   mkdir -p "$d/swanctl/x509" "$d/swanctl/private"
   # kernel-libipsec (userspace ESP on a TUN device) must come before kernel-netlink
@@ -192,9 +195,9 @@ EOF
   ip netns exec "$ns" unshare -m --propagation private sh -c \
     "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$d/strongswan.conf $CHARON" \
     > "$d/stdout" 2>&1 &
-  pids+=($!)
-  eval "${name}_pid=$!"
-  for i in $(seq 1 100); do
+  pids+=("$!")
+  printf -v "${name}_pid" '%s' "$!" # gw_pid or cli_pid
+  for _ in $(seq 1 100); do
     [ -S "$d/charon.vici" ] && break
     sleep 0.05
   done
@@ -261,7 +264,7 @@ EOF
 
 # --- coati: started as CoatiProcess does, in the gateway namespace ----------------------------
 coati_start() { # coati_start ESP PSK
-  local d="$work/coati" i opts=()
+  local d="$work/coati" opts=()
   rm -rf "$d"
   mkdir -p "$d"
   (umask 077 && printf '%s\n' "$2" > "$d/psk.txt")
@@ -291,9 +294,9 @@ EOF
   ip netns exec $NS_GW "$JAVA_HOME/bin/java" ${opts[@]+"${opts[@]}"} \
     --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.coati.Main run \
     --config "$d/coati.yaml" > "$d/coati.log" 2>&1 &
-  pids+=($!)
+  pids+=("$!")
   coati_pid=$!
-  for i in $(seq 1 150); do
+  for _ in $(seq 1 150); do
     grep -q 'running;' "$d/coati.log" && return 0
     kill -0 "$coati_pid" 2> /dev/null || break
     sleep 0.1
@@ -310,6 +313,7 @@ cpu_ticks() { # utime+stime of a PID in clock ticks
 
 drops() { # drops NETNS TUNDEV -> "udp_rcvbuf_errors tun_tx_dropped" (kernel counters in NETNS)
   local u t
+  # shellcheck disable=SC2016 # $1..$6 are awk's fields
   u=$(ip netns exec "$1" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp 2> /dev/null)
   t=$(ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_dropped" 2> /dev/null)
   echo "${u:-0} ${t:-0}"
@@ -320,7 +324,7 @@ rss_kb() { # rss_kb PID FIELD (VmRSS or VmHWM), in kB
 }
 
 run_iperf() { # run_iperf TEST OUTFILE: one bounded iperf3 client run in the client namespace
-  local t=$1 out=$2 args=(-c $LAN_ADDR -B $CLI_INNER -J)
+  local t=$1 out=$2 args=(-c "$LAN_ADDR" -B "$CLI_INNER" -J)
   case $t in
     tcp) args+=(-t "$TCP_SECONDS") ;;
     tcp-r) args+=(-t "$TCP_SECONDS" -R) ;;
@@ -373,7 +377,7 @@ session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every t
   ip netns exec $NS_CLI ping -c 2 -i 0.2 -W 2 -I $CLI_INNER $LAN_ADDR > "$work/ping.log" 2>&1 \
     || { echo "no ping through the tunnel ($gw/$suite)" >&2; cat "$work/ping.log" >&2; return 1; }
   ip netns exec "$SRV_NS" iperf3 -s -B $LAN_ADDR > "$work/iperf3-server.log" 2>&1 &
-  pids+=($!)
+  pids+=("$!")
   sleep 0.5
   # untimed warm-up: the JIT compiles coati's data path (done for both gateways alike)
   if [ "$WARMUP_SECONDS" -gt 0 ]; then
@@ -401,7 +405,7 @@ session() { # session REPEAT GATEWAY SUITE: fresh namespaces, tunnel up, every t
         done
       ) &
       sampler=$!
-      pids+=($sampler)
+      pids+=("$sampler")
     fi
     run_iperf "$t" "$f" || echo "  ($gw/$suite/$t: iperf3 failed, see below)" >&2
     w1=$(date +%s%N)
