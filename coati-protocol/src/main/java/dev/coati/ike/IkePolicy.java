@@ -119,4 +119,9 @@ public interface IkePolicy {
   default RemoteAccess remoteAccess() {
     return null;
   }
+
+  /** Xauth credentials when we are the Xauth client of {@code sa}; null: we are none. */
+  default RemoteAccess.Credentials xauthCredentials(IkeSaView sa) {
+    return null;
+  }
 }

@@ -10,6 +10,9 @@ import java.util.concurrent.CompletionStage;
  * RADIUS and the address pool; tests with fixed answers.
  */
 public interface RemoteAccess {
+  /** What an Xauth client answers (coati as a road warrior; engine tests). */
+  record Credentials(byte[] user, byte[] password) {}
+
   /** The outcome of an Xauth check; {@code message} is for the log, never the password. */
   record XauthResult(boolean ok, String user, String message) {}
 

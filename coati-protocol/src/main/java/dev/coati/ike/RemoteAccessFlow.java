@@ -59,9 +59,24 @@ final class RemoteAccessFlow {
     return s == null || s.authenticated;
   }
 
-  /** A transaction exchange the peer started: mode config pull (REQUEST) gets our REPLY. */
+  /**
+   * A transaction exchange the peer started: as gateway, mode config pull (REQUEST) gets our REPLY;
+   * as Xauth client, the gateway's credential REQUEST and status or configuration SET.
+   */
   Task responder(IkeSa sa) {
+    RemoteAccess.Credentials creds = sa.isInitiator() ? ctx.policy().xauthCredentials(sa) : null;
+    if (creds != null) {
+      return TransactionTask.responder(
+          sa, msg -> XauthClient.answer(sa, creds, msg, () -> later(() -> pull(sa))));
+    }
     return TransactionTask.responder(sa, msg -> answer(sa, msg));
+  }
+
+  private void pull(IkeSa sa) {
+    if (sa.state() == IkeSa.State.ESTABLISHED) {
+      AttributePayload req = XauthClient.pullRequest(identifier());
+      start(sa, TransactionTask.initiator(sa, req, r -> XauthClient.replied(sa, r), () -> {}));
+    }
   }
 
   void removed(IkeSa sa) {

@@ -35,6 +35,18 @@ final class TestPolicy implements IkePolicy {
   boolean microsoftNatDParrot;
   long dpdDelay;
   long dpdTimeout = 120;
+  RemoteAccess remoteAccess;
+  RemoteAccess.Credentials credentials;
+
+  @Override
+  public RemoteAccess remoteAccess() {
+    return remoteAccess;
+  }
+
+  @Override
+  public RemoteAccess.Credentials xauthCredentials(IkeSaView sa) {
+    return credentials;
+  }
 
   @Override
   public boolean forceUdpEncapsulation() {

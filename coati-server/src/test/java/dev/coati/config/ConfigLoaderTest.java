@@ -109,4 +109,42 @@ class ConfigLoaderTest {
     m = error(GOOD + "users: {}\n");
     assertTrue(m.contains(":18: users: the users section needs file:"), m);
   }
+
+  static final String RA =
+      GOOD
+          + """
+          users:
+            file: users.txt
+          dataplane:
+            tun: coati0
+            address: 10.99.99.1/24
+          remote_access:
+            pool: POOL
+            dns: [10.99.99.53]
+            mode_config: MODE
+            split_include: [10.203.0.0/24]
+            lifetime_bytes_unknown_guard: x
+          """;
+
+  @Test
+  void remoteAccess_loadsAndEveryMistakeNamesItsLine() throws Exception {
+    String good =
+        RA.replace("POOL", "10.99.99.10-10.99.99.50")
+            .replace("MODE", "push")
+            .replace("  lifetime_bytes_unknown_guard: x\n", "");
+    GatewayConfig c = ConfigLoader.load(write(good));
+    assertEquals("10.99.99.10-10.99.99.50", c.remoteAccess().pool());
+    assertTrue(c.remoteAccess().push());
+    assertEquals(3, c.remoteAccess().xauthAttempts());
+    String outside = error(good.replace("10.99.99.10-10.99.99.50", "10.98.0.0/24"));
+    assertTrue(outside.contains("lies outside dataplane.address 10.99.99.1/24"), outside);
+    String mode = error(good.replace("mode_config: push", "mode_config: shove"));
+    assertTrue(mode.matches("(?s).*coati.yaml:\\d+.*expected pull .*"), mode);
+    String noUsers = error(good.replace("users:\n  file: users.txt\n", ""));
+    assertTrue(noUsers.contains("add users: { file: ... }"), noUsers);
+    String unknown = error(RA.replace("POOL", "10.99.99.0/24").replace("MODE", "pull"));
+    assertTrue(unknown.contains("lifetime_bytes_unknown_guard"), unknown);
+    String volume = error(good.replace("esp:\n", "esp:\n  lifetime_bytes: lots\n"));
+    assertTrue(volume.contains("expected a volume like 500MB"), volume);
+  }
 }
