@@ -17,6 +17,10 @@ final class Netns implements AutoCloseable {
   static final String SRV = "coati-it-srv";
   static final String NAT = "coati-it-nat";
   static final String LAN = "coati-it-lan";
+  static final String CLI2 = "coati-it-cli2";
+
+  /** A second client (see {@link #addSecondClient()}), reaching the gateway via 10.97.1.1. */
+  static final String CLI2_ADDR = "10.97.1.2";
 
   /** A host on the gateway's LAN (see {@link #addLan()}), and the gateway's address there. */
   static final String LAN_HOST = "10.203.0.2";
@@ -119,6 +123,24 @@ final class Netns implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A second client namespace on its own link to the gateway: 10.97.1.2/24 - 10.97.1.1/24, its
+   * default route via the gateway, which reaches it directly (two road warriors at once).
+   */
+  Netns addSecondClient() throws Exception {
+    run("ip", "netns", "add", CLI2);
+    run(
+        "ip", "link", "add", "sit2", "netns", SRV, "type", "veth", "peer", "name", "cit2", "netns",
+        CLI2);
+    run("ip", "-n", SRV, "addr", "add", "10.97.1.1/24", "dev", "sit2");
+    run("ip", "-n", CLI2, "addr", "add", CLI2_ADDR + "/24", "dev", "cit2");
+    run("ip", "-n", CLI2, "link", "set", "lo", "up");
+    run("ip", "-n", CLI2, "link", "set", "cit2", "up");
+    run("ip", "-n", SRV, "link", "set", "sit2", "up");
+    run("ip", "-n", CLI2, "route", "add", "default", "via", "10.97.1.1");
+    return this;
+  }
+
   /** Runs a command (bounded to 60 s) and returns its output; fails on a non-zero exit. */
   static String run(String... cmd) throws IOException, InterruptedException {
     Result r = tryRun(cmd);
@@ -154,7 +176,7 @@ final class Netns implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (String ns : List.of(CLI, SRV, NAT, LAN)) {
+    for (String ns : List.of(CLI, CLI2, SRV, NAT, LAN)) {
       Result pids = tryRun("ip", "netns", "pids", ns);
       if (pids.code == 0) {
         for (String pid : pids.output.trim().split("\\s+")) {

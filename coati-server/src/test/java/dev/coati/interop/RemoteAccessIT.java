@@ -62,8 +62,11 @@ class RemoteAccessIT {
                           xauth_id = USER }
             remote { auth = psk
                      id = fqdn:vpn.test }
+            DPD
             children { rw { remote_ts = 10.203.0.0/24
-                            esp_proposals = aes128-sha1 } }
+                            esp_proposals = aes128-sha1 }
+                       pool { remote_ts = 10.99.99.0/24
+                              esp_proposals = aes128-sha1 } }
           }
         }
         secrets {
@@ -72,6 +75,7 @@ class RemoteAccessIT {
                        secret = "PASSWORD" }
         }
         """
+        .replace("DPD", "dpd_delay = 2s")
         .replace("AGGR", aggressive ? "yes" : "no")
         .replace("LOCALID", aggressive ? "id = keyid:vpngroup" : "")
         .replace("SRV", Netns.SRV_ADDR)
@@ -112,8 +116,12 @@ class RemoteAccessIT {
   }
 
   void connectAndPing(boolean aggressive, String psk) throws Exception {
+    connectAndPing(aggressive, psk, false);
+  }
+
+  void connectAndPing(boolean aggressive, String psk, boolean nat) throws Exception {
     addUser("alice", "alice-pass");
-    try (Netns ns = new Netns().addLan();
+    try (Netns ns = new Netns(nat).addLan();
         CoatiProcess coati = new CoatiProcess(dir, psk, GATEWAY);
         Charon c = new Charon(dir.resolve("cli"), client(psk, aggressive, "alice", "alice-pass"))) {
       Netns.Result up = c.swanctl("--initiate", "--child", "rw");
@@ -147,6 +155,12 @@ class RemoteAccessIT {
     connectAndPing(true, "ra-psk-2");
   }
 
+  /** Case a through the NAT box (iptables MASQUERADE). */
+  @Test
+  void aggressiveModeThroughTheNat_getsAddress_pingsTheLan() throws Exception {
+    connectAndPing(true, "ra-psk-5", true);
+  }
+
   /** Case f: a wrong password fails after bounded retries, leases nothing; the right one works. */
   @Test
   void wrongPassword_failsWithoutLease_thenTheRightOneWorks() throws Exception {
@@ -172,6 +186,56 @@ class RemoteAccessIT {
         String vip = virtualIp(good.swanctl("--list-sas").output());
         assertTrue(List.of(coati.log().split("\n")).stream().anyMatch(l -> l.contains(vip)));
       }
+    }
+  }
+
+  /**
+   * Cases e and g: two road warriors at once get different addresses, both reach the LAN host and
+   * each other through the gateway; then one is killed (no Delete) and DPD releases its address,
+   * while the other one deletes politely and its address is released too.
+   */
+  @Test
+  void twoClientsAtOnce_differentAddresses_thenDpdAndDeleteReleaseThem() throws Exception {
+    addUser("alice", "alice-pass");
+    addUser("bob", "bob-pass");
+    String cfg = GATEWAY + "ike:\n  dpd: { delay: 2s, timeout: 6s }\n";
+    cfg = cfg.replace("ike:\n  aggressive_ids: [vpngroup]\n", "");
+    try (Netns ns = new Netns().addLan().addSecondClient();
+        CoatiProcess coati = new CoatiProcess(dir, "ra-psk-4", cfg);
+        Charon a = new Charon(dir.resolve("a"), client("ra-psk-4", false, "alice", "alice-pass"));
+        Charon b =
+            new Charon(
+                Netns.CLI2, dir.resolve("b"), client("ra-psk-4", false, "bob", "bob-pass"), "")) {
+      assertEquals(0, a.swanctl("--initiate", "--child", "rw").code(), coati.log());
+      assertEquals(0, b.swanctl("--initiate", "--child", "rw").code(), coati.log());
+      // IKEv1 carries one selector pair per child: a second child for the other clients
+      assertEquals(0, a.swanctl("--initiate", "--child", "pool").code(), coati.log());
+      assertEquals(0, b.swanctl("--initiate", "--child", "pool").code(), coati.log());
+      String vipA = virtualIp(a.swanctl("--list-sas").output());
+      String vipB = virtualIp(b.swanctl("--list-sas").output());
+      assertFalse(vipA.equals(vipB), "two sessions never share an address");
+      assertEquals(
+          3,
+          TunnelTrafficIT.received(
+              TunnelTrafficIT.ping(Netns.CLI, vipA, Netns.LAN_HOST, 3, "56").output()));
+      assertEquals(
+          3,
+          TunnelTrafficIT.received(
+              TunnelTrafficIT.ping(Netns.CLI2, vipB, Netns.LAN_HOST, 3, "56").output()));
+      assertEquals(
+          3,
+          TunnelTrafficIT.received(TunnelTrafficIT.ping(Netns.CLI, vipA, vipB, 3, "56").output()),
+          "client to client through the gateway");
+      a.kill();
+      boolean released = false;
+      for (int i = 0; i < 150 && !released; i++) {
+        Thread.sleep(100);
+        released = coati.log().contains("released " + vipA + " of alice");
+      }
+      assertTrue(released, "DPD released the killed client's address: " + coati.log());
+      assertEquals(0, b.swanctl("--terminate", "--ike", "rw").code());
+      Thread.sleep(500);
+      assertTrue(coati.log().contains("released " + vipB + " of bob"), coati.log());
     }
   }
 }

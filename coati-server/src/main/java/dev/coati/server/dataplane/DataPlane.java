@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Tunnel-mode ESP between the UDP 4500 socket and the TUN device (wireguard-go's pipeline, batch 1
  * for now). Inbound (socket thread): SPI lookup, replay check, ICV, decryption, then the inner
  * source must lie inside the SA's remote selector, TCP MSS clamped, then TUN. Outbound (TUN
- * thread): destination lookup among the SAs' remote selectors, MSS clamp, encryption, UDP 4500. Bad
- * packets are counted and dropped, never logged one by one.
+ * thread): selector lookup (destination in the remote, source in the local selector), MSS clamp,
+ * encryption, UDP 4500. Bad packets are counted and dropped, never logged one by one.
  */
 public final class DataPlane implements IkeListener {
   private static final System.Logger LOG = System.getLogger("dev.coati.server");
@@ -182,7 +182,7 @@ public final class DataPlane implements IkeListener {
         drops.count(DropCounters.Reason.MALFORMED);
         continue;
       }
-      Route r = lookup(buf, 16);
+      Route r = lookup(buf);
       if (r == null) {
         drops.count(DropCounters.Reason.NO_ROUTE);
         continue;
@@ -203,9 +203,14 @@ public final class DataPlane implements IkeListener {
     return tun.mtu() - 40;
   }
 
-  private Route lookup(byte[] pkt, int dstOff) {
+  /**
+   * The SA whose selectors cover the packet: destination in the remote selector and source in the
+   * local one (RFC 4301's SPD match), so two children towards one client address (a LAN and the
+   * pool, say) each carry only their own traffic. The newest matching SA wins.
+   */
+  private Route lookup(byte[] pkt) {
     for (Route r : routes) {
-      if (r.remote().containsIpv4(pkt, dstOff)) {
+      if (r.remote().containsIpv4(pkt, 16) && r.child().local().containsIpv4(pkt, 12)) {
         return r;
       }
     }
