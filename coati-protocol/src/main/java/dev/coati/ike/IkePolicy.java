@@ -124,4 +124,14 @@ public interface IkePolicy {
   default RemoteAccess.Credentials xauthCredentials(IkeSaView sa) {
     return null;
   }
+
+  /** Our certificate for signature and hybrid methods; null: none configured. */
+  default LocalCertificate localCertificate() {
+    return null;
+  }
+
+  /** Verifies peer certificates (our CA bundle and CRL); null: we trust no certificates. */
+  default dev.coati.crypto.pki.CertificateVerifier certificateVerifier() {
+    return null;
+  }
 }

@@ -11,6 +11,7 @@ import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.PayloadType;
 import dev.coati.ike.wire.SaPayload;
 import dev.coati.ike.wire.VendorIdPayload;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,6 +80,10 @@ final class MainModeTask implements Task {
     };
   }
 
+  private int method() {
+    return sa.transform().map(Phase1Transform::authMethod).orElse(0);
+  }
+
   // ---- responder ----
 
   private Status respondSa(InboundMessage in, OutboundMessage out) {
@@ -96,6 +101,7 @@ final class MainModeTask implements Task {
     List<NatDPayload> natd = in.all(NatDPayload.class);
     phase1.peerNatD(natd);
     out.add(phase1.ourKe()).add(phase1.ourNonce()).addAll(phase1.ourNatD(natd));
+    out.addAll(SignatureAuth.certRequest(ctx, method()));
     phase1.deriveKeys(phase1.psk(Optional.empty()));
     state = State.KE_ANSWERED;
     return Status.NEED_MORE;
@@ -104,15 +110,28 @@ final class MainModeTask implements Task {
   private Status respondAuth(InboundMessage in, OutboundMessage out) {
     requireEncrypted(in);
     IdPayload idii = in.first(IdPayload.class).orElseThrow(() -> missing("ID"));
-    HashPayload hash = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
-    phase1.verify(phase1.hashI(in.rawBody(in.indexOf(PayloadType.ID))), hash.data());
+    byte[] hashI = phase1.hashI(in.rawBody(in.indexOf(PayloadType.ID)));
+    int m = method();
+    if (SignatureAuth.signatureBased(m) && !SignatureAuth.initiatorSendsHash(m)) {
+      SignatureAuth.verifyPeer(ctx, in, idii, hashI, Instant.ofEpochMilli(ctx.clock().millis()));
+    } else {
+      HashPayload hash = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
+      phase1.verify(hashI, hash.data());
+    }
     sa.setPeerId(idii);
     if (!ctx.policy().identityAllowed(sa.peer(), idii)) {
       throw new IkeProtocolException(
           NotifyType.AUTHENTICATION_FAILED, "identity " + idii.describe() + " not allowed");
     }
     IdPayload idir = ctx.policy().localId(sa.peer());
-    out.add(idir).add(new HashPayload(phase1.hashR(idir.body()))).encrypted(true);
+    byte[] hashR = phase1.hashR(idir.body());
+    out.add(idir);
+    if (SignatureAuth.signatureBased(m)) {
+      out.addAll(SignatureAuth.ours(ctx, hashR));
+    } else {
+      out.add(new HashPayload(hashR));
+    }
+    out.encrypted(true);
     InitialContact.check(sa, ctx, in);
     finish();
     return Status.DONE;

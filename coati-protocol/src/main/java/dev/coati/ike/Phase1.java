@@ -237,7 +237,8 @@ final class Phase1 {
   /** Derives SKEYID and SKEYID_d/a/e, the encryption key and the phase-1 IV (PSK auth). */
   void deriveKeys(Secret psk) {
     Phase1Transform t = sa.transform().orElseThrow();
-    if (!IkeAuth.pskBased(t.authMethod())) {
+    boolean sig = SignatureAuth.signatureBased(t.authMethod());
+    if (!IkeAuth.pskBased(t.authMethod()) && !sig) {
       throw new IkeProtocolException(
           NotifyType.AUTHENTICATION_FAILED, "auth method " + t.authMethod() + " not supported");
     }
@@ -248,7 +249,7 @@ final class Phase1 {
       throw new IkeProtocolException(NotifyType.INVALID_KEY_INFORMATION, "bad peer DH value");
     }
     Prf prf = t.hash().prf();
-    skeyid = Keymat.skeyidPsk(prf, psk, ni, nr);
+    skeyid = sig ? Keymat.skeyidSig(prf, ni, nr, gxy) : Keymat.skeyidPsk(prf, psk, ni, nr);
     long ci = sa.initiatorCookie();
     long cr = sa.responderCookie();
     Secret d = Keymat.skeyidD(prf, skeyid, gxy, ci, cr);
@@ -281,6 +282,9 @@ final class Phase1 {
 
   /** The PSK for this peer (by identity when known), or AUTHENTICATION_FAILED. */
   Secret psk(Optional<IdPayload> peerId) {
+    if (sa.transform().map(t -> SignatureAuth.signatureBased(t.authMethod())).orElse(false)) {
+      return null; // SKEYID from the nonces and g^xy alone
+    }
     return ctx.policy()
         .preSharedKey(sa.peer(), peerId)
         .orElseThrow(

@@ -46,6 +46,7 @@ public final class ConfigLoader {
   private long espLifetimeKb;
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
+  private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
@@ -108,7 +109,21 @@ public final class ConfigLoader {
   }
 
   private void gateway(YamlNode n) throws ConfigException {
-    for (YamlNode e : n.entries(Set.of("listen", "id", "ike_port", "nat_t_port"))) {
+    for (YamlNode e :
+        n.entries(
+            Set.of(
+                "listen",
+                "id",
+                "ike_port",
+                "nat_t_port",
+                "certificate",
+                "private_key",
+                "ca",
+                "crl"))) {
+      if (pki.accepts(e.key())) {
+        pki.read(e, dir);
+        continue;
+      }
       switch (e.key()) {
         case "listen" -> {
           listen.clear();
@@ -346,8 +361,9 @@ public final class ConfigLoader {
     if (gatewayId == null) {
       gatewayId = "ipv4:" + listen.get(0);
     }
+    GatewayConfig.Pki certs = pki.finish();
     if (remoteAccess != null) {
-      RemoteAccessSection.check(remoteAccess, remoteAccessNode, usersFile, tun);
+      RemoteAccessSection.check(remoteAccess, remoteAccessNode, usersFile, tun, certs);
     }
     return new GatewayConfig(
         List.copyOf(listen),
@@ -370,7 +386,8 @@ public final class ConfigLoader {
         List.copyOf(peers),
         tun,
         usersFile,
-        remoteAccess);
+        remoteAccess,
+        certs);
   }
 
   @SuppressWarnings("unchecked")

@@ -37,7 +37,14 @@ public record GatewayConfig(
     List<PeerConfig> peers,
     Tun tun,
     Path usersFile,
-    RemoteAccessConfig remoteAccess) {
+    RemoteAccessConfig remoteAccess,
+    Pki pki) {
+
+  /** The gateway's certificate and key, and the CAs peers' certificates must chain to. */
+  public record Pki(
+      java.security.cert.X509Certificate certificate,
+      java.security.PrivateKey privateKey,
+      dev.coati.crypto.pki.CertificateVerifier verifier) {}
 
   /** Road warriors (the {@code remote_access:} section); null: not offered. */
   public record RemoteAccessConfig(
@@ -113,6 +120,7 @@ public record GatewayConfig(
         0,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
         null,
         null,
         null);

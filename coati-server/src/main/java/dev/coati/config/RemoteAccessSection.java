@@ -82,9 +82,8 @@ final class RemoteAccessSection {
   private static List<String> methods(YamlNode e) throws ConfigException {
     List<String> out = e.strings();
     for (String m : out) {
-      if (!m.equals("psk-xauth")) {
-        throw e.error(
-            "unknown method '" + m + "': psk-xauth is supported (hybrid-rsa, rsa-xauth: issue #4)");
+      if (!Set.of("psk-xauth", "hybrid-rsa", "rsa-xauth").contains(m)) {
+        throw e.error("unknown method '" + m + "': expected psk-xauth, hybrid-rsa or rsa-xauth");
       }
     }
     return out;
@@ -134,8 +133,21 @@ final class RemoteAccessSection {
 
   /** Cross-checks with the other sections: users to check, a TUN device routing the pool. */
   static void check(
-      GatewayConfig.RemoteAccessConfig ra, YamlNode node, Path usersFile, GatewayConfig.Tun tun)
+      GatewayConfig.RemoteAccessConfig ra,
+      YamlNode node,
+      Path usersFile,
+      GatewayConfig.Tun tun,
+      GatewayConfig.Pki pki)
       throws ConfigException {
+    boolean certs = ra.auth().contains("hybrid-rsa") || ra.auth().contains("rsa-xauth");
+    if (certs && (pki == null || pki.certificate() == null)) {
+      throw node.error(
+          "hybrid-rsa and rsa-xauth need the gateway's certificate: add gateway.certificate and"
+              + " gateway.private_key (coati pki server makes them)");
+    }
+    if (ra.auth().contains("rsa-xauth") && pki.verifier() == null) {
+      throw node.error("rsa-xauth checks client certificates: add gateway.ca: [ca.pem]");
+    }
     if (usersFile == null) {
       throw node.error(
           "remote access needs users to check Xauth against: add users: { file: ... }");

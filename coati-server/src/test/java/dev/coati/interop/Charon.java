@@ -19,6 +19,17 @@ final class Charon implements AutoCloseable {
     this(Netns.CLI, dir, swanctlConf, "");
   }
 
+  /** With {@code caCert} installed as a trusted CA (swanctl/x509ca, {@code cacerts = NAME}). */
+  Charon(Path dir, String swanctlConf, Path caCert) throws Exception {
+    this(Netns.CLI, installCa(dir, caCert), swanctlConf, "");
+  }
+
+  private static Path installCa(Path dir, Path caCert) throws IOException {
+    Files.createDirectories(dir.resolve("swanctl/x509ca"));
+    Files.copy(caCert, dir.resolve("swanctl/x509ca").resolve(caCert.getFileName()));
+    return dir;
+  }
+
   /**
    * A charon in namespace {@code ns} with {@code extra} added inside {@code charon { ... }} of its
    * strongswan.conf (sections of the same name are merged, e.g. {@code plugins { kernel-libipsec {
@@ -33,7 +44,7 @@ final class Charon implements AutoCloseable {
         """
         charon {
           load_modular = no
-          load = random nonce aes sha1 sha2 md5 hmac gmp openssl curve25519 kernel-libipsec kernel-netlink socket-default vici updown xauth-generic unity resolve
+          load = random nonce aes sha1 sha2 md5 hmac gmp openssl curve25519 kernel-libipsec kernel-netlink socket-default vici updown xauth-generic unity resolve pem pkcs1 pkcs8 x509 pubkey constraints revocation
           i_dont_care_about_security_and_use_aggressive_mode_psk = yes
           retransmit_tries = 3
           retransmit_timeout = 2

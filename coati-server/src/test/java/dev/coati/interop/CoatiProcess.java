@@ -35,6 +35,24 @@ final class CoatiProcess implements AutoCloseable {
       List<String> launcher,
       List<String> jvmOptions)
       throws Exception {
+    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "");
+  }
+
+  /** With {@code gatewayExtra}: more keys of the gateway section (indented two spaces). */
+  CoatiProcess(Path dir, String psk, String yamlBody, String gatewayExtra) throws Exception {
+    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody, List.of(), List.of(), gatewayExtra);
+  }
+
+  private CoatiProcess(
+      String ns,
+      String listen,
+      Path dir,
+      String psk,
+      String yamlBody,
+      List<String> launcher,
+      List<String> jvmOptions,
+      String gatewayExtra)
+      throws Exception {
     Path pskFile = dir.resolve("psk.txt");
     Files.writeString(pskFile, psk + "\n");
     Files.setPosixFilePermissions(pskFile, PosixFilePermissions.fromString("rw-------"));
@@ -44,6 +62,7 @@ final class CoatiProcess implements AutoCloseable {
         "gateway:\n  listen: ["
             + listen
             + "]\n  id: fqdn:vpn.test\n"
+            + gatewayExtra
             + "secrets:\n  psk:\n    - peers: any\n      secret_file: psk.txt\n"
             + yamlBody);
     String java = ProcessHandle.current().info().command().orElse("java");

@@ -86,27 +86,40 @@ class RemoteAccessIT {
 
   /** {@code coati user add NAME --file users.txt --password-stdin}, as an operator would. */
   void addUser(String name, String password) throws Exception {
+    coati(
+        password + "\n",
+        "user",
+        "add",
+        name,
+        "--file",
+        dir.resolve("users.txt").toString(),
+        "--password-stdin");
+  }
+
+  /** Runs the coati command line as its own process; fails unless it exits 0. */
+  static String coati(String stdin, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.coati.Main",
-                "user",
-                "add",
-                name,
-                "--file",
-                dir.resolve("users.txt").toString(),
-                "--password-stdin")
-            .redirectErrorStream(true)
-            .start();
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(java, "-cp", System.getProperty("java.class.path"), "dev.coati.Main"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try (OutputStream in = p.getOutputStream()) {
-      in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "coati user add hangs");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "coati " + args[0] + " hangs");
     assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  /** A CA and the gateway's certificate (SAN vpn.test and its address), made by coati pki. */
+  Path gatewayPki() throws Exception {
+    Path pki = dir.resolve("pki");
+    coati("", "pki", "ca", "--out", pki.toString(), "--cn", "coati test CA");
+    coati(
+        "", "pki", "server", "--ca", pki.toString(), "--name", "vpn.test", "--ip", Netns.SRV_ADDR);
+    return pki;
   }
 
   static String virtualIp(String sas) {
@@ -236,6 +249,57 @@ class RemoteAccessIT {
       assertEquals(0, b.swanctl("--terminate", "--ike", "rw").code());
       Thread.sleep(500);
       assertTrue(coati.log().contains("released " + vipB + " of bob"), coati.log());
+    }
+  }
+
+  /**
+   * Case c, hybrid RSA (HybridInitRSA, 64221): the gateway proves itself with its certificate made
+   * by {@code coati pki} (strongSwan checks it against the CA and the name vpn.test), the user with
+   * Xauth; no PSK on the client at all.
+   */
+  @Test
+  void hybridRsa_clientVerifiesTheGatewayCertificate_xauthUser() throws Exception {
+    addUser("alice", "alice-pass");
+    Path pki = gatewayPki();
+    String cfg =
+        GATEWAY.replace("remote_access:\n", "remote_access:\n  auth: [psk-xauth, hybrid-rsa]\n");
+    String client =
+        """
+        connections {
+          hybrid {
+            version = 1
+            remote_addrs = SRV
+            vips = 0.0.0.0
+            proposals = aes256-sha256-modp2048
+            local { auth = xauth
+                    xauth_id = alice }
+            remote { auth = pubkey
+                     id = vpn.test
+                     cacerts = ca.pem }
+            children { hybrid { remote_ts = 10.203.0.0/24
+                                esp_proposals = aes128-sha1 } }
+          }
+        }
+        secrets { xauth-alice { id = alice
+                                secret = "alice-pass" } }
+        """
+            .replace("SRV", Netns.SRV_ADDR);
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati =
+            new CoatiProcess(
+                dir,
+                "ra-psk-6",
+                cfg,
+                "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n"
+                    .replace("PKI", pki.toString()));
+        Charon c = new Charon(dir.resolve("cli"), client, pki.resolve("ca.pem"))) {
+      Netns.Result up = c.swanctl("--initiate", "--child", "hybrid");
+      assertEquals(0, up.code(), up.output() + coati.log() + c.log());
+      assertTrue(c.log().contains("authentication of 'vpn.test' with RSA"), c.log());
+      String vip = virtualIp(c.swanctl("--list-sas").output());
+      assertTrue(coati.log().contains("auth=64221"), coati.log());
+      Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
+      assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
     }
   }
 }

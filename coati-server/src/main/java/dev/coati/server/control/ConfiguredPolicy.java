@@ -4,8 +4,11 @@ import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.Secret;
+import dev.coati.crypto.pki.CertificateVerifier;
+import dev.coati.crypto.pki.Signer;
 import dev.coati.ike.IkePolicy;
 import dev.coati.ike.IkeSaView;
+import dev.coati.ike.LocalCertificate;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.RemoteAccess;
 import dev.coati.ike.TrafficSelector;
@@ -23,6 +26,7 @@ public final class ConfiguredPolicy implements IkePolicy {
   private final IdPayload localId;
   private final boolean plainEsp;
   private RemoteAccess remoteAccess;
+  private LocalCertificate localCertificate;
 
   public ConfiguredPolicy(GatewayConfig config) {
     this(config, true);
@@ -36,6 +40,12 @@ public final class ConfiguredPolicy implements IkePolicy {
     this.config = config;
     this.localId = parseId(config.gatewayId());
     this.plainEsp = plainEsp;
+    GatewayConfig.Pki p = config.pki();
+    if (p != null && p.certificate() != null) {
+      this.localCertificate =
+          new LocalCertificate(
+              p.certificate(), Signer.of(p.privateKey(), dev.coati.util.RandomSource.secure()));
+    }
   }
 
   /** Road warriors: Xauth and mode config through {@code ra} (set once, before the engine runs). */
@@ -46,6 +56,17 @@ public final class ConfiguredPolicy implements IkePolicy {
   @Override
   public RemoteAccess remoteAccess() {
     return remoteAccess;
+  }
+
+  @Override
+  public LocalCertificate localCertificate() {
+    GatewayConfig.Pki p = config.pki();
+    return p == null || p.certificate() == null ? null : localCertificate;
+  }
+
+  @Override
+  public CertificateVerifier certificateVerifier() {
+    return config.pki() == null ? null : config.pki().verifier();
   }
 
   /** "fqdn:name", "keyid:text", "ipv4:a.b.c.d", "user:x@y", or a bare name (FQDN). */
@@ -84,10 +105,21 @@ public final class ConfiguredPolicy implements IkePolicy {
 
   @Override
   public Set<Integer> authMethods() {
-    if (remoteAccess != null && config.remoteAccess().auth().contains("psk-xauth")) {
-      return Set.of(IkeAttr.PSK, IkeAttr.XAUTH_INIT_PSK);
+    if (remoteAccess == null) {
+      return Set.of(IkeAttr.PSK);
     }
-    return Set.of(IkeAttr.PSK);
+    Set<Integer> m = new java.util.LinkedHashSet<>(List.of(IkeAttr.PSK));
+    List<String> auth = config.remoteAccess().auth();
+    if (auth.contains("psk-xauth")) {
+      m.add(IkeAttr.XAUTH_INIT_PSK);
+    }
+    if (auth.contains("hybrid-rsa")) {
+      m.add(IkeAttr.HYBRID_INIT_RSA);
+    }
+    if (auth.contains("rsa-xauth")) {
+      m.add(IkeAttr.XAUTH_INIT_RSA);
+    }
+    return Set.copyOf(m);
   }
 
   @Override
