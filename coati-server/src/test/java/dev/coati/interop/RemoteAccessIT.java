@@ -302,4 +302,109 @@ class RemoteAccessIT {
       assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
     }
   }
+
+  /**
+   * A client certificate for {@code CN=name} issued by the CA in {@code caDir} (or a fresh,
+   * untrusted CA when {@code untrusted}), valid from {@code from} for {@code days}; certificate and
+   * key go where the client's charon loads them.
+   */
+  static void clientCertificate(
+      Path caDir, Path charonDir, String name, java.time.Instant from, int days, boolean untrusted)
+      throws Exception {
+    var random = dev.coati.util.RandomSource.secure();
+    var issuer = new dev.coati.crypto.pki.CertificateIssuer(random);
+    java.security.cert.X509Certificate ca;
+    java.security.PrivateKey caKey;
+    if (untrusted) {
+      var keys = dev.coati.crypto.pki.KeyType.RSA_2048.generate(random);
+      ca =
+          issuer.selfSigned(
+              dev.coati.crypto.pki.CertificateProfiles.ca("Other CA", from, 365), keys);
+      caKey = keys.getPrivate();
+    } else {
+      ca = dev.coati.crypto.pki.PemFiles.certificate(caDir.resolve("ca.pem"));
+      caKey = dev.coati.crypto.pki.PemFiles.privateKey(caDir.resolve("ca.key"));
+    }
+    var keys = dev.coati.crypto.pki.KeyType.RSA_2048.generate(random);
+    var cert =
+        issuer.issue(
+            dev.coati.crypto.pki.CertificateProfiles.client(name, null, from, days),
+            keys.getPublic(),
+            ca,
+            caKey);
+    java.nio.file.Files.createDirectories(charonDir.resolve("swanctl/x509"));
+    java.nio.file.Files.createDirectories(charonDir.resolve("swanctl/private"));
+    java.nio.file.Files.writeString(
+        charonDir.resolve("swanctl/x509/client.pem"), dev.coati.crypto.pki.PemFiles.encode(cert));
+    java.nio.file.Files.writeString(
+        charonDir.resolve("swanctl/private/client.key"),
+        dev.coati.crypto.pki.PemFiles.encode(keys.getPrivate()));
+  }
+
+  static String rsaXauthClient() {
+    return """
+        connections {
+          rsa {
+            version = 1
+            remote_addrs = SRV
+            vips = 0.0.0.0
+            proposals = aes256-sha256-modp2048
+            local { auth = pubkey
+                    certs = client.pem }
+            local-xauth { auth = xauth
+                          xauth_id = alice }
+            remote { auth = pubkey
+                     id = vpn.test
+                     cacerts = ca.pem }
+            children { rsa { remote_ts = 10.203.0.0/24
+                             esp_proposals = aes128-sha1 } }
+          }
+        }
+        secrets { xauth-alice { id = alice
+                                secret = "alice-pass" } }
+        """
+        .replace("SRV", Netns.SRV_ADDR);
+  }
+
+  /**
+   * Case d, RSA + Xauth (XAUTHInitRSA, 65005): a client certificate from the gateway's CA is
+   * verified (chain, validity, identity = subject DN, signature) before Xauth; an expired one and
+   * one from another CA are refused and lease nothing.
+   */
+  @Test
+  void rsaXauth_clientCertificateVerified_expiredAndUntrustedRefused() throws Exception {
+    addUser("alice", "alice-pass");
+    Path pki = gatewayPki();
+    String cfg = GATEWAY.replace("remote_access:\n", "remote_access:\n  auth: [rsa-xauth]\n");
+    String gw =
+        "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n  ca: [PKI/ca.pem]\n"
+            .replace("PKI", pki.toString());
+    java.time.Instant now = java.time.Instant.now();
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati = new CoatiProcess(dir, "ra-psk-7", cfg, gw)) {
+      String[][] refused = {{"expired", "EXPIRED"}, {"untrusted", "UNTRUSTED"}};
+      for (String[] r : refused) {
+        Path cdir = dir.resolve(r[0]);
+        boolean expired = r[0].equals("expired");
+        clientCertificate(
+            pki, cdir, "alice", expired ? now.minusSeconds(86400 * 40) : now, 30, !expired);
+        try (Charon c = new Charon(cdir, rsaXauthClient(), pki.resolve("ca.pem"))) {
+          Netns.Result up = c.swanctl("--initiate", "--child", "rsa");
+          assertFalse(up.code() == 0, r[0] + ": " + up.output());
+        }
+        assertTrue(coati.log().contains(r[1]), r[0] + " refused with its reason: " + coati.log());
+      }
+      assertFalse(coati.log().contains(" gets 10.99.99."), "nothing leased: " + coati.log());
+      Path good = dir.resolve("good");
+      clientCertificate(pki, good, "alice", now.minusSeconds(60), 30, false);
+      try (Charon c = new Charon(good, rsaXauthClient(), pki.resolve("ca.pem"))) {
+        Netns.Result up = c.swanctl("--initiate", "--child", "rsa");
+        assertEquals(0, up.code(), up.output() + coati.log() + c.log());
+        assertTrue(coati.log().contains("auth=65005"), coati.log());
+        String vip = virtualIp(c.swanctl("--list-sas").output());
+        Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
+        assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+      }
+    }
+  }
 }
