@@ -56,12 +56,19 @@ public final class TunReflect {
       Thread t = new Thread(r::run, "reflector");
       t.setDaemon(true);
       t.start();
+      var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long proc0 = os.getProcessCpuTime();
       long[] result = transfer(bytes, deadline);
+      long tunCpu = mx.getThreadCpuTime(t.threadId());
+      long procCpu = os.getProcessCpuTime() - proc0;
       double secs = result[1] / 1e9;
       System.out.printf(
           "mode=%s vnet=%d bytes=%d seconds=%.3f MBps=%.1f crcOk=%b reads=%d readBytes=%d"
               + " superPackets=%d segments=%d maxGso=%d maxRead=%d badChecksums=%d oversized=%d"
-              + " drops=%d foreign=%d%n",
+              + " drops=%d foreign=%d tunThreadCpuMs=%d processCpuMs=%d%n",
           args[1],
           tun.vnetHeaderLength(),
           result[0],
@@ -77,7 +84,9 @@ public final class TunReflect {
           r.badChecksums.get(),
           r.oversized.get(),
           r.drops.get(),
-          r.foreign.get());
+          r.foreign.get(),
+          tunCpu / 1_000_000,
+          procCpu / 1_000_000);
       System.out.flush();
     }
     System.exit(0); // the reflector may still sit in read(2)

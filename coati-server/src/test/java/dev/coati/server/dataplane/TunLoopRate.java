@@ -123,10 +123,17 @@ public final class TunLoopRate {
       Thread reader = new Thread(dp::runOutbound, "coati-tun");
       reader.setDaemon(true);
       reader.start();
+      var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long proc0 = os.getProcessCpuTime();
       long[] r = transfer(bytes, deadline);
+      long tunCpu = mx.getThreadCpuTime(reader.threadId());
+      long procCpu = os.getProcessCpuTime() - proc0;
       System.out.printf(
           "loop mode=%s vnet=%d bytes=%d seconds=%.3f MBps=%.1f crcOk=%b reads=%d readBytes=%d"
-              + " maxRead=%d espOut=%d espIn=%d drops: %s%n",
+              + " maxRead=%d espOut=%d espIn=%d tunThreadCpuMs=%d processCpuMs=%d drops: %s%n",
           args[1],
           raw.vnetHeaderLength(),
           r[0],
@@ -138,6 +145,8 @@ public final class TunLoopRate {
           tun.maxRead,
           dp.outPackets.sum(),
           dp.inPackets.sum(),
+          tunCpu / 1_000_000,
+          procCpu / 1_000_000,
           dp.drops);
       System.out.flush();
     }
