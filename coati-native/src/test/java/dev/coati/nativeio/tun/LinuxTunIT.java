@@ -85,7 +85,7 @@ class LinuxTunIT {
   }
 
   /** Runs TunReflect in a fresh namespace; returns its result line's key=value pairs. */
-  static Map<String, String> reflect(String mode, int megabytes) throws Exception {
+  static Map<String, String> reflect(String mode, int megabytes, String pcap) throws Exception {
     sh("ip", "netns", "del", OFFLOAD_NS);
     assertEquals(0, sh("ip", "netns", "add", OFFLOAD_NS));
     Process p = null;
@@ -107,7 +107,8 @@ class LinuxTunIT {
                       "ctoff0",
                       mode,
                       String.valueOf(megabytes),
-                      "40"))
+                      "40",
+                      pcap))
               .redirectErrorStream(true)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -137,7 +138,9 @@ class LinuxTunIT {
   void offload_readsSuperPackets_andTheSegmentsAreAcceptedByTcp() throws Exception {
     assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
     assertEquals("root", System.getProperty("user.name"), "needs root for TUN and netns");
-    Map<String, String> r = reflect("on", 48);
+    java.nio.file.Path pcap = java.nio.file.Path.of("target", "tun-offload-segments.pcap");
+    java.nio.file.Files.deleteIfExists(pcap);
+    Map<String, String> r = reflect("on", 48, pcap.toAbsolutePath().toString());
     String out = r.get("output");
     assertEquals("10", r.get("vnet"), out);
     assertEquals(String.valueOf(48L << 20), r.get("bytes"), out);
@@ -150,13 +153,52 @@ class LinuxTunIT {
     assertEquals("0", r.get("badChecksums"), out);
     assertEquals("0", r.get("oversized"), out);
     assertEquals("0", r.get("drops"), out);
+    assertTsharkFindsGoodChecksums(pcap);
+  }
+
+  /** tshark, checking IP and TCP checksums, on the segments cut from the kernel's super-packets. */
+  static void assertTsharkFindsGoodChecksums(java.nio.file.Path pcap) throws Exception {
+    if ("1".equals(System.getenv("COATI_SKIP_TSHARK"))) {
+      return;
+    }
+    Process p =
+        new ProcessBuilder(
+                "tshark",
+                "-n",
+                "-r",
+                pcap.toString(),
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-T",
+                "fields",
+                "-e",
+                "ip.checksum.status",
+                "-e",
+                "tcp.checksum.status",
+                "-e",
+                "tcp.len")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    String[] lines = out.strip().split("\n");
+    assertEquals(TunReflect.CAPTURE, lines.length, out);
+    for (String line : lines) {
+      String[] f = line.split("\t");
+      assertEquals("1", f[0], "IP checksum good: " + line);
+      assertEquals("1", f[1], "TCP checksum good: " + line);
+      assertTrue(Integer.parseInt(f[2]) > 0, line);
+    }
   }
 
   @Test
   void plainMode_readsNothingLargerThanTheMtu() throws Exception {
     assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
     assertEquals("root", System.getProperty("user.name"), "needs root for TUN and netns");
-    Map<String, String> r = reflect("off", 8);
+    Map<String, String> r = reflect("off", 8, "");
     String out = r.get("output");
     assertEquals("0", r.get("vnet"), out);
     assertEquals("true", r.get("crcOk"), out);

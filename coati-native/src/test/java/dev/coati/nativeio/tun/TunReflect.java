@@ -18,7 +18,8 @@ import java.util.zip.CRC32;
  * and writes it back translated: A→B becomes C→A (C = 10.97.0.3), A→C becomes B→A. With offload on,
  * reads are virtio_net_hdr + super-packets that {@link TcpSegmenter} cuts into segments, each
  * written back with a zero header, so the kernel's TCP receive path verifies every checksum we
- * made. Usage: {@code TunReflect NAME on|off MEGABYTES SECONDS}; prints one result line.
+ * made. Usage: {@code TunReflect NAME on|off MEGABYTES SECONDS [PCAP]}; prints one result line, and
+ * with PCAP writes the first segments cut from super-packets there (LINKTYPE_RAW) for tshark.
  */
 public final class TunReflect {
   static final byte[] A = {10, 97, 0, 1};
@@ -41,6 +42,8 @@ public final class TunReflect {
   final AtomicLong foreign = new AtomicLong();
   volatile int maxGso;
   volatile int maxRead;
+  final java.util.List<byte[]> captured = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final int CAPTURE = 200;
 
   TunReflect(TunDevice tun) {
     this.tun = tun;
@@ -88,6 +91,9 @@ public final class TunReflect {
           tunCpu / 1_000_000,
           procCpu / 1_000_000);
       System.out.flush();
+      if (args.length > 4 && !args[4].isEmpty()) {
+        writePcap(java.nio.file.Path.of(args[4]), r.captured);
+      }
     }
     System.exit(0); // the reflector may still sit in read(2)
   }
@@ -167,6 +173,9 @@ public final class TunReflect {
       }
       for (int i = 0; i < segs; i++) {
         int len = segmenter.segment(i, out, h);
+        if (segmenter.gso() && captured.size() < CAPTURE) {
+          captured.add(java.util.Arrays.copyOfRange(out, h, h + len));
+        }
         VirtioNetHdr.writePlain(out, 0);
         reflect(out, h, len);
       }
@@ -214,6 +223,26 @@ public final class TunReflect {
     } catch (Exception e) {
       drops.incrementAndGet();
     }
+  }
+
+  /** A classic pcap file, LINKTYPE_RAW (101): each record one IPv4 packet. */
+  static void writePcap(java.nio.file.Path file, java.util.List<byte[]> packets)
+      throws java.io.IOException {
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    java.nio.ByteBuffer g =
+        java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    g.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0);
+    g.putInt(65535).putInt(101);
+    o.write(g.array());
+    int t = 1;
+    for (byte[] p : packets) {
+      java.nio.ByteBuffer r =
+          java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      r.putInt(t++).putInt(0).putInt(p.length).putInt(p.length);
+      o.write(r.array());
+      o.write(p);
+    }
+    java.nio.file.Files.write(file, o.toByteArray());
   }
 
   static boolean verifies(byte[] p, int off, int ihl, int len) {
