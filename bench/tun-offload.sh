@@ -3,6 +3,7 @@
 # namespace ct-tunrate, moves one TCP stream of MEGABYTES (at most SECONDS) across a TUN device
 # inside it, prints one result line, and deletes the namespace again. Two programs:
 #   TunReflect  - TUN only: read (and segment), swap addresses, write back (coati-native tests);
+#                 mode gro writes the super-packets back whole, what a GRO write side would do;
 #   TunLoopRate - the whole DataPlane minus UDP sockets: TUN read, segment, route, AES-128-GCM ESP,
 #                 a stand-in peer decrypts/swaps/encrypts, DataPlane.inbound, TUN write.
 # Usage: bench/tun-offload.sh [ROUNDS] [MEGABYTES] [SECONDS]   (defaults 3, 1024, 20)
@@ -30,8 +31,10 @@ run() { # PROGRAM MODE
   cleanup
 }
 for ((i = 1; i <= rounds; i++)); do
-  for mode in off on; do
+  for mode in off on gro; do
     run dev.coati.nativeio.tun.TunReflect "$mode"
+  done
+  for mode in off on; do
     run dev.coati.server.dataplane.TunLoopRate "$mode"
   done
 done

@@ -17,9 +17,11 @@ import java.util.zip.CRC32;
  * connects to B = 10.97.0.2, which is routed into the TUN; the reflector here reads each packet,
  * and writes it back translated: A→B becomes C→A (C = 10.97.0.3), A→C becomes B→A. With offload on,
  * reads are virtio_net_hdr + super-packets that {@link TcpSegmenter} cuts into segments, each
- * written back with a zero header, so the kernel's TCP receive path verifies every checksum we
- * made. Usage: {@code TunReflect NAME on|off MEGABYTES SECONDS [PCAP]}; prints one result line, and
- * with PCAP writes the first segments cut from super-packets there (LINKTYPE_RAW) for tshark.
+ * written back with a zero header, so the kernel's TCP receive path verifies every checksum we made
+ * (mode gro instead writes the super-packets back whole, to show what a write side with GRO would
+ * gain). Usage: {@code TunReflect NAME on|off|gro MEGABYTES SECONDS [PCAP]}; prints one result
+ * line, and with PCAP writes the first segments cut from super-packets there (LINKTYPE_RAW) for
+ * tshark.
  */
 public final class TunReflect {
   static final byte[] A = {10, 97, 0, 1};
@@ -45,17 +47,23 @@ public final class TunReflect {
   final java.util.List<byte[]> captured = new java.util.concurrent.CopyOnWriteArrayList<>();
   static final int CAPTURE = 200;
 
-  TunReflect(TunDevice tun) {
+  /** Mode "gro": write super-packets back whole (GSO header kept), as a GRO write side would. */
+  private final boolean writeSuperPackets;
+
+  final AtomicLong gsoWrites = new AtomicLong();
+
+  TunReflect(TunDevice tun, boolean writeSuperPackets) {
     this.tun = tun;
+    this.writeSuperPackets = writeSuperPackets;
   }
 
   public static void main(String[] args) throws Exception {
-    boolean offload = args[1].equals("on");
+    boolean offload = !args[1].equals("off");
     long bytes = Long.parseLong(args[2]) << 20;
     long deadline = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;
     TunOffload mode = offload ? TunOffload.ON : TunOffload.OFF;
     try (LinuxTun tun = LinuxTun.open(args[0], A, 24, MTU, mode)) {
-      TunReflect r = new TunReflect(tun);
+      TunReflect r = new TunReflect(tun, args[1].equals("gro"));
       Thread t = new Thread(r::run, "reflector");
       t.setDaemon(true);
       t.start();
@@ -71,7 +79,7 @@ public final class TunReflect {
       System.out.printf(
           "mode=%s vnet=%d bytes=%d seconds=%.3f MBps=%.1f crcOk=%b reads=%d readBytes=%d"
               + " superPackets=%d segments=%d maxGso=%d maxRead=%d badChecksums=%d oversized=%d"
-              + " drops=%d foreign=%d tunThreadCpuMs=%d processCpuMs=%d%n",
+              + " drops=%d foreign=%d tunThreadCpuMs=%d processCpuMs=%d gsoWrites=%d%n",
           args[1],
           tun.vnetHeaderLength(),
           result[0],
@@ -89,7 +97,8 @@ public final class TunReflect {
           r.drops.get(),
           r.foreign.get(),
           tunCpu / 1_000_000,
-          procCpu / 1_000_000);
+          procCpu / 1_000_000,
+          r.gsoWrites.get());
       System.out.flush();
       if (args.length > 4 && !args[4].isEmpty()) {
         writePcap(java.nio.file.Path.of(args[4]), r.captured);
@@ -170,6 +179,10 @@ public final class TunReflect {
       if (segmenter.gso()) {
         superPackets.incrementAndGet();
         maxGso = Math.max(maxGso, segmenter.gsoSize());
+        if (writeSuperPackets) {
+          reflectWhole(segmenter.headerLength(), n);
+          continue;
+        }
       }
       for (int i = 0; i < segs; i++) {
         int len = segmenter.segment(i, out, h);
@@ -179,6 +192,43 @@ public final class TunReflect {
         VirtioNetHdr.writePlain(out, 0);
         reflect(out, h, len);
       }
+    }
+  }
+
+  /**
+   * Translates a GSO super-packet in {@code in} and writes it back with its virtio_net_hdr
+   * (GSO_TCPV4, NEEDS_CSUM): the TCP checksum field gets the new pseudo-header sum, as the kernel's
+   * {@code __tcp_v4_send_check} leaves it for CHECKSUM_PARTIAL.
+   */
+  private void reflectWhole(int headers, int n) {
+    int ip = VirtioNetHdr.LENGTH;
+    int ihl = (in[ip] & 0x0f) * 4;
+    byte[] src = same(in, ip + 16, B) ? C : same(in, ip + 16, C) ? B : null;
+    if (src == null) {
+      foreign.incrementAndGet();
+      return;
+    }
+    System.arraycopy(src, 0, in, ip + 12, 4);
+    System.arraycopy(A, 0, in, ip + 16, 4);
+    InternetChecksum.ipv4Header(in, ip, ihl);
+    int tcpLen = n - ip - ihl;
+    int c = InternetChecksum.fold(InternetChecksum.pseudoHeader(in, ip, 6, tcpLen));
+    in[ip + ihl + 16] = (byte) (c >>> 8);
+    in[ip + ihl + 17] = (byte) c;
+    VirtioNetHdr.write(
+        in,
+        0,
+        VirtioNetHdr.F_NEEDS_CSUM,
+        VirtioNetHdr.GSO_TCPV4,
+        headers,
+        segmenter.gsoSize(),
+        ihl,
+        16);
+    try {
+      tun.write(in, 0, n);
+      gsoWrites.incrementAndGet();
+    } catch (Exception e) {
+      drops.incrementAndGet();
     }
   }
 
