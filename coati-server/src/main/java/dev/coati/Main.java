@@ -214,7 +214,9 @@ public final class Main {
           + asked.name().toLowerCase(java.util.Locale.ROOT)
           + ")";
     }
-    return asked == TunOffload.OFF ? "" : ", offload unavailable: plain packets";
+    return asked == TunOffload.OFF
+        ? ""
+        : ", offload unavailable (" + tun.offloadFallback() + "): plain packets";
   }
 
   static byte[] ipv4(String s) {

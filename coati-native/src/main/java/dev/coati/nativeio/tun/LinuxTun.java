@@ -54,6 +54,7 @@ public final class LinuxTun implements TunDevice {
   private final ThreadLocal<MemorySegment> state;
   private final ThreadLocal<MemorySegment> staging;
   private volatile boolean closed;
+  private String offloadFallback;
 
   private LinuxTun(String name, int mtu, int fd, int vnetHdr) {
     this.name = name;
@@ -80,6 +81,7 @@ public final class LinuxTun implements TunDevice {
     if (name.getBytes(StandardCharsets.US_ASCII).length >= IFNAMSIZ) {
       throw new IOException("interface name too long (max 15): " + name);
     }
+    String problem = null;
     if (offload != TunOffload.OFF) {
       try {
         return openDevice(name, address, prefix, mtu, true);
@@ -87,9 +89,12 @@ public final class LinuxTun implements TunDevice {
         if (offload == TunOffload.ON) {
           throw new IOException("TUN offload (coati.tun.offload=on): " + e.getMessage(), e);
         }
+        problem = e.getMessage();
       }
     }
-    return openDevice(name, address, prefix, mtu, false);
+    LinuxTun plain = openDevice(name, address, prefix, mtu, false);
+    plain.offloadFallback = problem;
+    return plain;
   }
 
   private static LinuxTun openDevice(
@@ -171,6 +176,11 @@ public final class LinuxTun implements TunDevice {
   @Override
   public int mtu() {
     return mtu;
+  }
+
+  /** Why {@link TunOffload#AUTO} fell back to a plain device, or null. */
+  public String offloadFallback() {
+    return offloadFallback;
   }
 
   @Override
