@@ -81,45 +81,9 @@ public final class TunLoopRate {
     TunOffload mode = args[1].equals("on") ? TunOffload.ON : TunOffload.OFF;
     long bytes = Long.parseLong(args[2]) << 20;
     long deadline = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;
-    byte[] kOut = RandomSource.deterministic(1).bytes(20);
-    byte[] kIn = RandomSource.deterministic(2).bytes(20);
     try (LinuxTun raw = LinuxTun.open(args[0], A, 24, 1400, mode)) {
       CountingTun tun = new CountingTun(raw);
-      DataPlane dp = new DataPlane(tun, RandomSource.deterministic(3));
-      EspCipher gcm = EspCipher.ESP_AES_GCM_16;
-      EspSa peerIn = new EspSa(0x2002, true, gcm, null, Secret.copyOf(kOut), 0, 0, 0);
-      EspSa peerOut = new EspSa(0x1001, false, gcm, null, Secret.copyOf(kIn), 0, 0, 0);
-      byte[] inner = new byte[70000];
-      byte[] esp = new byte[70000];
-      byte[] scratch = new byte[65536 + 256];
-      int[] nh = new int[1];
-      RandomSource peerRandom = RandomSource.deterministic(4);
-      dp.sender(
-          (from, to, pkt, len, udp) -> {
-            int n = EspCodec.decapsulate(peerIn, pkt, 0, len, inner, 0, nh);
-            if (n > 0 && translate(inner, n)) {
-              int m = EspCodec.encapsulate(peerOut, peerRandom, inner, 0, n, 4, esp, 0);
-              dp.inbound(esp, 0, m, scratch);
-            }
-          });
-      Phase2Transform t = new Phase2Transform(gcm, 128, null, null, IpsecAttr.UDP_TUNNEL, 0, 0);
-      TrafficSelector net = TrafficSelector.subnet(new byte[] {10, 97, 0, 0}, 24, 0, 0);
-      dp.childEstablished(
-          DataPlaneOffloadTest.ike(),
-          new ChildSa(
-              1,
-              t,
-              0x1001,
-              0x2002,
-              Secret.copyOf(kIn),
-              Secret.copyOf(kOut),
-              net,
-              net,
-              0,
-              0,
-              0,
-              true,
-              null));
+      DataPlane dp = loopedDataPlane(tun);
       Thread reader = new Thread(dp::runOutbound, "coati-tun");
       reader.setDaemon(true);
       reader.start();
@@ -151,6 +115,39 @@ public final class TunLoopRate {
       System.out.flush();
     }
     System.exit(0); // the TUN thread may still sit in read(2)
+  }
+
+  /**
+   * A data plane with one AES-128-GCM child SA for 10.97.0.0/24 whose sender is the stand-in peer:
+   * decrypt, {@link #translate}, encrypt, {@link DataPlane#inbound} (all on the TUN thread).
+   */
+  static DataPlane loopedDataPlane(TunDevice tun) {
+    byte[] kOut = RandomSource.deterministic(1).bytes(20);
+    byte[] kIn = RandomSource.deterministic(2).bytes(20);
+    DataPlane dp = new DataPlane(tun, RandomSource.deterministic(3));
+    EspCipher gcm = EspCipher.ESP_AES_GCM_16;
+    EspSa peerIn = new EspSa(0x2002, true, gcm, null, Secret.copyOf(kOut), 0, 0, 0);
+    EspSa peerOut = new EspSa(0x1001, false, gcm, null, Secret.copyOf(kIn), 0, 0, 0);
+    byte[] inner = new byte[70000];
+    byte[] esp = new byte[70000];
+    byte[] scratch = new byte[65536 + 256];
+    int[] nh = new int[1];
+    RandomSource peerRandom = RandomSource.deterministic(4);
+    dp.sender(
+        (from, to, pkt, len, udp) -> {
+          int n = EspCodec.decapsulate(peerIn, pkt, 0, len, inner, 0, nh);
+          if (n > 0 && translate(inner, n)) {
+            int m = EspCodec.encapsulate(peerOut, peerRandom, inner, 0, n, 4, esp, 0);
+            dp.inbound(esp, 0, m, scratch);
+          }
+        });
+    Phase2Transform t = new Phase2Transform(gcm, 128, null, null, IpsecAttr.UDP_TUNNEL, 0, 0);
+    TrafficSelector net = TrafficSelector.subnet(new byte[] {10, 97, 0, 0}, 24, 0, 0);
+    Secret in = Secret.copyOf(kIn);
+    Secret out = Secret.copyOf(kOut);
+    ChildSa child = new ChildSa(1, t, 0x1001, 0x2002, in, out, net, net, 0, 0, 0, true, null);
+    dp.childEstablished(DataPlaneOffloadTest.ike(), child);
+    return dp;
   }
 
   /** The stand-in peer's address swap; false for anything that is not A→B or A→C. */
