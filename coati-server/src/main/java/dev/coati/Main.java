@@ -10,6 +10,7 @@ import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
+import dev.coati.nativeio.tun.TunOffload;
 import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.cli.UserCommand;
 import dev.coati.server.control.BothListeners;
@@ -128,11 +129,20 @@ public final class Main {
       IkeListener events = new BothListeners(new LoggingListener(out), peers);
       if (config.tun() != null) {
         GatewayConfig.Tun t = config.tun();
-        LinuxTun tun = LinuxTun.open(t.name(), ipv4(t.address()), t.prefix(), t.mtu());
+        TunOffload offload = TunOffload.fromEnvironment();
+        LinuxTun tun = LinuxTun.open(t.name(), ipv4(t.address()), t.prefix(), t.mtu(), offload);
         dataPlaneHolder[0] = new DataPlane(tun, random);
         events = new BothListeners(events, dataPlaneHolder[0]);
         out.println(
-            "coati: TUN " + t.name() + " " + t.address() + "/" + t.prefix() + " mtu " + t.mtu());
+            "coati: TUN "
+                + t.name()
+                + " "
+                + t.address()
+                + "/"
+                + t.prefix()
+                + " mtu "
+                + t.mtu()
+                + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
       if (config.remoteAccess() != null) {
@@ -206,6 +216,18 @@ public final class Main {
     Thread t = new Thread(dp::runOutbound, "coati-tun");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** What the TUN line says about offloads (nothing when coati.tun.offload is off). */
+  static String offloadNote(LinuxTun tun, TunOffload asked) {
+    if (tun.vnetHeaderLength() != 0) {
+      return ", offload TSO4 + checksum (virtio_net_hdr; coati.tun.offload="
+          + asked.name().toLowerCase(java.util.Locale.ROOT)
+          + ")";
+    }
+    return asked == TunOffload.OFF
+        ? ""
+        : ", offload unavailable (" + tun.offloadFallback() + "): plain packets";
   }
 
   static byte[] ipv4(String s) {

@@ -51,6 +51,19 @@ public final class Libc {
               ValueLayout.ADDRESS),
           CCS,
           Linker.Option.firstVariadicArg(2));
+
+  /** ioctl(2) whose argument is a value, not a pointer (TUNSETOFFLOAD takes an unsigned long). */
+  private static final MethodHandle IOCTL_VALUE =
+      handle(
+          "ioctl",
+          FunctionDescriptor.of(
+              ValueLayout.JAVA_INT,
+              ValueLayout.JAVA_INT,
+              ValueLayout.JAVA_LONG,
+              ValueLayout.JAVA_LONG),
+          CCS,
+          Linker.Option.firstVariadicArg(2));
+
   // not "critical": read blocks, and a thread in a critical downcall holds up every safepoint
   private static final MethodHandle READ =
       handle(
@@ -161,6 +174,21 @@ public final class Libc {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = a.allocate(CAPTURE);
       int rc = (int) IOCTL.invokeExact(st, fd, request, arg);
+      if (rc < 0) {
+        throw new ErrnoException("ioctl " + what, errno(st));
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** ioctl(2) with an integer argument passed by value. */
+  public static void ioctlValue(int fd, long request, long value, String what) throws IOException {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = a.allocate(CAPTURE);
+      int rc = (int) IOCTL_VALUE.invokeExact(st, fd, request, value);
       if (rc < 0) {
         throw new ErrnoException("ioctl " + what, errno(st));
       }

@@ -29,6 +29,11 @@ public final class PcapWriter {
   private PcapWriter() {}
 
   public static void write(Path file, List<Packet> packets) throws IOException {
+    writeRaw(file, packets.stream().map(PcapWriter::ipv4Udp).toList());
+  }
+
+  /** Writes complete IPv4 packets as they are (LINKTYPE_RAW), checksums and all. */
+  public static void writeRaw(Path file, List<byte[]> ipPackets) throws IOException {
     ByteWriter w = new ByteWriter(4096);
     // global header, little-endian: magic, v2.4, tz 0, sigfigs 0, snaplen, LINKTYPE_RAW (101)
     le32(w, 0xa1b2c3d4);
@@ -39,8 +44,7 @@ public final class PcapWriter {
     le32(w, 65535);
     le32(w, 101);
     int t = 1;
-    for (Packet p : packets) {
-      byte[] ip = ipv4Udp(p);
+    for (byte[] ip : ipPackets) {
       le32(w, t++);
       le32(w, 0);
       le32(w, ip.length);

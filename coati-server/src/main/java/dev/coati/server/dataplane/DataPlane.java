@@ -8,6 +8,8 @@ import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.TrafficSelector;
 import dev.coati.ip.MssClamp;
+import dev.coati.ip.TcpSegmenter;
+import dev.coati.ip.VirtioNetHdr;
 import dev.coati.nativeio.tun.TunDevice;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -24,6 +26,12 @@ import java.util.concurrent.atomic.LongAdder;
  * source must lie inside the SA's remote selector, TCP MSS clamped, then TUN. Outbound (TUN
  * thread): selector lookup (destination in the remote, source in the local selector), MSS clamp,
  * encryption, UDP 4500. Bad packets are counted and dropped, never logged one by one.
+ *
+ * <p>On a TUN device with offloads ({@link TunDevice#vnetHeaderLength()} not 0) every read starts
+ * with a virtio_net_hdr: {@link TcpSegmenter} completes left-over checksums and cuts TCP
+ * super-packets into MTU-sized segments, each then routed and encrypted on its own (a segment of a
+ * super-packet is never a SYN, so only plain packets go through the MSS clamp); inbound packets are
+ * written behind an all-zero header.
  */
 public final class DataPlane implements IkeListener {
   private static final System.Logger LOG = System.getLogger("dev.coati.server");
@@ -124,23 +132,27 @@ public final class DataPlane implements IkeListener {
       drops.count(DropCounters.Reason.UNKNOWN_SPI);
       return;
     }
-    int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, 0, nextHeader);
+    int h = tun.vnetHeaderLength(); // the inner packet goes behind room for the virtio_net_hdr
+    int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, h, nextHeader);
     if (n < 0) {
       drops.count(EspCodec.Drop.of(n));
       return;
     }
-    if (nextHeader[0] != EspCodec.NEXT_IPV4 || n < 20 || (scratch[0] & 0xf0) != 0x40) {
+    if (nextHeader[0] != EspCodec.NEXT_IPV4 || n < 20 || (scratch[h] & 0xf0) != 0x40) {
       drops.count(DropCounters.Reason.MALFORMED);
       return;
     }
-    if (!r.remote().containsIpv4(scratch, 12)) {
+    if (!r.remote().containsIpv4(scratch, h + 12)) {
       drops.count(DropCounters.Reason.SPOOFED); // inner source outside what the peer negotiated
       return;
     }
     trafficHook.accept(r.ike());
-    MssClamp.clamp(scratch, 0, n, maxMss());
+    MssClamp.clamp(scratch, h, n, maxMss());
+    if (h != 0) {
+      VirtioNetHdr.writePlain(scratch, 0);
+    }
     try {
-      tun.write(scratch, 0, n);
+      tun.write(scratch, 0, h + n);
       inPackets.increment();
     } catch (IOException e) {
       drops.count(DropCounters.Reason.TUN_WRITE);
@@ -169,8 +181,11 @@ public final class DataPlane implements IkeListener {
 
   /** The TUN reader: runs until the device closes. */
   public void runOutbound() {
-    byte[] buf = new byte[65536];
-    byte[] out = new byte[65536 + 256];
+    int h = tun.vnetHeaderLength();
+    byte[] buf = new byte[TcpSegmenter.MAX_PACKET + 1 + h];
+    byte[] segment = h == 0 ? buf : new byte[TcpSegmenter.MAX_PACKET];
+    byte[] out = new byte[TcpSegmenter.MAX_PACKET + 256];
+    TcpSegmenter segmenter = new TcpSegmenter();
     while (true) {
       int n;
       try {
@@ -178,24 +193,46 @@ public final class DataPlane implements IkeListener {
       } catch (IOException e) {
         return;
       }
-      if (n < 20 || (buf[0] & 0xf0) != 0x40) {
-        drops.count(DropCounters.Reason.MALFORMED);
+      if (h == 0) {
+        outbound(buf, 0, n, true, out);
         continue;
       }
-      Route r = lookup(buf);
-      if (r == null) {
-        drops.count(DropCounters.Reason.NO_ROUTE);
-        continue;
+      int segments = segmenter.load(buf, 0, n);
+      if (segments < 0) {
+        drops.count(DropCounters.Reason.BAD_OFFLOAD);
+      } else if (!segmenter.gso()) {
+        outbound(buf, segmenter.packetOffset(), segmenter.packetLength(), true, out);
+      } else {
+        for (int i = 0; i < segments; i++) {
+          outbound(segment, 0, segmenter.segment(i, segment, 0), false, out);
+        }
       }
-      MssClamp.clamp(buf, 0, n, maxMss());
-      int m = EspCodec.encapsulate(r.out(), random, buf, 0, n, EspCodec.NEXT_IPV4, out, 0);
-      if (m < 0) {
-        drops.count(EspCodec.Drop.of(m));
-        continue;
-      }
-      sender.send(r.ike().local(), r.ike().peer(), out, m, r.child().transform().udpEncapsulated());
-      outPackets.increment();
     }
+  }
+
+  /**
+   * One IP packet read from the TUN (or one segment of a super-packet): route, clamp, ESP, send.
+   */
+  private void outbound(byte[] p, int off, int n, boolean clamp, byte[] out) {
+    if (n < 20 || (p[off] & 0xf0) != 0x40) {
+      drops.count(DropCounters.Reason.MALFORMED);
+      return;
+    }
+    Route r = lookup(p, off);
+    if (r == null) {
+      drops.count(DropCounters.Reason.NO_ROUTE);
+      return;
+    }
+    if (clamp) {
+      MssClamp.clamp(p, off, n, maxMss());
+    }
+    int m = EspCodec.encapsulate(r.out(), random, p, off, n, EspCodec.NEXT_IPV4, out, 0);
+    if (m < 0) {
+      drops.count(EspCodec.Drop.of(m));
+      return;
+    }
+    sender.send(r.ike().local(), r.ike().peer(), out, m, r.child().transform().udpEncapsulated());
+    outPackets.increment();
   }
 
   /** TCP segments must fit the TUN MTU (IPv4 and TCP headers: 40 bytes). */
@@ -208,9 +245,9 @@ public final class DataPlane implements IkeListener {
    * local one (RFC 4301's SPD match), so two children towards one client address (a LAN and the
    * pool, say) each carry only their own traffic. The newest matching SA wins.
    */
-  private Route lookup(byte[] pkt) {
+  private Route lookup(byte[] pkt, int off) {
     for (Route r : routes) {
-      if (r.remote().containsIpv4(pkt, 16) && r.child().local().containsIpv4(pkt, 12)) {
+      if (r.remote().containsIpv4(pkt, off + 16) && r.child().local().containsIpv4(pkt, off + 12)) {
         return r;
       }
     }

@@ -22,7 +22,9 @@ public final class DropCounters {
     SPOOFED,
     NO_ROUTE,
     TUN_WRITE,
-    SEND_FAILED
+    SEND_FAILED,
+    /** A virtio_net_hdr or super-packet from an offloading TUN that ip.TcpSegmenter refused. */
+    BAD_OFFLOAD
   }
 
   private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);
