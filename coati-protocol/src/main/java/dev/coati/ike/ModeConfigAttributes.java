@@ -58,6 +58,15 @@ final class ModeConfigAttributes {
     if (!cfg.splitInclude().isEmpty() && wants(asked, CfgAttr.UNITY_SPLIT_INCLUDE)) {
       out.add(Attribute.tlv(CfgAttr.UNITY_SPLIT_INCLUDE, splitInclude(cfg.splitInclude())));
     }
+    if (!cfg.splitDns().isEmpty() && wants(asked, CfgAttr.UNITY_SPLITDNS_NAME)) {
+      out.add(
+          Attribute.tlv(
+              CfgAttr.UNITY_SPLITDNS_NAME,
+              String.join(",", cfg.splitDns()).getBytes(StandardCharsets.UTF_8)));
+    }
+    if (wants(asked, CfgAttr.UNITY_PFS)) {
+      out.add(Attribute.tv(CfgAttr.UNITY_PFS, cfg.pfs() ? 1 : 0));
+    }
     if (wants(asked, CfgAttr.UNITY_SAVE_PASSWD)) {
       out.add(Attribute.tv(CfgAttr.UNITY_SAVE_PASSWD, cfg.savePassword() ? 1 : 0));
     }

@@ -28,7 +28,9 @@ public interface RemoteAccess {
       String defaultDomain,
       String banner,
       List<String> splitInclude,
-      boolean savePassword) {}
+      boolean savePassword,
+      List<String> splitDns,
+      boolean pfs) {}
 
   /**
    * Checks credentials. The returned stage must complete on the engine's thread (the server runs

@@ -131,7 +131,15 @@ final class RemoteAccessFlow {
                 Attribute.tv(CfgAttr.XAUTH_TYPE, CfgAttr.XAUTH_TYPE_GENERIC),
                 Attribute.tlv(CfgAttr.XAUTH_USER_NAME, new byte[0]),
                 Attribute.tlv(CfgAttr.XAUTH_USER_PASSWORD, new byte[0])));
-    start(sa, TransactionTask.initiator(sa, req, reply -> replied(sa, s, reply), () -> {}));
+    Runnable timedOut =
+        () ->
+            later(
+                () -> {
+                  if (alive(sa) && !s.authenticated) {
+                    engine.delete(sa, "Xauth timed out: no answer from the client");
+                  }
+                });
+    start(sa, TransactionTask.initiator(sa, req, reply -> replied(sa, s, reply), timedOut));
   }
 
   private void replied(IkeSa sa, Session s, AttributePayload reply) {
@@ -208,6 +216,9 @@ final class RemoteAccessFlow {
   }
 
   private AttributePayload answer(IkeSa sa, AttributePayload msg) {
+    if (ctx.policy().remoteAccess() == null) {
+      return null; // neither gateway nor Xauth client: nothing to say
+    }
     if (msg.cfgType() != AttributePayload.CFG_REQUEST) {
       LOG.log(Level.INFO, "{0} ignored mode config type {1}", sa.name(), msg.cfgType());
       return null;

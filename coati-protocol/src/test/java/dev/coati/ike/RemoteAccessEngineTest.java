@@ -54,7 +54,9 @@ class RemoteAccessEngineTest {
               "corp.test",
               "welcome",
               List.of("10.203.0.0/24"),
-              false));
+              false,
+              List.of("corp.test", "lab.test"),
+              true));
     }
 
     @Override
@@ -114,6 +116,27 @@ class RemoteAccessEngineTest {
   }
 
   @Test
+  void clientNeverAnswersXauth_theGatewayDeletesTheSaAfterItsRetransmits() {
+    Gateway gw = new Gateway();
+    EnginePair p = pair(gw, "wonderland");
+    p.iPolicy.credentials = null; // a client that does not speak Xauth
+    p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(1, p.responder.sas().size());
+    for (int n = 0;
+        n <= RetransmitPolicy.DEFAULT.maxRetransmits() && !p.responder.sas().isEmpty();
+        n++) {
+      p.advance(RetransmitPolicy.DEFAULT.delay(n));
+      p.pump();
+    }
+    assertTrue(p.responder.sas().isEmpty(), "deleted after the last retransmit");
+    assertTrue(
+        p.rEvents.deleted.stream().anyMatch(r -> r.startsWith("Xauth timed out")),
+        p.rEvents.deleted.toString());
+    assertTrue(gw.checked.isEmpty() && gw.configured.isEmpty());
+  }
+
+  @Test
   void quickModeBeforeXauth_isIgnored_theRetransmitAfterItSucceeds() {
     Gateway gw = new Gateway();
     EnginePair p = pair(gw, "wonderland");
@@ -151,6 +174,11 @@ class RemoteAccessEngineTest {
             .value();
     assertEquals("0acb0000ffffff00000000000000", Hex.encode(split));
     assertTrue(pushed.stream().anyMatch(a -> a.type() == CfgAttr.UNITY_BANNER));
+    Attribute dns =
+        pushed.stream().filter(a -> a.type() == CfgAttr.UNITY_SPLITDNS_NAME).findFirst().get();
+    assertEquals("corp.test,lab.test", new String(dns.value(), StandardCharsets.UTF_8));
+    assertEquals(
+        1, pushed.stream().filter(a -> a.type() == CfgAttr.UNITY_PFS).findFirst().get().intValue());
     List<Attribute> plain = ModeConfigAttributes.encode(cfg, null, false);
     assertTrue(plain.stream().noneMatch(a -> a.type() >= CfgAttr.UNITY_BANNER), "no Unity");
     assertArrayEquals(new byte[] {0, 0, 0, 0}, ModeConfigAttributes.netmask(0));

@@ -57,7 +57,8 @@ public record GatewayConfig(
       List<String> splitInclude,
       boolean push,
       boolean savePassword,
-      int xauthAttempts) {}
+      int xauthAttempts,
+      List<String> splitDns) {}
 
   /** The TUN device of the data plane (null: none, ESP traffic is dropped). */
   public record Tun(String name, String address, int prefix, int mtu) {}

@@ -21,6 +21,7 @@ import java.util.Set;
  *   domain: corp.example
  *   banner: motd.txt             # file, relative to the configuration
  *   split_include: [10.0.0.0/8]  # Cisco Unity split tunnelling (empty: all traffic)
+ *   split_dns: [corp.example]    # Cisco Unity: names resolved through the tunnel's DNS
  *   mode_config: pull            # pull (answer REQUEST) | push (SET after Xauth)
  *   save_password: false
  *   xauth_attempts: 3
@@ -38,7 +39,8 @@ final class RemoteAccessSection {
           "split_include",
           "mode_config",
           "save_password",
-          "xauth_attempts");
+          "xauth_attempts",
+          "split_dns");
 
   private RemoteAccessSection() {}
 
@@ -53,6 +55,7 @@ final class RemoteAccessSection {
     boolean push = false;
     boolean savePassword = false;
     int attempts = 3;
+    List<String> splitDns = List.of();
     for (YamlNode e : n.entries(KEYS)) {
       switch (e.key()) {
         case "auth" -> auth = methods(e);
@@ -64,6 +67,7 @@ final class RemoteAccessSection {
         case "split_include" -> split = ConfigLoader.subnets(e);
         case "mode_config" -> push = modeConfig(e);
         case "save_password" -> savePassword = e.bool();
+        case "split_dns" -> splitDns = e.strings();
         default -> {
           attempts = e.port();
           if (attempts > 10) {
@@ -76,7 +80,7 @@ final class RemoteAccessSection {
       throw n.error("remote access needs pool: (e.g. pool: 10.99.99.0/24)");
     }
     return new GatewayConfig.RemoteAccessConfig(
-        auth, pool, dns, nbns, domain, banner, split, push, savePassword, attempts);
+        auth, pool, dns, nbns, domain, banner, split, push, savePassword, attempts, splitDns);
   }
 
   private static List<String> methods(YamlNode e) throws ConfigException {

@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
 public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final GatewayConfig.RemoteAccessConfig cfg;
   private final int prefix;
+  private final boolean pfs;
   private final Authenticator auth;
   private final AddressPool pool;
   private final Executor workers;
@@ -38,11 +39,13 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
 
   /**
    * @param prefix the prefix of the clients' addresses (the TUN device's)
+   * @param pfs whether quick mode requires PFS (told to Cisco clients as UNITY_PFS)
    * @param engineThread runs work on the thread that owns the engine (the socket loop)
    */
   public RemoteAccessService(
       GatewayConfig.RemoteAccessConfig cfg,
       int prefix,
+      boolean pfs,
       Authenticator auth,
       AddressPool pool,
       Executor workers,
@@ -50,6 +53,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
       PrintStream log) {
     this.cfg = cfg;
     this.prefix = prefix;
+    this.pfs = pfs;
     this.auth = auth;
     this.pool = pool;
     this.workers = workers;
@@ -115,7 +119,9 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
             cfg.domain(),
             cfg.banner(),
             cfg.splitInclude(),
-            cfg.savePassword()));
+            cfg.savePassword(),
+            cfg.splitDns(),
+            pfs));
   }
 
   @Override

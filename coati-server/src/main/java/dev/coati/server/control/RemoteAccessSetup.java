@@ -52,6 +52,13 @@ public final class RemoteAccessSetup {
             + " users, mode config "
             + (ra.push() ? "push" : "pull"));
     return new RemoteAccessService(
-        ra, tun.prefix(), new LocalAuthenticator(users), pool, workers, engineThread, out);
+        ra,
+        tun.prefix(),
+        config.pfs() == dev.coati.ike.IkePolicy.PfsPolicy.REQUIRED,
+        new LocalAuthenticator(users),
+        pool,
+        workers,
+        engineThread,
+        out);
   }
 }
