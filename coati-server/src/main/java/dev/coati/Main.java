@@ -10,6 +10,7 @@ import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
+import dev.coati.server.cli.DemoCommand;
 import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.cli.UserCommand;
 import dev.coati.server.control.BothListeners;
@@ -51,6 +52,9 @@ public final class Main {
     }
     if (rest.get(0).equals("pki")) {
       return PkiCommand.run(rest.subList(1, rest.size()), out, err);
+    }
+    if (rest.get(0).equals("demo")) {
+      return DemoCommand.run(rest.subList(1, rest.size()), out, err);
     }
     if (!rest.get(0).equals("run")) {
       err.println(
