@@ -14,7 +14,7 @@ import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -89,15 +89,6 @@ public final class DemoCommand {
       err.println("coati demo: " + e.getMessage());
       err.println(USAGE);
       return 2;
-    } catch (FileAlreadyExistsException e) {
-      err.println(
-          "coati demo: "
-              + e.getFile()
-              + " exists: there is a demo (or other files) in this directory already; use --force"
-              + " to replace it (new PSK, password and certificates; other users in "
-              + USERS_FILE
-              + " stay), or choose another --dir");
-      return 1;
     } catch (IOException | PkiException | CommandException e) {
       err.println("coati demo: " + e.getMessage());
       return 1;
@@ -154,8 +145,22 @@ public final class DemoCommand {
             pki.resolve(s.name() + ".key"));
     List<Path> all = new ArrayList<>(List.of(config, pskFile, usersFile));
     all.addAll(certFiles);
+    if (!force) {
+      for (Path f : all) {
+        if (Files.exists(f)) {
+          throw new CommandException(
+              1,
+              f
+                  + " exists: there is a demo (or other files) in "
+                  + s.dir()
+                  + " already; use --force to replace it (new PSK, password and certificates;"
+                  + " other users in "
+                  + USERS_FILE
+                  + " stay), or choose another --dir");
+        }
+      }
+    }
     OutputFiles files = new OutputFiles(force);
-    files.checkWritable(all);
     String psk = secret(20);
     String password = secret(15);
     byte[] pskBytes = (psk + "\n").getBytes(StandardCharsets.UTF_8);

@@ -88,8 +88,10 @@ final class DemoInstructions {
       out.println(
           "Note: "
               + s.address()
-              + " is reachable from this machine only; for a phone or another computer run"
-              + " coati demo --address <this host's address> --force");
+              + " is reachable from this machine only; for a phone or another computer run\n"
+              + "  ./coati demo --dir "
+              + s.dirText()
+              + " --address <this host's address> --force");
     } else if (s.wildcard()) {
       out.println(
           "Note: the gateway listens on every address; give clients the one they reach it by.");
