@@ -160,32 +160,41 @@ public final class DemoCommand {
         }
       }
     }
-    OutputFiles files = new OutputFiles(force);
     String psk = secret(20);
     String password = secret(15);
+    UserEntry user = user(password);
+    List<byte[]> pems = certificates(s); // everything made before anything is written
+    OutputFiles files = new OutputFiles(force);
     byte[] pskBytes = (psk + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       files.write(pskFile, pskBytes, true);
     } finally {
       Arrays.fill(pskBytes, (byte) 0);
     }
-    addUser(usersFile, s, password);
-    certificates(files, s, certFiles);
+    addUser(usersFile, s, user);
+    for (int i = 0; i < certFiles.size(); i++) {
+      files.write(certFiles.get(i), pems.get(i), certFiles.get(i).toString().endsWith(".key"));
+    }
     files.write(config, DemoInstructions.config(s).getBytes(StandardCharsets.UTF_8), false);
     return new DemoSecrets(psk, password);
   }
 
-  /** Adds (or, after --force, replaces) user {@code demo} through the users-file code. */
-  private void addUser(Path file, Settings s, String password)
-      throws IOException, CommandException {
+  /**
+   * User {@code demo} with the PBKDF2 hash (Xauth, PAP) and NT hash (MS-CHAPv2) of the password.
+   */
+  private UserEntry user(String password) {
     byte[] pw = password.getBytes(StandardCharsets.UTF_8);
-    UserEntry entry;
     try {
       PasswordHash hash = PasswordHash.parse(PasswordHash.hash(pw, random, iterations));
-      entry = new UserEntry(USER, hash, null, NtHash.of(pw), null, 0);
+      return new UserEntry(USER, hash, null, NtHash.of(pw), null, 0);
     } finally {
       Arrays.fill(pw, (byte) 0);
     }
+  }
+
+  /** Adds (or, after --force, replaces) user {@code demo} through the users-file code. */
+  private void addUser(Path file, Settings s, UserEntry entry)
+      throws IOException, CommandException {
     new UsersFile(file, err)
         .edit(
             lines -> {
@@ -205,8 +214,11 @@ public final class DemoCommand {
             LOCK_TIMEOUT);
   }
 
-  /** The demo CA and the gateway's certificate (name and address as subjectAltNames). */
-  private void certificates(OutputFiles files, Settings s, List<Path> targets) throws IOException {
+  /**
+   * The demo CA and the gateway's certificate (name and address as subjectAltNames), as PEM: CA
+   * certificate, CA key, server certificate, server key.
+   */
+  private List<byte[]> certificates(Settings s) {
     Instant now = clock.get();
     CertificateIssuer issuer = new CertificateIssuer(random);
     KeyPair caKeys = KeyType.RSA_2048.generate(random);
@@ -217,10 +229,7 @@ public final class DemoCommand {
             s.name(), ips, true, now, CertificateProfiles.APPLE_MAX_SERVER_DAYS);
     KeyPair keys = KeyType.RSA_2048.generate(random);
     var cert = issuer.issue(spec, keys.getPublic(), ca, caKeys.getPrivate());
-    files.write(targets.get(1), pem(caKeys.getPrivate()), true);
-    files.write(targets.get(0), pem(ca), false);
-    files.write(targets.get(3), pem(keys.getPrivate()), true);
-    files.write(targets.get(2), pem(cert), false);
+    return List.of(pem(ca), pem(caKeys.getPrivate()), pem(cert), pem(keys.getPrivate()));
   }
 
   private static byte[] pem(Object o) {
