@@ -11,6 +11,7 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
 import dev.coati.nativeio.tun.TunOffload;
+import dev.coati.server.cli.DemoCommand;
 import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.cli.UserCommand;
 import dev.coati.server.control.BothListeners;
@@ -52,6 +53,9 @@ public final class Main {
     }
     if (rest.get(0).equals("pki")) {
       return PkiCommand.run(rest.subList(1, rest.size()), out, err);
+    }
+    if (rest.get(0).equals("demo")) {
+      return DemoCommand.run(rest.subList(1, rest.size()), out, err);
     }
     if (!rest.get(0).equals("run")) {
       err.println(
