@@ -168,13 +168,14 @@ public final class Main {
                           listener,
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
-      startDataPlane(loop, dataPlaneHolder[0], engine);
+      startDataPlane(loop, dataPlaneHolder[0], engine, config);
       DataPlane dp = dataPlaneHolder[0];
       loop.onTick(
           () -> {
             peers.tick(System.currentTimeMillis());
             if (dp != null) {
               dp.checkVolumes();
+              dp.checkIdle(System.currentTimeMillis());
             }
           });
       Thread main = Thread.currentThread();
@@ -210,13 +211,18 @@ public final class Main {
     return 0;
   }
 
-  private static void startDataPlane(IkeSocketLoop loop, DataPlane dp, IkeEngine engine) {
+  private static void startDataPlane(
+      IkeSocketLoop loop, DataPlane dp, IkeEngine engine, GatewayConfig config) {
     if (dp == null) {
       return;
     }
     loop.dataPlane(dp);
     dp.onTraffic(engine::trafficSeen);
     dp.onVolume(engine::childVolumeReached);
+    if (config.remoteAccess() != null) {
+      dp.onIdle(
+          config.remoteAccess().idleTimeoutSeconds() * 1000, sa -> engine.kick(sa, "idle timeout"));
+    }
     Thread t = new Thread(dp::runOutbound, "coati-tun");
     t.setDaemon(true);
     t.start();

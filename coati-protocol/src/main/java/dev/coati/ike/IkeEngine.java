@@ -310,6 +310,13 @@ public final class IkeEngine {
     remove(sa, "replaced by a newer ISAKMP SA");
   }
 
+  /** Deletes the SA behind {@code view} if still ours (idle timeout, an operator's kick). */
+  public void kick(IkeSaView view, String reason) {
+    if (view instanceof IkeSa sa && sas.get(sa.initiatorCookie()) == sa) {
+      delete(sa, reason);
+    }
+  }
+
   /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   public void delete(IkeSa sa, String reason) {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
@@ -341,10 +348,7 @@ public final class IkeEngine {
     ctx.listener().ikeDeleted(sa, reason);
   }
 
-  /**
-   * The data plane counted a child's traffic past its soft ({@code hard} false: the negotiator
-   * rekeys) or hard kilobyte lifetime (the child is deleted).
-   */
+  /** A child's traffic passed its soft (the negotiator rekeys) or hard (delete) volume. */
   public void childVolumeReached(IkeSaView view, ChildSa child, boolean hard) {
     if (view instanceof IkeSa sa && sas.get(sa.initiatorCookie()) == sa) {
       lifetimes.volume(sa, child, hard);

@@ -58,7 +58,8 @@ public record GatewayConfig(
       boolean push,
       boolean savePassword,
       int xauthAttempts,
-      List<String> splitDns) {}
+      List<String> splitDns,
+      long idleTimeoutSeconds) {}
 
   /** The TUN device of the data plane (null: none, ESP traffic is dropped). */
   public record Tun(String name, String address, int prefix, int mtu) {}

@@ -25,6 +25,7 @@ import java.util.Set;
  *   mode_config: pull            # pull (answer REQUEST) | push (SET after Xauth)
  *   save_password: false
  *   xauth_attempts: 3
+ *   idle_timeout: 30m            # no traffic from a client this long: SA deleted (0: never)
  * </pre>
  */
 final class RemoteAccessSection {
@@ -40,7 +41,8 @@ final class RemoteAccessSection {
           "mode_config",
           "save_password",
           "xauth_attempts",
-          "split_dns");
+          "split_dns",
+          "idle_timeout");
 
   private RemoteAccessSection() {}
 
@@ -56,6 +58,7 @@ final class RemoteAccessSection {
     boolean savePassword = false;
     int attempts = 3;
     List<String> splitDns = List.of();
+    long idle = 0;
     for (YamlNode e : n.entries(KEYS)) {
       switch (e.key()) {
         case "auth" -> auth = methods(e);
@@ -68,6 +71,7 @@ final class RemoteAccessSection {
         case "mode_config" -> push = modeConfig(e);
         case "save_password" -> savePassword = e.bool();
         case "split_dns" -> splitDns = e.strings();
+        case "idle_timeout" -> idle = e.seconds();
         default -> {
           attempts = e.port();
           if (attempts > 10) {
@@ -80,7 +84,7 @@ final class RemoteAccessSection {
       throw n.error("remote access needs pool: (e.g. pool: 10.99.99.0/24)");
     }
     return new GatewayConfig.RemoteAccessConfig(
-        auth, pool, dns, nbns, domain, banner, split, push, savePassword, attempts, splitDns);
+        auth, pool, dns, nbns, domain, banner, split, push, savePassword, attempts, splitDns, idle);
   }
 
   private static List<String> methods(YamlNode e) throws ConfigException {

@@ -60,6 +60,9 @@ public final class DataPlane implements IkeListener {
   private EspSender sender;
   private java.util.function.Consumer<IkeSaView> trafficHook = sa -> {};
   private VolumeListener volumeHook = (sa, child, hard) -> {};
+  private final IdleWatch idleWatch = new IdleWatch();
+  private long idleMillis;
+  private java.util.function.Consumer<IkeSaView> idleHook = sa -> {};
   private final int[] nextHeader = new int[1];
   public final DropCounters drops = new DropCounters();
   public final LongAdder inPackets = new LongAdder();
@@ -177,6 +180,22 @@ public final class DataPlane implements IkeListener {
 
   public void onVolume(VolumeListener l) {
     this.volumeHook = l;
+  }
+
+  /**
+   * Road warriors whose children received nothing for {@code idleMillis} (0: never) are handed to
+   * {@code idle} (the server deletes the SA, which releases the address).
+   */
+  public void onIdle(long idleMillis, java.util.function.Consumer<IkeSaView> idle) {
+    this.idleMillis = idleMillis;
+    this.idleHook = idle;
+  }
+
+  /** Idle timeouts (socket thread, every tick). */
+  public void checkIdle(long now) {
+    if (idleMillis > 0) {
+      idleWatch.check(routes, now, idleMillis, idleHook);
+    }
   }
 
   /** The TUN reader: runs until the device closes. */
