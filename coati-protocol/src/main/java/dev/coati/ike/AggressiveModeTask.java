@@ -96,21 +96,28 @@ final class AggressiveModeTask implements Task {
     SaPayload offered = in.first(SaPayload.class).orElseThrow(() -> missing("SA"));
     KePayload ke = in.first(KePayload.class).orElseThrow(() -> missing("KE"));
     IdPayload idii = in.first(IdPayload.class).orElseThrow(() -> missing("ID"));
-    if (!ctx.policy().aggressiveModeAllowed(sa.peer(), idii)) {
-      throw new IkeProtocolException(
-          NotifyType.AUTHENTICATION_FAILED, "aggressive mode not allowed for " + idii.describe());
-    }
     phase1.setSaiBody(in.rawBody(in.indexOf(PayloadType.SA)));
     idiiBody = in.rawBody(in.indexOf(PayloadType.ID));
     phase1.peerVendorIds(in.all(VendorIdPayload.class));
     SaPayload chosen = selectMatchingKe(offered, ke);
+    // aggressive mode exposes a PSK-keyed hash to offline guessing: PSK only for listed IDs
+    if (!SignatureAuth.signatureBased(method())
+        && !ctx.policy().aggressiveModeAllowed(sa.peer(), idii)) {
+      throw new IkeProtocolException(
+          NotifyType.AUTHENTICATION_FAILED, "aggressive mode not allowed for " + idii.describe());
+    }
     phase1.peerKe(ke);
     phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
     sa.setPeerId(idii);
     IdPayload idir = ctx.policy().localId(sa.peer());
     out.add(chosen).add(phase1.ourKe()).add(phase1.ourNonce()).add(idir);
     phase1.deriveKeys(phase1.psk(Optional.of(idii)));
-    out.add(new HashPayload(phase1.hashR(idir.body())));
+    byte[] hashR = phase1.hashR(idir.body());
+    if (SignatureAuth.signatureBased(method())) {
+      out.addAll(SignatureAuth.certRequest(ctx, method())).addAll(SignatureAuth.ours(ctx, hashR));
+    } else {
+      out.add(new HashPayload(hashR));
+    }
     out.addAll(phase1.ourNatD(List.of()));
     out.addAll(OurVendorIds.payloads(ctx, sa));
     state = State.ANSWERED;
@@ -177,8 +184,18 @@ final class AggressiveModeTask implements Task {
   }
 
   private Status responderDone(InboundMessage in) {
-    HashPayload hashI = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
-    phase1.verify(phase1.hashI(idiiBody), hashI.data());
+    int m = method();
+    if (SignatureAuth.signatureBased(m) && !SignatureAuth.initiatorSendsHash(m)) {
+      SignatureAuth.verifyPeer(
+          ctx,
+          in,
+          sa.peerId().orElseThrow(),
+          phase1.hashI(idiiBody),
+          java.time.Instant.ofEpochMilli(ctx.clock().millis()));
+    } else {
+      HashPayload hashI = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
+      phase1.verify(phase1.hashI(idiiBody), hashI.data());
+    }
     phase1.peerNatD(in.all(NatDPayload.class));
     if (!ctx.policy().identityAllowed(sa.peer(), sa.peerId().orElseThrow())) {
       throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "identity not allowed");
@@ -186,6 +203,10 @@ final class AggressiveModeTask implements Task {
     InitialContact.check(sa, ctx, in);
     finish();
     return Status.DONE;
+  }
+
+  private int method() {
+    return sa.transform().map(Phase1Transform::authMethod).orElse(0);
   }
 
   private void finish() {

@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <pre>
  * remote_access:
- *   auth: [psk-xauth]            # phase-1 methods offered to road warriors (psk stays for peers)
+ *   auth: [psk-xauth]            # psk-xauth | hybrid-rsa | rsa-xauth | rsa (certificate only)
  *   pool: 10.99.99.0/24          # or 10.99.99.10-10.99.99.200; inside dataplane.address's prefix
  *   dns: [10.99.99.1]
  *   nbns: []
@@ -90,8 +90,9 @@ final class RemoteAccessSection {
   private static List<String> methods(YamlNode e) throws ConfigException {
     List<String> out = e.strings();
     for (String m : out) {
-      if (!Set.of("psk-xauth", "hybrid-rsa", "rsa-xauth").contains(m)) {
-        throw e.error("unknown method '" + m + "': expected psk-xauth, hybrid-rsa or rsa-xauth");
+      if (!Set.of("psk-xauth", "hybrid-rsa", "rsa-xauth", "rsa").contains(m)) {
+        throw e.error(
+            "unknown method '" + m + "': expected psk-xauth, hybrid-rsa, rsa-xauth or rsa");
       }
     }
     return out;
@@ -147,14 +148,15 @@ final class RemoteAccessSection {
       GatewayConfig.Tun tun,
       GatewayConfig.Pki pki)
       throws ConfigException {
-    boolean certs = ra.auth().contains("hybrid-rsa") || ra.auth().contains("rsa-xauth");
+    boolean clientCerts = ra.auth().contains("rsa-xauth") || ra.auth().contains("rsa");
+    boolean certs = ra.auth().contains("hybrid-rsa") || clientCerts;
     if (certs && (pki == null || pki.certificate() == null)) {
       throw node.error(
           "hybrid-rsa and rsa-xauth need the gateway's certificate: add gateway.certificate and"
               + " gateway.private_key (coati pki server makes them)");
     }
-    if (ra.auth().contains("rsa-xauth") && pki.verifier() == null) {
-      throw node.error("rsa-xauth checks client certificates: add gateway.ca: [ca.pem]");
+    if (clientCerts && pki.verifier() == null) {
+      throw node.error("rsa-xauth and rsa check client certificates: add gateway.ca: [ca.pem]");
     }
     if (usersFile == null) {
       throw node.error(

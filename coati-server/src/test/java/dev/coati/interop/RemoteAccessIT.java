@@ -259,6 +259,16 @@ class RemoteAccessIT {
    */
   @Test
   void hybridRsa_clientVerifiesTheGatewayCertificate_xauthUser() throws Exception {
+    hybrid(false);
+  }
+
+  /** The same in aggressive mode (as vpnc and the Cisco client do hybrid). */
+  @Test
+  void hybridRsa_aggressiveMode() throws Exception {
+    hybrid(true);
+  }
+
+  void hybrid(boolean aggressive) throws Exception {
     addUser("alice", "alice-pass");
     Path pki = gatewayPki();
     String cfg =
@@ -268,6 +278,7 @@ class RemoteAccessIT {
         connections {
           hybrid {
             version = 1
+            aggressive = AGGR
             remote_addrs = SRV
             vips = 0.0.0.0
             proposals = aes256-sha256-modp2048
@@ -283,7 +294,8 @@ class RemoteAccessIT {
         secrets { xauth-alice { id = alice
                                 secret = "alice-pass" } }
         """
-            .replace("SRV", Netns.SRV_ADDR);
+            .replace("SRV", Netns.SRV_ADDR)
+            .replace("AGGR", aggressive ? "yes" : "no");
     try (Netns ns = new Netns().addLan();
         CoatiProcess coati =
             new CoatiProcess(

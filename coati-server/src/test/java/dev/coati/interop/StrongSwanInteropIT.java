@@ -438,44 +438,13 @@ class StrongSwanInteropIT {
    */
   @Test
   void coatiRekeysItsOwnChildSa_trafficKeepsFlowing() throws Exception {
-    String responder =
-        """
-        connections {
-          s2s {
-            version = 1
-            local_addrs = CLI
-            remote_addrs = SRV
-            proposals = aes128-sha1-modp2048
-            local { auth = psk }
-            remote { auth = psk
-                     id = fqdn:vpn.test }
-            children { s2s { local_ts = 10.201.0.0/24
-                             remote_ts = 10.200.0.0/24
-                             esp_proposals = aes128-sha1 } }
-          }
-        }
-        secrets { ike-it { secret = "it-psk-10" } }
-        """
-            .replace("CLI", Netns.CLI_ADDR)
-            .replace("SRV", Netns.SRV_ADDR);
-    String cfg =
-        "esp:\n  lifetime: 12s\n"
-            + "peers:\n  - name: branch\n    remote: "
-            + Netns.CLI_ADDR
-            + "\n"
-            + "    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
-            + "    start: true\n"
-            + "dataplane:\n  tun: coati0\n  address: 10.201.0.254/24\n";
+    String responder = TunnelTrafficIT.siteToSiteResponder("it-psk-10");
+    String cfg = TunnelTrafficIT.siteToSiteCoati("esp:\n  lifetime: 12s\n");
     try (Netns ns = new Netns()) {
       Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.201.0.1/32", "dev", "lo");
       try (Charon c = new Charon(dir.resolve("resp"), responder);
           CoatiProcess coati = new CoatiProcess(dir, "it-psk-10", cfg)) {
-        String sas = "";
-        for (int i = 0; i < 100 && !sas.contains("INSTALLED"); i++) {
-          Thread.sleep(100);
-          sas = c.swanctl("--list-sas").output();
-        }
-        assertTrue(sas.contains("INSTALLED"), sas + coati.log());
+        TunnelTrafficIT.awaitInstalled(c, coati);
         Netns.Result r =
             Netns.tryRun(
                 Netns.inNs(

@@ -119,6 +119,9 @@ public final class ConfiguredPolicy implements IkePolicy {
     if (auth.contains("rsa-xauth")) {
       m.add(IkeAttr.XAUTH_INIT_RSA);
     }
+    if (auth.contains("rsa")) {
+      m.add(IkeAttr.RSA_SIG);
+    }
     return Set.copyOf(m);
   }
 
