@@ -310,6 +310,8 @@ class RemoteAccessIT {
       assertTrue(c.log().contains("authentication of 'vpn.test' with RSA"), c.log());
       String vip = virtualIp(c.swanctl("--list-sas").output());
       assertTrue(coati.log().contains("auth=64221"), coati.log());
+      assertTrue(
+          !aggressive || coati.log().contains("AGGRESSIVE"), "aggressive mode: " + coati.log());
       Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
       assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
     }
