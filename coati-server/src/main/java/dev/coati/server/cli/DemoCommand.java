@@ -28,8 +28,8 @@ import java.util.function.Supplier;
 /**
  * {@code coati demo}: writes a complete Cisco-style remote-access gateway into one directory (the
  * configuration, a random group PSK, a users file with user {@code demo} and a random password, a
- * demo CA and server certificate for hybrid mode later) and prints what to enter on each client.
- * The secrets are printed once to standard output and stored only in their 0600 files (the password
+ * demo CA and server certificate for hybrid RSA) and prints what to enter on each client. The
+ * secrets are printed once to standard output and stored only in their 0600 files (the password
  * only as PBKDF2 and NT hashes); nothing is overwritten without {@code --force}.
  */
 public final class DemoCommand {

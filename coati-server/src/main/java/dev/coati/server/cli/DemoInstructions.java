@@ -20,6 +20,8 @@ final class DemoInstructions {
         gateway:
           listen: [{address}]
           id: fqdn:{name}
+          certificate: pki/{name}.pem  # for hybrid RSA: the gateway proves itself with it
+          private_key: pki/{name}.key  # mode 0600
         secrets:
           psk:
             - peers: any               # the group PSK, main and aggressive mode
@@ -29,7 +31,7 @@ final class DemoInstructions {
         users:
           file: users.txt              # add users: coati user add NAME --config {config}
         remote_access:
-          auth: [psk-xauth]
+          auth: [psk-xauth, hybrid-rsa]
           pool: 10.99.99.10-10.99.99.200
           dns: [1.1.1.1]               # replace with your network's resolver
           domain: coati.test
@@ -40,8 +42,7 @@ final class DemoInstructions {
         dataplane:
           tun: coati0
           address: 10.99.99.1/24       # the gateway inside the tunnel; the prefix covers the pool
-        # pki/: the demo CA and server certificate, for hybrid authentication (issue #4's next
-        # part); install pki/ca.pem on the clients then.
+        # pki/: the demo CA and server certificate; hybrid RSA clients need pki/ca.pem installed.
         """
         .replace("{config}", s.configText())
         .replace("{address}", s.address())
@@ -61,8 +62,8 @@ final class DemoInstructions {
           {dir}users.txt       user demo: PBKDF2 hash and NT hash of the password (0600)
           {dir}pki/ca.pem, ca.key (0600)   the demo CA
           {dir}pki/{name}.pem, {name}.key (0600)   the server certificate ({name}, {san})
-          The certificates are for hybrid authentication, which comes with issue #4's next part;
-          PSK + Xauth works now.
+          Hybrid RSA (Android "IPSec Hybrid RSA", strongSwan auth = xauth + pubkey) uses the
+          certificate: install {dir}pki/ca.pem on the client; PSK + Xauth needs no certificate.
 
         The secrets, shown only now (the password is stored only as hashes; a new one:
         coati user passwd demo --config {config}):

@@ -80,7 +80,8 @@ class DemoCommandTest {
     assertEquals("fqdn:vpn.example.com", c.gatewayId());
     assertEquals(List.of("vpngroup"), c.aggressiveIds());
     assertEquals("10.99.99.10-10.99.99.200", c.remoteAccess().pool());
-    assertEquals(List.of("psk-xauth"), c.remoteAccess().auth());
+    assertEquals(List.of("psk-xauth", "hybrid-rsa"), c.remoteAccess().auth());
+    assertTrue(c.pki().certificate() != null && c.pki().privateKey() != null, "hybrid RSA ready");
     assertFalse(c.remoteAccess().dns().isEmpty());
     assertEquals("coati.test", c.remoteAccess().domain());
     assertEquals(new GatewayConfig.Tun("coati0", "10.99.99.1", 24, 1400), c.tun());
@@ -132,7 +133,7 @@ class DemoCommandTest {
     assertTrue(o.contains("ike-coati-demo { secret = \"" + psk + "\" }"), o);
     assertTrue(o.contains("secret = \"" + password + "\" }"), o);
     assertTrue(o.contains("IPSec secret " + psk) && o.contains("Xauth password " + password), o);
-    assertTrue(o.contains("hybrid authentication, which comes with issue #4's next part"), o);
+    assertTrue(o.contains("Hybrid RSA (Android \"IPSec Hybrid RSA\""), o);
     assertTrue(o.contains("reachable from this machine only"), o);
   }
 
