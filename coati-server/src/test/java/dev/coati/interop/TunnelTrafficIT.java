@@ -144,12 +144,17 @@ class TunnelTrafficIT {
         assertEquals(3, received(ping(Netns.CLI, "10.202.0.1", Netns.LAN_HOST, 3, "56").output()));
         assertTrue(dumpcap.waitFor(20, TimeUnit.SECONDS), "dumpcap ends after 6 packets");
         String hex = firstEspFromClient(pcap);
+        String java = ProcessHandle.current().info().command().orElse("java");
         Netns.run(
             Netns.inNs(
                     Netns.CLI,
-                    "bash",
-                    "-c",
-                    "printf '" + escape(hex) + "' > /dev/udp/" + Netns.SRV_ADDR + "/4500")
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    UdpSend.class.getName(),
+                    Netns.SRV_ADDR,
+                    "4500",
+                    hex)
                 .toArray(String[]::new));
         Thread.sleep(500);
         assertEquals(
@@ -250,14 +255,6 @@ class TunnelTrafficIT {
         r.output().lines().filter(l -> l.matches("[0-9a-f]{40,}")).findFirst().orElse("");
     assertTrue(!first.isEmpty(), "no ESP packet from the client captured: " + r.output());
     return first;
-  }
-
-  private static String escape(String hex) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < hex.length(); i += 2) {
-      sb.append("\\x").append(hex, i, i + 2);
-    }
-    return sb.toString();
   }
 
   /** strongSwan as the responder of coati's site-to-site tunnel 10.200.0.0/24 === 10.201.0.0/24. */
