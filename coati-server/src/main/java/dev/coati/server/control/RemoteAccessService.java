@@ -36,6 +36,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final PrintStream log;
   private final Map<String, AuthResult> authenticated = new HashMap<>();
   private final Map<String, String> userOfSa = new HashMap<>();
+  private final Map<String, String> peerOfSa = new HashMap<>();
 
   /**
    * @param prefix the prefix of the clients' addresses (the TUN device's)
@@ -101,6 +102,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     AuthResult a = authenticated.get(sa.name());
     Ipv4Address fixed = a == null ? null : a.staticAddress().orElse(null);
     int max = a == null ? 0 : a.maxSessions().orElse(0);
+    takeOverReauthenticated(sa, user);
     LeaseResult r = pool.lease(user, sa.name(), fixed, max, System.currentTimeMillis());
     if (r instanceof LeaseResult.Refused no) {
       log.println(sa.name() + " no address for " + user + ": " + no.message());
@@ -124,6 +126,30 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
             pfs));
   }
 
+  /**
+   * A client that re-authenticates phase 1 (same user, same public address and port) runs Xauth and
+   * mode config again on the new SA while the old one still holds its lease: the lease moves to the
+   * new SA, so the client keeps its address (the old SA's IPsec SAs move along too).
+   */
+  private void takeOverReauthenticated(IkeSaView sa, String user) {
+    String peer = sa.peer().toString();
+    String old = null;
+    for (Map.Entry<String, String> e : userOfSa.entrySet()) {
+      if (!e.getKey().equals(sa.name())
+          && e.getValue().equals(user)
+          && peer.equals(peerOfSa.get(e.getKey()))) {
+        old = e.getKey();
+      }
+    }
+    if (old != null) {
+      userOfSa.remove(old);
+      peerOfSa.remove(old);
+      pool.release(user, old);
+      log.println(sa.name() + " takes over the address of " + old + " (re-authentication)");
+    }
+    peerOfSa.put(sa.name(), peer);
+  }
+
   @Override
   public boolean push(IkeSaView sa) {
     return cfg.push();
@@ -137,6 +163,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   @Override
   public void ikeDeleted(IkeSaView sa, String reason) {
     authenticated.remove(sa.name());
+    peerOfSa.remove(sa.name());
     String user = userOfSa.remove(sa.name());
     if (user != null) {
       pool.release(user, sa.name())
