@@ -421,4 +421,32 @@ class RemoteAccessIT {
       }
     }
   }
+
+  /**
+   * strongSwan re-authenticates phase 1 after 12 s (new main mode, Xauth and mode config again)
+   * while pinging the LAN: the client keeps its address and no reply is lost.
+   */
+  @Test
+  void clientReauthenticates_keepsItsAddress_trafficKeepsFlowing() throws Exception {
+    addUser("alice", "alice-pass");
+    String client =
+        client("ra-psk-8", false, "alice", "alice-pass")
+            .replace(
+                "version = 1",
+                "version = 1\n            rekey_time = 12s\n            over_time = 10s\n"
+                    + "            rand_time = 0s");
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati = new CoatiProcess(dir, "ra-psk-8", GATEWAY);
+        Charon c = new Charon(dir.resolve("cli"), client)) {
+      assertEquals(0, c.swanctl("--initiate", "--child", "rw").code(), coati.log());
+      String vip = virtualIp(c.swanctl("--list-sas").output());
+      Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 100, "56");
+      String log = coati.log();
+      assertTrue(log.contains("takes over the address of"), "a re-authentication ran: " + log);
+      assertEquals(vip, virtualIp(c.swanctl("--list-sas").output()), "same address after it");
+      int got = TunnelTrafficIT.received(ping.output());
+      System.out.println("client reauth test: " + got + "/100 ping replies");
+      assertTrue(got >= 98, got + "/100\n" + log + c.log());
+    }
+  }
 }
