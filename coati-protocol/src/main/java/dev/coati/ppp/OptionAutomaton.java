@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The option negotiation automaton of RFC 1661 section 4, shared by LCP and the NCPs (IPCP); what
  * differs per protocol is its {@link OptionPolicy}. No I/O and no clock: packets go to the {@link
- * Listener}, time comes in as {@code now} and the owner calls {@link #tick} once {@link
+ * AutomatonListener}, time comes in as {@code now} and the owner calls {@link #tick} once {@link
  * #deadline()} has passed.
  *
  * <p>Events (section 4.3) map to methods: Up/Down ({@link #up}, {@link #down}), Open/Close, TO+/TO-
@@ -33,32 +33,12 @@ public final class OptionAutomaton {
     OPENED
   }
 
-  /** The automaton's actions towards its owner (section 4.4). */
-  public interface Listener {
-    void send(ControlPacket packet);
-
-    /** tlu: the layer is up (LCP: start authentication; IPCP: route the address). */
-    default void thisLayerUp() {}
-
-    /** tld: the layer is leaving Opened. */
-    default void thisLayerDown() {}
-
-    /** tls: the layer wants the lower layer up. */
-    default void thisLayerStarted() {}
-
-    /** tlf: the layer is finished (LCP: tear the session down). */
-    default void thisLayerFinished() {}
-
-    /** The peer Protocol-Rejected a protocol other than LCP (RXJ+, section 5.7). */
-    default void protocolRejected(PppProtocol protocol) {}
-  }
-
   private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final PppProtocol protocol;
   private final OptionPolicy policy;
   private final RestartConfig config;
-  private final Listener listener;
+  private final AutomatonListener listener;
   private State state = State.INITIAL;
   private int restartCount;
   private int failureCount;
@@ -67,7 +47,7 @@ public final class OptionAutomaton {
   private ControlPacket lastRequest;
 
   public OptionAutomaton(
-      PppProtocol protocol, OptionPolicy policy, RestartConfig config, Listener listener) {
+      PppProtocol protocol, OptionPolicy policy, RestartConfig config, AutomatonListener listener) {
     this.protocol = protocol;
     this.policy = policy;
     this.config = config;

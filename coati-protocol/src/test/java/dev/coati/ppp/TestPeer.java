@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** One end of an in-memory PPP link: an automaton, its outbox and the layer events it raised. */
-final class TestPeer implements OptionAutomaton.Listener {
+final class TestPeer implements AutomatonListener {
   final Deque<ControlPacket> outbox = new ArrayDeque<>();
   final List<String> events = new ArrayList<>();
   final List<ControlPacket> sent = new ArrayList<>();
