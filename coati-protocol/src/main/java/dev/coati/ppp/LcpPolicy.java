@@ -154,6 +154,7 @@ public final class LcpPolicy implements OptionPolicy {
   }
 
   /** The peer's MRU: what our frames to it must fit in. */
+  @Override
   public int peerMru() {
     return peerMru;
   }

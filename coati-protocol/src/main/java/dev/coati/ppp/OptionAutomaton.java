@@ -374,7 +374,7 @@ public final class OptionAutomaton {
       policy.extension(p, state == State.OPENED).ifPresent(listener::send);
       return;
     }
-    listener.send(ControlPacket.codeReject(nextIdentifier(), p.encode(), 1500));
+    listener.send(ControlPacket.codeReject(nextIdentifier(), p.encode(), policy.peerMru()));
   }
 
   private boolean matchesLastRequest(ControlPacket p, boolean ack) {

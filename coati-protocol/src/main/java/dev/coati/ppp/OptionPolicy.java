@@ -68,4 +68,9 @@ public interface OptionPolicy {
   default Optional<ControlPacket> extension(ControlPacket packet, boolean opened) {
     return Optional.empty();
   }
+
+  /** Largest packet the peer takes, bounding our Code-Rejects (LCP: its MRU, section 5.6). */
+  default int peerMru() {
+    return 1500;
+  }
 }

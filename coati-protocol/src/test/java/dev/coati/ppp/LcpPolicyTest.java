@@ -141,6 +141,8 @@ class LcpPolicyTest {
     assertEquals(ControlPacket.CODE_REJECT, lastSent().code());
     assertEquals(Hex.encode(unknown.encode()), Hex.encode(lastSent().data()));
     assertTrue(s.automaton.isOpened());
+    s.automaton.receive(new ControlPacket(14, 9, new byte[2000]), 0);
+    assertEquals(LcpPolicy.DEFAULT_MRU, lastSent().encodedLength(), "Code-Reject within the MRU");
 
     assertTrue(s.automaton.protocolReject(ccp, policy.peerMru()));
     assertEquals(PppProtocol.CCP, lastSent().rejectedProtocol());
