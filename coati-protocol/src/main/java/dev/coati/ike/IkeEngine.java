@@ -6,7 +6,6 @@ import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
-import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.ProtocolId;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -206,16 +205,7 @@ public final class IkeEngine {
       return;
     }
     sa.touch(ctx.clock().millis());
-    for (NotifyPayload n : in.all(NotifyPayload.class)) {
-      if (sa.dpd().onNotify(sa, n)) {
-        continue;
-      }
-      if (n.notifyType().equals(NotifyType.INITIAL_CONTACT)) {
-        ctx.listener().initialContact(sa);
-      } else {
-        ctx.listener().notifyReceived(sa, n.notifyType().code());
-      }
-    }
+    Informational.notifies(sa, ctx, in);
     for (DeletePayload d : in.all(DeletePayload.class)) {
       peerDeleted(sa, d);
     }

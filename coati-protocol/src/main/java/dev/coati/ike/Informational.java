@@ -109,6 +109,20 @@ final class Informational {
     }
   }
 
+  /** A protected informational's notifies: DPD, INITIAL-CONTACT, the rest to the listener. */
+  static void notifies(IkeSa sa, IkeContext ctx, InboundMessage in) {
+    for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      if (sa.dpd().onNotify(sa, n)) {
+        continue;
+      }
+      if (n.notifyType().equals(NotifyType.INITIAL_CONTACT)) {
+        ctx.listener().initialContact(sa);
+      } else {
+        ctx.listener().notifyReceived(sa, n.notifyType().code());
+      }
+    }
+  }
+
   static void logUnprotected(IkeSa sa, InboundMessage in) {
     for (NotifyPayload n : in.all(NotifyPayload.class)) {
       LOG.log(Level.INFO, "{0} peer sent unprotected notify {1}", sa.name(), n.notifyType());

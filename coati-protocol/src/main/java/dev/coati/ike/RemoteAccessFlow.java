@@ -27,7 +27,6 @@ final class RemoteAccessFlow {
     int attempts;
     String user;
     boolean authenticated;
-    boolean failed;
   }
 
   private final IkeEngine engine;
@@ -179,7 +178,6 @@ final class RemoteAccessFlow {
     if (!alive(sa)) {
       return;
     }
-    s.failed = !ok;
     AttributePayload set =
         new AttributePayload(
             AttributePayload.CFG_SET,

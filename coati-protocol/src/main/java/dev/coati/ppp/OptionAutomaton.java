@@ -2,11 +2,8 @@ package dev.coati.ppp;
 
 import dev.coati.ppp.wire.ControlPacket;
 import dev.coati.ppp.wire.PppFrame;
-import dev.coati.ppp.wire.PppOption;
 import dev.coati.ppp.wire.PppProtocol;
 import dev.coati.ppp.wire.PppProtocolException;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The option negotiation automaton of RFC 1661 section 4, shared by LCP and the NCPs (IPCP); what
@@ -33,18 +30,13 @@ public final class OptionAutomaton {
     OPENED
   }
 
-  private static final long NO_DEADLINE = Long.MAX_VALUE;
-
   private final PppProtocol protocol;
   private final OptionPolicy policy;
   private final RestartConfig config;
   private final AutomatonListener listener;
   private State state = State.INITIAL;
-  private int restartCount;
   private int failureCount;
-  private long deadline = NO_DEADLINE;
-  private int nextId;
-  private ControlPacket lastRequest;
+  private final Transmitter tx;
 
   public OptionAutomaton(
       PppProtocol protocol, OptionPolicy policy, RestartConfig config, AutomatonListener listener) {
@@ -52,6 +44,7 @@ public final class OptionAutomaton {
     this.policy = policy;
     this.config = config;
     this.listener = listener;
+    this.tx = new Transmitter(policy, config, listener);
   }
 
   public State state() {
@@ -68,7 +61,7 @@ public final class OptionAutomaton {
 
   /** When the restart timer expires, {@code Long.MAX_VALUE} if it is not running. */
   public long deadline() {
-    return deadline;
+    return tx.deadline();
   }
 
   /** Up: the lower layer is ready. */
@@ -76,8 +69,8 @@ public final class OptionAutomaton {
     switch (state) {
       case INITIAL -> state = State.CLOSED;
       case STARTING -> {
-        initRestart(config.maxConfigure());
-        sendConfigureRequest(now);
+        tx.initConfigure();
+        tx.configureRequest(now);
         state = State.REQ_SENT;
       }
       default -> {}
@@ -109,8 +102,8 @@ public final class OptionAutomaton {
         state = State.STARTING;
       }
       case CLOSED -> {
-        initRestart(config.maxConfigure());
-        sendConfigureRequest(now);
+        tx.initConfigure();
+        tx.configureRequest(now);
         state = State.REQ_SENT;
       }
       case CLOSING -> state = State.STOPPING;
@@ -138,18 +131,18 @@ public final class OptionAutomaton {
 
   /** TO+ or TO- when the restart timer has expired at {@code now}. */
   public void tick(long now) {
-    if (now < deadline) {
+    if (!tx.expired(now)) {
       return;
     }
-    deadline = NO_DEADLINE;
-    if (restartCount > 0) {
+    tx.stopTimer();
+    if (tx.retriesLeft()) {
       switch (state) {
-        case CLOSING, STOPPING -> sendTerminateRequest(now);
+        case CLOSING, STOPPING -> tx.terminateRequest(now);
         case REQ_SENT, ACK_RCVD -> {
-          sendConfigureRequest(now);
+          tx.configureRequest(now);
           state = State.REQ_SENT;
         }
-        case ACK_SENT -> sendConfigureRequest(now);
+        case ACK_SENT -> tx.configureRequest(now);
         default -> {}
       }
       return;
@@ -194,13 +187,13 @@ public final class OptionAutomaton {
     if (state != State.OPENED) {
       return false;
     }
-    listener.send(ControlPacket.protocolReject(nextIdentifier(), frame, peerMru));
+    tx.protocolReject(frame, peerMru);
     return true;
   }
 
   private void receiveConfigureRequest(ControlPacket p, long now) {
     switch (state) {
-      case CLOSED -> sendTerminateAck(p.identifier());
+      case CLOSED -> tx.terminateAck(p.identifier());
       case CLOSING, STOPPING -> {}
       default -> {
         RequestJudge.Reply reply =
@@ -214,10 +207,10 @@ public final class OptionAutomaton {
     State from = state;
     if (from == State.OPENED) {
       listener.thisLayerDown();
-      sendConfigureRequest(now);
+      tx.configureRequest(now);
     } else if (from == State.STOPPED) {
-      initRestart(config.maxConfigure());
-      sendConfigureRequest(now);
+      tx.initConfigure();
+      tx.configureRequest(now);
     }
     if (reply.good()) {
       failureCount = 0;
@@ -238,29 +231,29 @@ public final class OptionAutomaton {
   }
 
   private void receiveConfigureAck(ControlPacket p, long now) {
-    if (!matchesLastRequest(p, true)) {
+    if (!tx.matchesLastRequest(p, true)) {
       return;
     }
     switch (state) {
-      case CLOSED, STOPPED -> sendTerminateAck(p.identifier());
+      case CLOSED, STOPPED -> tx.terminateAck(p.identifier());
       case REQ_SENT -> {
         policy.peerAck(p.options());
-        initRestart(config.maxConfigure());
+        tx.initConfigure();
         state = State.ACK_RCVD;
       }
       case ACK_RCVD -> {
-        sendConfigureRequest(now);
+        tx.configureRequest(now);
         state = State.REQ_SENT;
       }
       case ACK_SENT -> {
         policy.peerAck(p.options());
-        initRestart(config.maxConfigure());
+        tx.initConfigure();
         enter(State.OPENED);
         listener.thisLayerUp();
       }
       case OPENED -> {
         listener.thisLayerDown();
-        sendConfigureRequest(now);
+        tx.configureRequest(now);
         state = State.REQ_SENT;
       }
       default -> {}
@@ -268,22 +261,22 @@ public final class OptionAutomaton {
   }
 
   private void receiveConfigureNakOrReject(ControlPacket p, long now) {
-    if (!matchesLastRequest(p, false)) {
+    if (!tx.matchesLastRequest(p, false)) {
       return;
     }
     switch (state) {
-      case CLOSED, STOPPED -> sendTerminateAck(p.identifier());
+      case CLOSED, STOPPED -> tx.terminateAck(p.identifier());
       case REQ_SENT, ACK_SENT -> {
         adjust(p);
-        initRestart(config.maxConfigure());
-        sendConfigureRequest(now);
+        tx.initConfigure();
+        tx.configureRequest(now);
       }
       case ACK_RCVD, OPENED -> {
         if (state == State.OPENED) {
           listener.thisLayerDown();
         }
         adjust(p);
-        sendConfigureRequest(now);
+        tx.configureRequest(now);
         state = State.REQ_SENT;
       }
       default -> {}
@@ -301,13 +294,12 @@ public final class OptionAutomaton {
   private void receiveTerminateRequest(ControlPacket p, long now) {
     if (state == State.OPENED) {
       listener.thisLayerDown();
-      restartCount = 0;
-      deadline = now + config.restartMillis();
-      sendTerminateAck(p.identifier());
+      tx.zeroCounter(now);
+      tx.terminateAck(p.identifier());
       state = State.STOPPING;
       return;
     }
-    sendTerminateAck(p.identifier());
+    tx.terminateAck(p.identifier());
     if (state == State.ACK_RCVD || state == State.ACK_SENT) {
       state = State.REQ_SENT;
     }
@@ -320,7 +312,7 @@ public final class OptionAutomaton {
       case ACK_RCVD -> state = State.REQ_SENT;
       case OPENED -> {
         listener.thisLayerDown();
-        sendConfigureRequest(now);
+        tx.configureRequest(now);
         state = State.REQ_SENT;
       }
       default -> {}
@@ -374,48 +366,12 @@ public final class OptionAutomaton {
       policy.extension(p, state == State.OPENED).ifPresent(listener::send);
       return;
     }
-    listener.send(ControlPacket.codeReject(nextIdentifier(), p.encode(), policy.peerMru()));
-  }
-
-  private boolean matchesLastRequest(ControlPacket p, boolean ack) {
-    if (lastRequest == null || p.identifier() != lastRequest.identifier()) {
-      return false;
-    }
-    if (ack && !Arrays.equals(p.data(), lastRequest.data())) {
-      return false;
-    }
-    p.options();
-    return true;
-  }
-
-  private void initRestart(int count) {
-    restartCount = count;
-  }
-
-  private void sendConfigureRequest(long now) {
-    List<PppOption> options = policy.request();
-    lastRequest =
-        ControlPacket.withOptions(ControlPacket.CONFIGURE_REQUEST, nextIdentifier(), options);
-    restartCount--;
-    deadline = now + config.restartMillis();
-    listener.send(lastRequest);
+    tx.codeReject(p);
   }
 
   private void terminate(long now, State next) {
-    initRestart(config.maxTerminate());
-    sendTerminateRequest(now);
+    tx.startTerminate(now);
     state = next;
-  }
-
-  private void sendTerminateRequest(long now) {
-    restartCount--;
-    deadline = now + config.restartMillis();
-    listener.send(
-        new ControlPacket(ControlPacket.TERMINATE_REQUEST, nextIdentifier(), new byte[0]));
-  }
-
-  private void sendTerminateAck(int identifier) {
-    listener.send(new ControlPacket(ControlPacket.TERMINATE_ACK, identifier, new byte[0]));
   }
 
   private void finish(State next) {
@@ -426,13 +382,7 @@ public final class OptionAutomaton {
   private void enter(State next) {
     state = next;
     if (next.ordinal() < State.CLOSING.ordinal() || next == State.OPENED) {
-      deadline = NO_DEADLINE;
+      tx.stopTimer();
     }
-  }
-
-  private int nextIdentifier() {
-    int id = nextId;
-    nextId = (nextId + 1) & 0xff;
-    return id;
   }
 }

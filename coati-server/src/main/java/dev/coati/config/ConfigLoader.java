@@ -96,7 +96,7 @@ public final class ConfigLoader {
         case "secrets" -> secrets(section);
         case "ike" -> ike(section);
         case "peers" -> peers(section);
-        case "dataplane" -> dataplane(section);
+        case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users(section);
         case "remote_access" -> {
           remoteAccess = RemoteAccessSection.parse(section, dir);
@@ -212,37 +212,6 @@ public final class ConfigLoader {
       peers.add(
           new GatewayConfig.PeerConfig(name, remote, aggressive, local, remoteNets, secret, start));
     }
-  }
-
-  private void dataplane(YamlNode n) throws ConfigException {
-    String name = "coati0";
-    String address = null;
-    int mtu = 1400;
-    for (YamlNode e : n.entries(Set.of("tun", "address", "mtu"))) {
-      switch (e.key()) {
-        case "tun" -> {
-          name = e.string();
-          if (name.isEmpty() || name.length() > 15) {
-            throw e.error("an interface name has 1 to 15 characters");
-          }
-        }
-        case "address" -> address = subnets(e).get(0);
-        default -> {
-          mtu = e.port();
-          if (mtu < 576 || mtu > 9000) {
-            throw e.error("expected an MTU between 576 and 9000");
-          }
-        }
-      }
-    }
-    if (address == null) {
-      throw n.error(
-          "the TUN device needs address: (the gateway's address and prefix, e.g. 10.99.99.1/24)");
-    }
-    int slash = address.indexOf('/');
-    tun =
-        new GatewayConfig.Tun(
-            name, address.substring(0, slash), Integer.parseInt(address.substring(slash + 1)), mtu);
   }
 
   /** {@code users: { file: users.txt }}: relative to this file; its directory must exist. */

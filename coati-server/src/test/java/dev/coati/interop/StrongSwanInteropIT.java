@@ -170,40 +170,14 @@ class StrongSwanInteropIT {
   @Test
   void coatiInitiates_siteToSite_toStrongSwanResponder() throws Exception {
     String responder =
-        """
-        connections {
-          s2s {
-            version = 1
-            local_addrs = CLI
-            remote_addrs = SRV
-            proposals = aes256-sha256-modp2048
-            local { auth = psk }
-            remote { auth = psk
-                     id = fqdn:vpn.test }
-            children { s2s { local_ts = 10.201.0.0/24
-                             remote_ts = 10.200.0.0/24
-                             esp_proposals = aes256-sha256 } }
-          }
-        }
-        secrets { ike-it { secret = "it-psk-5" } }
-        """
-            .replace("CLI", Netns.CLI_ADDR)
-            .replace("SRV", Netns.SRV_ADDR);
-    String peers =
-        "peers:\n  - name: branch\n    remote: "
-            + Netns.CLI_ADDR
-            + "\n"
-            + "    local_subnets: [10.200.0.0/24]\n    remote_subnets: [10.201.0.0/24]\n"
-            + "    start: true\n";
+        TunnelTrafficIT.siteToSiteResponder("it-psk-5", "aes256-sha256-modp2048", "aes256-sha256");
     try (Netns ns = new Netns()) {
       Netns.run("ip", "-n", Netns.CLI, "addr", "add", "10.201.0.1/32", "dev", "lo");
       try (Charon c = new Charon(dir.resolve("resp"), responder);
-          CoatiProcess coati = new CoatiProcess(dir, "it-psk-5", peers)) {
-        String sas = "";
-        for (int i = 0; i < 100 && !sas.contains("INSTALLED"); i++) {
-          Thread.sleep(100);
-          sas = c.swanctl("--list-sas").output();
-        }
+          CoatiProcess coati =
+              new CoatiProcess(dir, "it-psk-5", TunnelTrafficIT.siteToSiteCoati(""))) {
+        TunnelTrafficIT.awaitInstalled(c, coati);
+        String sas = c.swanctl("--list-sas").output();
         assertTrue(sas.contains("ESTABLISHED, IKEv1"), sas + coati.log());
         assertTrue(sas.contains("INSTALLED, TUNNEL"), sas + coati.log() + c.log());
         assertTrue(sas.contains("10.201.0.0/24") && sas.contains("10.200.0.0/24"), sas);

@@ -259,23 +259,30 @@ class TunnelTrafficIT {
 
   /** strongSwan as the responder of coati's site-to-site tunnel 10.200.0.0/24 === 10.201.0.0/24. */
   static String siteToSiteResponder(String psk) {
+    return siteToSiteResponder(psk, "aes128-sha1-modp2048", "aes128-sha1");
+  }
+
+  /** The same with the given IKE and ESP proposals (strongSwan syntax). */
+  static String siteToSiteResponder(String psk, String ike, String esp) {
     return """
         connections {
           s2s {
             version = 1
             local_addrs = CLI
             remote_addrs = SRV
-            proposals = aes128-sha1-modp2048
+            proposals = IKE
             local { auth = psk }
             remote { auth = psk
                      id = fqdn:vpn.test }
             children { s2s { local_ts = 10.201.0.0/24
                              remote_ts = 10.200.0.0/24
-                             esp_proposals = aes128-sha1 } }
+                             esp_proposals = ESP } }
           }
         }
         secrets { ike-it { secret = "PSK" } }
         """
+        .replace("IKE", ike)
+        .replace("ESP", esp)
         .replace("CLI", Netns.CLI_ADDR)
         .replace("SRV", Netns.SRV_ADDR)
         .replace("PSK", psk);

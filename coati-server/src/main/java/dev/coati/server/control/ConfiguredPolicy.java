@@ -60,8 +60,7 @@ public final class ConfiguredPolicy implements IkePolicy {
 
   @Override
   public LocalCertificate localCertificate() {
-    GatewayConfig.Pki p = config.pki();
-    return p == null || p.certificate() == null ? null : localCertificate;
+    return localCertificate;
   }
 
   @Override
