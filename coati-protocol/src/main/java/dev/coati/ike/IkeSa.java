@@ -118,10 +118,12 @@ public final class IkeSa implements IkeSaView {
     this.peerBehindNat = peer;
   }
 
+  @Override
   public boolean localBehindNat() {
     return localBehindNat;
   }
 
+  @Override
   public boolean peerBehindNat() {
     return peerBehindNat;
   }

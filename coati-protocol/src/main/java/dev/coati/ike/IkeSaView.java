@@ -25,6 +25,16 @@ public interface IkeSaView {
 
   IkeSa.State state();
 
+  /** NAT discovery found that our own address is translated (or encapsulation is forced). */
+  default boolean localBehindNat() {
+    return false;
+  }
+
+  /** NAT discovery found that the peer's address is translated. */
+  default boolean peerBehindNat() {
+    return false;
+  }
+
   /** The user Xauth authenticated on this SA, if any. */
   default Optional<String> user() {
     return Optional.empty();

@@ -22,7 +22,11 @@ public final class LoggingListener implements IkeListener {
             + " id "
             + sa.peerId().map(Object::toString).orElse("?")
             + " features "
-            + sa.peerFeatures());
+            + sa.peerFeatures()
+            + " nat local="
+            + sa.localBehindNat()
+            + " peer="
+            + sa.peerBehindNat());
   }
 
   @Override
