@@ -190,6 +190,24 @@ class WindowsNatDIT {
         + "\n";
   }
 
+  /**
+   * SoftEther's Q1 and Q2 together: coati's hash of the client is random, so even a client with a
+   * public address would float to 4500, while the hash of coati itself is still the client's.
+   */
+  @Test
+  void parrotWithForcedEncapsulation_hashOfTheClientIsRandom() throws Exception {
+    try (CoatiProcess coati =
+            new CoatiProcess(
+                SRV, SRV_ADDR, dir, PSK, config(true) + "  force_udp_encapsulation: true\n");
+        WindowsClient w = WindowsClient.open()) {
+      byte[][] mm4 = w.mainMode(coati);
+      assertArrayEquals(w.sentNatD.get(0), mm4[1], "still parroted");
+      assertFalse(Arrays.equals(natD(w.ci, w.cr, NAT_OUTSIDE, 500), mm4[0]), "not the real hash");
+      assertFalse(Arrays.equals(w.sentNatD.get(1), mm4[0]), "Windows believes it is behind NAT");
+      w.finishOn4500(coati);
+    }
+  }
+
   @Test
   void parrotOn_windowsSeesTheGatewayAsNotNatted() throws Exception {
     try (CoatiProcess coati = new CoatiProcess(SRV, SRV_ADDR, dir, PSK, config(true));
