@@ -176,6 +176,10 @@ public final class L2tpTunnel {
     try {
       m = reveal(hidden);
     } catch (L2tpProtocolException e) {
+      if (t.equals(MessageType.STOP_CCN)) {
+        down("StopCCN from the peer, not revealed: " + e.getMessage()); // no StopCCN for a StopCCN
+        return;
+      }
       if (state == State.IDLE) {
         hidden.assignedTunnelId().ifPresent(this::peerTunnel); // when sent plain
       }

@@ -111,14 +111,21 @@ class L2tpTunnelAuthTest {
   }
 
   @Test
-  void peerChallenge_answeredInTheSccrp_noChallengeOfOurs() throws Exception {
-    Recorder r = new Recorder();
-    Lac lac = lac(r, security(false, false));
-    ControlMessage sccrp = request(lac, sccrq(Avps.challenge(LAC_CHALLENGE)));
-    assertArrayEquals(md5(2, SECRET, LAC_CHALLENGE), value(sccrp, AvpType.CHALLENGE_RESPONSE));
-    assertTrue(sccrp.find(AvpType.CHALLENGE).isEmpty());
-    lac.send(scccn());
-    assertEquals(L2tpTunnel.State.ESTABLISHED, lac.lns.state());
+  void secretNotRequired_answersAPeerChallenge_elseBehavesAsWithout() throws Exception {
+    for (boolean challenged : new boolean[] {true, false}) {
+      Lac lac = lac(new Recorder(), security(false, false));
+      ControlMessage sccrp =
+          request(lac, challenged ? sccrq(Avps.challenge(LAC_CHALLENGE)) : sccrq());
+      assertFalse(lac.last().hasHidden(), "hiding is off");
+      Optional<byte[]> response = sccrp.find(AvpType.CHALLENGE_RESPONSE).map(Avp::value);
+      assertEquals(challenged, response.isPresent());
+      if (challenged) {
+        assertArrayEquals(md5(2, SECRET, LAC_CHALLENGE), response.get());
+      }
+      assertTrue(sccrp.find(AvpType.CHALLENGE).isEmpty(), "no challenge of ours");
+      lac.send(scccn());
+      assertEquals(L2tpTunnel.State.ESTABLISHED, lac.lns.state());
+    }
   }
 
   @Test
@@ -168,18 +175,6 @@ class L2tpTunnelAuthTest {
     Lac lac = new Lac(new L2tpTunnel(77, "coati", r, 0, ControlChannel.Config.DEFAULT));
     lac.send(sccrq(Avps.challenge(LAC_CHALLENGE)));
     assertRefused(lac, r);
-  }
-
-  @Test
-  void secretButNoChallengeEitherWay_behavesAsWithout() {
-    Recorder r = new Recorder();
-    Lac lac = lac(r, security(false, false));
-    ControlMessage sccrp = request(lac, sccrq());
-    assertFalse(sccrp.hasHidden());
-    assertTrue(sccrp.find(AvpType.CHALLENGE).isEmpty());
-    assertTrue(sccrp.find(AvpType.CHALLENGE_RESPONSE).isEmpty());
-    lac.send(scccn());
-    assertEquals(L2tpTunnel.State.ESTABLISHED, lac.lns.state());
   }
 
   @Test
@@ -255,5 +250,24 @@ class L2tpTunnelAuthTest {
     assertEquals(ResultCode.GENERAL_ERROR, rc.result());
     assertEquals(ResultCode.LENGTH_WRONG, rc.errorCode());
     assertEquals(L2tpTunnel.State.CLOSED, lac.lns.state());
+  }
+
+  @Test
+  void peerStopCcn_thatDoesNotReveal_stillEndsTheTunnel_withoutAnswer() {
+    Recorder r = new Recorder();
+    Lac lac = new Lac(new L2tpTunnel(77, "coati", r, 0, ControlChannel.Config.DEFAULT));
+    request(lac, sccrq());
+    lac.send(scccn());
+    int before = lac.got.size();
+    Avp hiddenId = HiddenAvp.hide(Avps.assignedTunnelId(LAC_TUNNEL), SECRET, LAC_RV, 0);
+    lac.send(
+        ControlMessage.of(
+            77,
+            0,
+            MessageType.STOP_CCN,
+            List.of(Avps.randomVector(LAC_RV), hiddenId, Avps.resultCode(ResultCode.of(1)))));
+    assertEquals(L2tpTunnel.State.CLOSED, lac.lns.state());
+    assertEquals(before, lac.got.size(), "no StopCCN sent back");
+    assertTrue(r.events.getLast().contains("not revealed"), r.events.toString());
   }
 }
