@@ -1,23 +1,35 @@
 package dev.coati.l2tp;
 
 import dev.coati.l2tp.wire.Avp;
+import dev.coati.l2tp.wire.AvpType;
 import dev.coati.l2tp.wire.Avps;
 import dev.coati.l2tp.wire.ControlMessage;
 import dev.coati.l2tp.wire.L2tpProtocolException;
 import dev.coati.l2tp.wire.MessageType;
 import dev.coati.l2tp.wire.ResultCode;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One L2TP tunnel on the LNS side (RFC 2661 sections 7.2 and 10): the control connection (SCCRQ,
  * our SCCRP, SCCCN; HELLO; StopCCN) and its incoming calls (ICRQ, our ICRP, ICCN; CDN) over the
  * reliable {@link ControlChannel}. Pure: datagrams and time in, datagrams and events out. The
  * caller binds the tunnel to the ESP SA it arrived on, so any number of clients behind one NAT, all
- * using port 1701, each get their own tunnel. Tunnel authentication (Challenge AVPs) and the tie
- * breaker are not implemented (clients of an LNS send no SCCRQ of their own to collide with).
+ * using port 1701, each get their own tunnel.
+ *
+ * <p>With a shared secret ({@link TunnelSecurity}): tunnel authentication (section 5.1.1) answers a
+ * Challenge in the SCCRQ with a Challenge Response in our SCCRP and, when authentication is
+ * required, sends a Challenge of our own in the SCCRP that the SCCCN must answer; hidden AVPs from
+ * the peer are revealed, and with hiding on, what we send is hidden (section 4.3) except StopCCN,
+ * which stays plain so that a peer with the wrong secret can still read why it was refused. A
+ * missing or wrong Challenge Response, a Challenge or hidden AVPs when we have no secret: StopCCN
+ * with result 4 (not authorized); a hidden AVP that does not reveal: StopCCN with result 2 and the
+ * error code of the failure. The tie breaker is not implemented (clients of an LNS send no SCCRQ of
+ * their own to collide with).
  */
 public final class L2tpTunnel {
   /** Control connection states (RFC 2661 7.2.1, LNS side). */
@@ -45,21 +57,38 @@ public final class L2tpTunnel {
   private final long helloMillis;
   private final ControlChannel channel;
   private final ControlChannel.Config config;
+  private final TunnelSecurity security;
   private final Map<Integer, Session> sessions = new HashMap<>();
   private State state = State.IDLE;
   private int peerTunnelId;
   private int nextSessionId = 1;
   private long lastHeard;
+  private byte[] ourChallenge; // sent in our SCCRP when authentication is required
 
-  /** {@code helloMillis}: a HELLO after that long without a message from the peer (0: never). */
+  /**
+   * A tunnel without a secret ({@link TunnelSecurity#NONE}). {@code helloMillis}: a HELLO after
+   * that long without a message from the peer (0: never).
+   */
   public L2tpTunnel(
       int ourTunnelId, String hostName, Events events, long helloMillis, ControlChannel.Config c) {
+    this(ourTunnelId, hostName, events, helloMillis, c, TunnelSecurity.NONE);
+  }
+
+  /** A tunnel with the shared secret and policy of {@code security}. */
+  public L2tpTunnel(
+      int ourTunnelId,
+      String hostName,
+      Events events,
+      long helloMillis,
+      ControlChannel.Config c,
+      TunnelSecurity security) {
     this.ourTunnelId = ourTunnelId;
     this.hostName = hostName;
     this.events = events;
     this.helloMillis = helloMillis;
     this.channel = new ControlChannel(c);
     this.config = c;
+    this.security = security;
   }
 
   public State state() {
@@ -138,19 +167,29 @@ public final class L2tpTunnel {
     return encode(out);
   }
 
-  private void handle(ControlMessage m, long now, List<ControlMessage> out) {
-    MessageType t = m.messageType().orElse(null);
-    if (t == null) {
+  private void handle(ControlMessage hidden, long now, List<ControlMessage> out) {
+    MessageType t = hidden.messageType().orElse(null);
+    if (t == null || state == State.CLOSED) {
+      return;
+    }
+    ControlMessage m;
+    try {
+      m = reveal(hidden);
+    } catch (L2tpProtocolException e) {
+      if (t.equals(MessageType.STOP_CCN)) {
+        down("StopCCN from the peer, not revealed: " + e.getMessage()); // no StopCCN for a StopCCN
+        return;
+      }
+      if (state == State.IDLE) {
+        hidden.assignedTunnelId().ifPresent(this::peerTunnel); // when sent plain
+      }
+      refuse(e, now, out);
       return;
     }
     if (t.equals(MessageType.SCCRQ) && state == State.IDLE) {
-      peerTunnelId = m.assignedTunnelId().orElse(0);
-      channel.peerTunnelId(peerTunnelId);
-      m.receiveWindowSize().ifPresent(channel::peerReceiveWindow);
-      send(sccrp(), now, out);
-      state = State.WAIT_CTL_CONN;
+      controlConnectionRequest(m, now, out);
     } else if (t.equals(MessageType.SCCCN) && state == State.WAIT_CTL_CONN) {
-      state = State.ESTABLISHED;
+      controlConnectionConnected(m, now, out);
     } else if (t.equals(MessageType.STOP_CCN)) {
       down("StopCCN from the peer: " + m.resultCode().map(Object::toString).orElse("?"));
     } else if (t.equals(MessageType.ICRQ) && state == State.ESTABLISHED) {
@@ -167,6 +206,76 @@ public final class L2tpTunnel {
       send(stopCcn(ResultCode.FSM_ERROR), now, out); // a message this state cannot take
       down("unexpected " + t + " in state " + state);
     }
+  }
+
+  private ControlMessage reveal(ControlMessage m) {
+    if (!m.hasHidden()) {
+      return m;
+    }
+    byte[] secret =
+        security
+            .secret()
+            .orElseThrow(() -> notAuthorized("hidden AVPs but no tunnel secret configured"));
+    return m.reveal(secret);
+  }
+
+  private void controlConnectionRequest(ControlMessage m, long now, List<ControlMessage> out) {
+    peerTunnel(m.assignedTunnelId().orElse(0));
+    m.receiveWindowSize().ifPresent(channel::peerReceiveWindow);
+    Optional<byte[]> challenge = m.find(AvpType.CHALLENGE).map(Avp::value);
+    if (challenge.isPresent() && security.secret().isEmpty()) {
+      refuse(notAuthorized("challenged but no tunnel secret configured"), now, out);
+      return;
+    }
+    List<Avp> auth = new ArrayList<>(2);
+    challenge.ifPresent(
+        c ->
+            auth.add(
+                Avps.challengeResponse(
+                    TunnelSecurity.challengeResponse(
+                        MessageType.SCCRP, security.secret().orElseThrow(), c))));
+    if (security.requireAuthentication()) {
+      ourChallenge = security.random().bytes(TunnelSecurity.CHALLENGE_LENGTH);
+      auth.add(Avps.challenge(ourChallenge));
+    }
+    send(sccrp(auth), now, out);
+    state = State.WAIT_CTL_CONN;
+  }
+
+  private void controlConnectionConnected(ControlMessage m, long now, List<ControlMessage> out) {
+    if (ourChallenge != null) {
+      byte[] expected =
+          TunnelSecurity.challengeResponse(
+              MessageType.SCCCN, security.secret().orElseThrow(), ourChallenge);
+      Optional<byte[]> got = m.find(AvpType.CHALLENGE_RESPONSE).map(Avp::value);
+      if (got.isEmpty() || !MessageDigest.isEqual(expected, got.get())) {
+        refuse(
+            notAuthorized(got.isEmpty() ? "no Challenge Response" : "wrong Challenge Response"),
+            now,
+            out);
+        return;
+      }
+    }
+    state = State.ESTABLISHED;
+  }
+
+  private void peerTunnel(int id) {
+    peerTunnelId = id;
+    channel.peerTunnelId(id);
+  }
+
+  private static L2tpProtocolException notAuthorized(String why) {
+    return new L2tpProtocolException(
+        ResultCode.NOT_AUTHORIZED, ResultCode.NO_GENERAL_ERROR, "tunnel authentication: " + why);
+  }
+
+  private void refuse(L2tpProtocolException e, long now, List<ControlMessage> out) {
+    refuse(new ResultCode(e.resultCode(), e.errorCode(), e.getMessage()), now, out);
+  }
+
+  private void refuse(ResultCode rc, long now, List<ControlMessage> out) {
+    send(stopCcn(rc), now, out);
+    down("refused: " + rc.message() + " (result " + rc.result() + ")");
   }
 
   private void incomingCall(ControlMessage m, long now, List<ControlMessage> out) {
@@ -191,25 +300,30 @@ public final class L2tpTunnel {
     throw new IllegalStateException("no free session id");
   }
 
-  private ControlMessage sccrp() {
+  private ControlMessage sccrp(List<Avp> auth) {
     List<Avp> avps =
-        List.of(
-            Avps.protocolVersion(1, 0),
-            Avps.framingCapabilities(Avps.FRAMING_SYNC | Avps.FRAMING_ASYNC),
-            Avps.hostName(hostName),
-            Avps.assignedTunnelId(ourTunnelId),
-            Avps.receiveWindowSize(config.receiveWindow()),
-            Avps.vendorName("coati"));
+        new ArrayList<>(
+            List.of(
+                Avps.protocolVersion(1, 0),
+                Avps.framingCapabilities(Avps.FRAMING_SYNC | Avps.FRAMING_ASYNC),
+                Avps.hostName(hostName),
+                Avps.assignedTunnelId(ourTunnelId),
+                Avps.receiveWindowSize(config.receiveWindow()),
+                Avps.vendorName("coati")));
+    avps.addAll(auth);
     return ControlMessage.of(peerTunnelId, 0, MessageType.SCCRP, avps);
   }
 
   private ControlMessage stopCcn(int result) {
+    return stopCcn(ResultCode.of(result));
+  }
+
+  private ControlMessage stopCcn(ResultCode rc) {
     return ControlMessage.of(
         peerTunnelId,
         0,
         MessageType.STOP_CCN,
-        List.of(
-            Avps.assignedTunnelId(ourTunnelId), Avps.resultCode(new ResultCode(result, -1, ""))));
+        List.of(Avps.assignedTunnelId(ourTunnelId), Avps.resultCode(rc)));
   }
 
   private ControlMessage cdn(int peerSession, int ourSession, int result) {
@@ -222,6 +336,12 @@ public final class L2tpTunnel {
   }
 
   private void send(ControlMessage m, long now, List<ControlMessage> out) {
+    if (security.hideAvps() && !m.messageType().orElseThrow().equals(MessageType.STOP_CCN)) {
+      m =
+          m.hide(
+              security.secret().orElseThrow(),
+              security.random().bytes(TunnelSecurity.CHALLENGE_LENGTH));
+    }
     out.addAll(channel.send(m, now).transmit());
   }
 

@@ -7,6 +7,7 @@ import dev.coati.l2tp.wire.Avps;
 import dev.coati.l2tp.wire.ControlMessage;
 import dev.coati.l2tp.wire.MessageType;
 import dev.coati.l2tp.wire.ResultCode;
+import dev.coati.testing.PcapWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,18 @@ class L2tpTunnelTest {
     }
   }
 
-  /** The client side: sends through its channel, collects what the LNS delivers to it. */
+  static final byte[] LAC_ADDRESS = {(byte) 192, 0, 2, 10};
+  static final byte[] LNS_ADDRESS = {(byte) 192, 0, 2, 1};
+
+  /**
+   * The client side: sends through its channel, collects what the LNS delivers to it (as decoded,
+   * hidden AVPs still hidden) and every datagram both ways for a capture.
+   */
   static final class Lac {
     final ControlChannel channel = new ControlChannel(ControlChannel.Config.DEFAULT);
     final L2tpTunnel lns;
     final List<ControlMessage> got = new ArrayList<>();
+    final List<PcapWriter.Packet> wire = new ArrayList<>();
     long now;
 
     Lac(L2tpTunnel lns) {
@@ -57,7 +65,10 @@ class L2tpTunnelTest {
       for (int round = 0; round < 20 && !toLns.isEmpty(); round++) {
         List<ControlMessage> next = new ArrayList<>();
         for (ControlMessage m : toLns) {
-          for (byte[] reply : lns.receive(m.encode(), now)) {
+          byte[] datagram = m.encode();
+          wire.add(new PcapWriter.Packet(LAC_ADDRESS, 1701, LNS_ADDRESS, 1701, datagram));
+          for (byte[] reply : lns.receive(datagram, now)) {
+            wire.add(new PcapWriter.Packet(LNS_ADDRESS, 1701, LAC_ADDRESS, 1701, reply));
             ControlChannel.Output o = channel.receive(ControlMessage.decode(reply), now);
             got.addAll(o.deliver());
             next.addAll(o.transmit());

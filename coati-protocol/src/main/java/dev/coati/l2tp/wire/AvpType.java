@@ -2,6 +2,7 @@ package dev.coati.l2tp.wire;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * IETF (vendor 0) attribute types of RFC 2661 section 4.4, with the value lengths each allows. An
@@ -55,6 +56,23 @@ public record AvpType(int code) {
   public static final AvpType RX_CONNECT_SPEED = named(38, "Rx Connect Speed", 4, 4);
   public static final AvpType SEQUENCING_REQUIRED = named(39, "Sequencing Required", 0, 0);
 
+  /**
+   * The AVPs section 4.4 says "MUST NOT be hidden", plus Q.931 Cause Code and Call Serial Number,
+   * which are never worth hiding and are kept plain to be safe.
+   */
+  private static final Set<AvpType> NEVER_HIDDEN =
+      Set.of(
+          MESSAGE_TYPE,
+          RANDOM_VECTOR,
+          RESULT_CODE,
+          PROTOCOL_VERSION,
+          TIE_BREAKER,
+          HOST_NAME,
+          RECEIVE_WINDOW_SIZE,
+          Q931_CAUSE_CODE,
+          CALL_SERIAL_NUMBER,
+          SEQUENCING_REQUIRED);
+
   private static AvpType named(int code, String name, int min, int max) {
     INFO.put(code, new Info(name, min, max));
     return new AvpType(code);
@@ -66,6 +84,11 @@ public record AvpType(int code) {
 
   public boolean isKnown() {
     return INFO.containsKey(code);
+  }
+
+  /** Whether a sender may set the H bit on this type (section 4.3, the per-AVP rules of 4.4). */
+  public boolean mayBeHidden() {
+    return isKnown() && !NEVER_HIDDEN.contains(this);
   }
 
   /** Throws LENGTH_WRONG when a known type's value length is outside what the RFC allows. */

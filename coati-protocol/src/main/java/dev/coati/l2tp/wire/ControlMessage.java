@@ -112,6 +112,37 @@ public record ControlMessage(int tunnelId, int sessionId, int ns, int nr, List<A
     return new ControlMessage(tunnelId, sessionId, ns, nr, out);
   }
 
+  /**
+   * The same message with every AVP that may be hidden ({@link AvpType#mayBeHidden}) hidden with
+   * {@code secret} (section 4.3), padded to whole 16-byte blocks, behind one Random Vector AVP of
+   * {@code randomVector} right after the Message Type. Unchanged when nothing may be hidden.
+   */
+  public ControlMessage hide(byte[] secret, byte[] randomVector) {
+    if (avps.stream().noneMatch(ControlMessage::hideable)) {
+      return this;
+    }
+    List<Avp> out = new ArrayList<>(avps.size() + 1);
+    out.add(avps.get(0));
+    out.add(Avps.randomVector(randomVector));
+    for (Avp a : avps.subList(1, avps.size())) {
+      int padding = (16 - (2 + a.value().length) % 16) % 16;
+      out.add(hideable(a) ? HiddenAvp.hide(a, secret, randomVector, padding) : a);
+    }
+    return new ControlMessage(tunnelId, sessionId, ns, nr, out);
+  }
+
+  private static boolean hideable(Avp a) {
+    return !a.hidden()
+        && a.vendorId() == Avp.IETF
+        && !a.isIetf(AvpType.MESSAGE_TYPE)
+        && a.avpType().mayBeHidden();
+  }
+
+  /** True when some AVP is hidden (so {@link #reveal} is needed before reading it). */
+  public boolean hasHidden() {
+    return avps.stream().anyMatch(Avp::hidden);
+  }
+
   public int encodedLength() {
     int n = L2tpHeader.CONTROL_LENGTH;
     for (Avp a : avps) {

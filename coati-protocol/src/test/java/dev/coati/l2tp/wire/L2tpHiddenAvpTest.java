@@ -2,12 +2,14 @@ package dev.coati.l2tp.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.util.Hex;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +72,59 @@ class L2tpHiddenAvpTest {
     assertEquals(
         ResultCode.FIELD_OUT_OF_RANGE,
         assertThrows(L2tpProtocolException.class, () -> ControlMessage.decode(wire)).errorCode());
+  }
+
+  @Test
+  void hideMessage_roundTrip_randomVectorAfterTheType_neverHiddenStayPlain() {
+    for (ControlMessage m : L2tpSamples.everyMessage()) {
+      if (m.isZlb()) {
+        continue;
+      }
+      ControlMessage hidden = m.hide(SECRET, RV);
+      ControlMessage back = ControlMessage.decode(hidden.encode());
+      assertEquals(hidden, back, "decodes byte-identically while hidden");
+      boolean anyHidden = m.avps().stream().anyMatch(a -> a.avpType().mayBeHidden());
+      assertEquals(anyHidden, back.hasHidden(), m.toString());
+      if (!anyHidden) {
+        assertEquals(m, hidden, "nothing to hide: no Random Vector added");
+        continue;
+      }
+      assertEquals(Avps.randomVector(RV), back.avps().get(1));
+      for (Avp a : back.avps()) {
+        assertEquals(a.avpType().mayBeHidden(), a.hidden(), a.toString());
+        assertEquals(0, a.hidden() ? (a.value().length % 16) : 0, "padded to whole blocks");
+      }
+      List<Avp> revealed = new ArrayList<>(back.reveal(SECRET).avps());
+      revealed.remove(1);
+      assertEquals(m.avps(), revealed);
+    }
+  }
+
+  @Test
+  void neverHidden_perRfc2661Section44() {
+    for (AvpType t :
+        List.of(
+            AvpType.MESSAGE_TYPE,
+            AvpType.RANDOM_VECTOR,
+            AvpType.RESULT_CODE,
+            AvpType.PROTOCOL_VERSION,
+            AvpType.TIE_BREAKER,
+            AvpType.HOST_NAME,
+            AvpType.RECEIVE_WINDOW_SIZE,
+            AvpType.SEQUENCING_REQUIRED,
+            AvpType.valueOf(999))) {
+      assertFalse(t.mayBeHidden(), t.toString());
+    }
+    for (AvpType t :
+        List.of(
+            AvpType.FRAMING_CAPABILITIES,
+            AvpType.VENDOR_NAME,
+            AvpType.ASSIGNED_TUNNEL_ID,
+            AvpType.CHALLENGE,
+            AvpType.CHALLENGE_RESPONSE,
+            AvpType.ASSIGNED_SESSION_ID,
+            AvpType.PROXY_AUTHEN_RESPONSE)) {
+      assertTrue(t.mayBeHidden(), t.toString());
+    }
   }
 }
