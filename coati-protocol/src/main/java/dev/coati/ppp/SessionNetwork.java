@@ -1,0 +1,93 @@
+package dev.coati.ppp;
+
+import dev.coati.ppp.wire.ControlPacket;
+import dev.coati.ppp.wire.PppProtocol;
+import dev.coati.util.Ipv4Address;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * The Network phase of a {@link PppSession}: IPCP with an {@link IpcpPolicy} built from the lease,
+ * started when authentication succeeds (our Configure-Request first), and the peer's IPCP
+ * Configure-Request that arrived during authentication, kept (the latest only) and replayed then.
+ */
+final class SessionNetwork {
+  /** IPCP's outcome towards the session. */
+  interface Events {
+    /** IPCP Opened with the lease acked for the peer (may repeat after a renegotiation). */
+    void opened(Ipv4Address peer);
+
+    void failed(String reason);
+  }
+
+  private final RestartConfig restart;
+  private final BiConsumer<PppProtocol, ControlPacket> out;
+  private final Events events;
+  private IpcpPolicy policy;
+  private ControlLayer layer;
+  private ControlPacket early;
+
+  SessionNetwork(RestartConfig restart, BiConsumer<PppProtocol, ControlPacket> out, Events events) {
+    this.restart = restart;
+    this.out = out;
+    this.events = events;
+  }
+
+  void start(PppSession.IpcpGrant g, long now) {
+    policy = new IpcpPolicy(g.ours(), g.peer(), IpcpPolicy.servers(g.dns(), g.nbns()));
+    layer = new ControlLayer(PppProtocol.IPCP, policy, restart, out, new Layer());
+    layer.start(now);
+    ControlPacket kept = early;
+    early = null;
+    if (kept != null) {
+      layer.receive(kept, now);
+    }
+  }
+
+  /** An IPCP packet; before {@link #start} a Configure-Request is kept if {@code keep}. */
+  void packet(ControlPacket c, boolean keep, long now) {
+    if (layer != null) {
+      layer.receive(c, now);
+    } else if (keep && c.code() == ControlPacket.CONFIGURE_REQUEST) {
+      early = c;
+    }
+  }
+
+  boolean isOpened() {
+    return layer != null && layer.isOpened();
+  }
+
+  long deadline() {
+    return layer == null ? Transmitter.NO_DEADLINE : layer.deadline();
+  }
+
+  void tick(long now) {
+    if (layer != null) {
+      layer.tick(now);
+    }
+  }
+
+  /** LCP left Opened: IPCP Down. */
+  void lowerDown() {
+    if (layer != null) {
+      layer.automaton().down();
+    }
+  }
+
+  private final class Layer implements ControlLayer.Events {
+    @Override
+    public void up() {
+      Optional<Ipv4Address> peer = policy.peerAddress();
+      if (peer.isEmpty()) {
+        events.failed("peer refused the leased address");
+      } else {
+        events.opened(peer.get());
+      }
+    }
+
+    @Override
+    public void finished() {
+      events.failed("IPCP negotiation failed");
+    }
+  }
+}
