@@ -137,8 +137,14 @@ public final class PppSession {
     this.keepalive = new LinkKeepalive(c.echoIntervalMillis(), c.echoFailures());
     this.auth =
         new SessionAuth(
-            c.ourName(), random, c.restart(), this::send, host::authenticate, new Outcome());
-    this.network = new SessionNetwork(c.restart(), this::send, new Network());
+            c.ourName(),
+            random,
+            c.restart(),
+            this::send,
+            host::authenticate,
+            this::authenticatedUser,
+            this::terminate);
+    this.network = new SessionNetwork(c.restart(), this::send, this::ipcpOpened, this::terminate);
   }
 
   /** The L2TP session is up: LCP Open and Up, our Configure-Request goes out. */
@@ -339,9 +345,7 @@ public final class PppSession {
   }
 
   private void reasonIfNone(String why) {
-    if (reason == null) {
-      reason = why;
-    }
+    reason = reason == null ? why : reason;
   }
 
   private void finish(String why) {
@@ -362,8 +366,7 @@ public final class PppSession {
       Optional<AuthProtocol> negotiated = lcpPolicy.negotiatedAuth();
       if (auth.started() || reason != null) {
         return;
-      }
-      if (negotiated.isEmpty()) {
+      } else if (negotiated.isEmpty()) {
         terminate("peer refused to authenticate");
       } else {
         auth.start(negotiated.get(), now);
@@ -390,38 +393,21 @@ public final class PppSession {
     }
   }
 
-  /** Authentication's outcome: success asks the host for a lease and starts IPCP. */
-  private final class Outcome implements SessionAuth.Outcome {
-    @Override
-    public void succeeded(AuthResult result) {
-      user = result;
-      Optional<IpcpGrant> grant = host.lease(result);
-      if (grant.isEmpty()) {
-        terminate("no address to lease to " + result.user());
-      } else {
-        network.start(grant.get(), now);
-      }
-    }
-
-    @Override
-    public void failed(String why) {
-      terminate(why);
+  /** Authentication succeeded: a lease from the host, then IPCP. */
+  private void authenticatedUser(AuthResult result) {
+    user = result;
+    Optional<IpcpGrant> grant = host.lease(result);
+    if (grant.isEmpty()) {
+      terminate("no address to lease to " + result.user());
+    } else {
+      network.start(grant.get(), now);
     }
   }
 
-  /** IPCP's outcome: up() once, failure ends the session. */
-  private final class Network implements SessionNetwork.Events {
-    @Override
-    public void opened(Ipv4Address peer) {
-      if (!upSent) {
-        upSent = true;
-        host.up(peer, user.user());
-      }
-    }
-
-    @Override
-    public void failed(String why) {
-      terminate(why);
+  private void ipcpOpened(Ipv4Address peer) {
+    if (!upSent) {
+      upSent = true;
+      host.up(peer, user.user());
     }
   }
 }

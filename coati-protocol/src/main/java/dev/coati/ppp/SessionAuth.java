@@ -17,19 +17,13 @@ import java.util.function.Consumer;
  * from LCP Opened to a verdict, which also bounds a verifier that never answers.
  */
 final class SessionAuth {
-  /** How the phase ended. */
-  interface Outcome {
-    void succeeded(AuthResult result);
-
-    void failed(String reason);
-  }
-
   private final String ourName;
   private final RandomSource random;
   private final RestartConfig restart;
   private final BiConsumer<PppProtocol, ControlPacket> out;
   private final Consumer<AuthRequest> verify;
-  private final Outcome outcome;
+  private final Consumer<AuthResult> succeeded;
+  private final Consumer<String> failed;
   private AuthenticationPhase phase;
   private AuthResult result;
   private long limit = Transmitter.NO_DEADLINE;
@@ -41,13 +35,15 @@ final class SessionAuth {
       RestartConfig restart,
       BiConsumer<PppProtocol, ControlPacket> out,
       Consumer<AuthRequest> verify,
-      Outcome outcome) {
+      Consumer<AuthResult> succeeded,
+      Consumer<String> failed) {
     this.ourName = ourName;
     this.random = random;
     this.restart = restart;
     this.out = out;
     this.verify = verify;
-    this.outcome = outcome;
+    this.succeeded = succeeded;
+    this.failed = failed;
   }
 
   boolean started() {
@@ -100,7 +96,7 @@ final class SessionAuth {
     }
     if (now >= limit) {
       limit = Transmitter.NO_DEADLINE;
-      outcome.failed("authentication timeout");
+      failed.accept("authentication timeout");
     }
   }
 
@@ -113,13 +109,13 @@ final class SessionAuth {
     @Override
     public void thisLayerUp() {
       limit = Transmitter.NO_DEADLINE;
-      outcome.succeeded(result);
+      succeeded.accept(result);
     }
 
     @Override
     public void thisLayerFinished() {
       limit = Transmitter.NO_DEADLINE;
-      outcome.failed(
+      failed.accept(
           result == null ? "authentication timeout" : "authentication failed: " + result.reason());
     }
   }

@@ -5,6 +5,7 @@ import dev.coati.ppp.wire.PppProtocol;
 import dev.coati.util.Ipv4Address;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The Network phase of a {@link PppSession}: IPCP with an {@link IpcpPolicy} built from the lease,
@@ -12,25 +13,27 @@ import java.util.function.BiConsumer;
  * Configure-Request that arrived during authentication, kept (the latest only) and replayed then.
  */
 final class SessionNetwork {
-  /** IPCP's outcome towards the session. */
-  interface Events {
-    /** IPCP Opened with the lease acked for the peer (may repeat after a renegotiation). */
-    void opened(Ipv4Address peer);
-
-    void failed(String reason);
-  }
-
   private final RestartConfig restart;
   private final BiConsumer<PppProtocol, ControlPacket> out;
-  private final Events events;
+  private final Consumer<Ipv4Address> opened;
+  private final Consumer<String> failed;
   private IpcpPolicy policy;
   private ControlLayer layer;
   private ControlPacket early;
 
-  SessionNetwork(RestartConfig restart, BiConsumer<PppProtocol, ControlPacket> out, Events events) {
+  /**
+   * @param opened IPCP Opened with the lease acked for the peer (again after a renegotiation)
+   * @param failed IPCP finished, or opened without the lease: the reason
+   */
+  SessionNetwork(
+      RestartConfig restart,
+      BiConsumer<PppProtocol, ControlPacket> out,
+      Consumer<Ipv4Address> opened,
+      Consumer<String> failed) {
     this.restart = restart;
     this.out = out;
-    this.events = events;
+    this.opened = opened;
+    this.failed = failed;
   }
 
   void start(PppSession.IpcpGrant g, long now) {
@@ -79,15 +82,15 @@ final class SessionNetwork {
     public void up() {
       Optional<Ipv4Address> peer = policy.peerAddress();
       if (peer.isEmpty()) {
-        events.failed("peer refused the leased address");
+        failed.accept("peer refused the leased address");
       } else {
-        events.opened(peer.get());
+        opened.accept(peer.get());
       }
     }
 
     @Override
     public void finished() {
-      events.failed("IPCP negotiation failed");
+      failed.accept("IPCP negotiation failed");
     }
   }
 }

@@ -36,13 +36,18 @@ class PppSessionTest {
 
   final SessionHost h = new SessionHost(SessionHost.config(0, 1500, AuthProtocol.PAP));
 
-  /** LCP to Opened: the client's request (magic only) acked, ours acked. */
-  static void openLcp(SessionHost h) {
+  /** Started; the client's request (magic only) acked; returns ours, not acked yet. */
+  static ControlPacket clientRequestAcked(SessionHost h) {
     h.session.start(h.now);
     ControlPacket ours = h.next(LCP);
     h.in(LCP, CONFIGURE_REQUEST, 1, MAGIC);
     assertEquals(CONFIGURE_ACK, h.next(LCP).code());
-    h.ack(LCP, ours);
+    return ours;
+  }
+
+  /** LCP to Opened: the client's request (magic only) acked, ours acked. */
+  static void openLcp(SessionHost h) {
+    h.ack(LCP, clientRequestAcked(h));
   }
 
   static ControlPacket papRequest(int id) {
@@ -64,6 +69,19 @@ class PppSessionTest {
     h.in(IPCP, CONFIGURE_REQUEST, 1, IpcpOptions.ipAddress(SessionHost.PEER));
     assertEquals(CONFIGURE_ACK, h.next(IPCP).code());
     h.ack(IPCP, ours);
+  }
+
+  /** Our next frame is a Terminate-Request, which the client acks. */
+  static void ackTerminate(SessionHost h) {
+    ControlPacket term = h.next(LCP);
+    assertEquals(TERMINATE_REQUEST, term.code());
+    h.in(LCP, new ControlPacket(TERMINATE_ACK, term.identifier(), new byte[0]));
+  }
+
+  /** Our Terminate-Request, acked by the client, ends the link with {@code reason} only. */
+  static void assertTerminated(SessionHost h, String reason) {
+    ackTerminate(h);
+    assertEquals(List.of("down " + reason), h.events);
   }
 
   void linkUp() {
@@ -240,10 +258,7 @@ class PppSessionTest {
 
   @Test
   void papRequestBeforeLcpOpenedIsHandledOnceLcpOpens() {
-    h.session.start(0);
-    ControlPacket ours = h.next(LCP);
-    h.in(LCP, CONFIGURE_REQUEST, 1, MAGIC);
-    h.next(LCP);
+    ControlPacket ours = clientRequestAcked(h);
     // the client opened first; its PAP request overtakes its Configure-Ack
     h.in(PAP, papRequest(7));
     h.in(PAP, papRequest(8));
@@ -259,10 +274,7 @@ class PppSessionTest {
   @Test
   void chapResponseBeforeLcpOpenedIsDropped() {
     SessionHost s = new SessionHost(SessionHost.config(0, 1500, AuthProtocol.CHAP_MD5));
-    s.session.start(0);
-    ControlPacket ours = s.next(LCP);
-    s.in(LCP, CONFIGURE_REQUEST, 1, MAGIC);
-    s.next(LCP);
+    ControlPacket ours = clientRequestAcked(s);
     s.in(
         CHAP,
         ChapPacket.challenge(ChapPacket.RESPONSE, 9, new byte[16], new byte[0]).toControlPacket());
@@ -318,25 +330,16 @@ class PppSessionTest {
     h.in(PAP, papRequest(1));
     h.session.authenticated(AuthResult.success("bob", null, 0, null), 0);
     assertEquals(PapPacket.AUTHENTICATE_ACK, h.next(PAP).code());
-    ControlPacket term = h.next(LCP);
-    assertEquals(TERMINATE_REQUEST, term.code());
-    h.in(LCP, new ControlPacket(TERMINATE_ACK, term.identifier(), new byte[0]));
-    assertEquals(List.of("down no address to lease to bob"), h.events);
+    assertTerminated(h, "no address to lease to bob");
   }
 
   @Test
   void peerRefusingToAuthenticateTerminates() {
-    h.session.start(0);
-    ControlPacket ours = h.next(LCP);
-    h.in(LCP, CONFIGURE_REQUEST, 1, MAGIC);
-    h.next(LCP);
+    ControlPacket ours = clientRequestAcked(h);
     h.in(LCP, CONFIGURE_REJECT, ours.identifier(), AuthProtocol.PAP.option());
     ControlPacket again = h.next(LCP);
     h.ack(LCP, again);
-    ControlPacket term = h.next(LCP);
-    assertEquals(TERMINATE_REQUEST, term.code());
-    h.in(LCP, new ControlPacket(TERMINATE_ACK, term.identifier(), new byte[0]));
-    assertEquals(List.of("down peer refused to authenticate"), h.events);
+    assertTerminated(h, "peer refused to authenticate");
   }
 
   @Test
@@ -377,10 +380,7 @@ class PppSessionTest {
     // the peer drops the option: acked, but IPCP without the lease ends the session
     h.in(IPCP, CONFIGURE_REQUEST, 5);
     assertEquals(CONFIGURE_ACK, h.next(IPCP).code());
-    ControlPacket term = h.next(LCP);
-    assertEquals(TERMINATE_REQUEST, term.code());
-    h.in(LCP, new ControlPacket(TERMINATE_ACK, term.identifier(), new byte[0]));
-    assertEquals(List.of("down peer refused the leased address"), h.events);
+    assertTerminated(h, "peer refused the leased address");
   }
 
   @Test
@@ -430,9 +430,7 @@ class PppSessionTest {
     h.in(LCP, CONFIGURE_REQUEST, 9, MAGIC);
     assertEquals(CONFIGURE_REQUEST, h.next(LCP).code());
     assertEquals(CONFIGURE_ACK, h.next(LCP).code());
-    ControlPacket term = h.next(LCP);
-    assertEquals(TERMINATE_REQUEST, term.code());
-    h.in(LCP, new ControlPacket(TERMINATE_ACK, term.identifier(), new byte[0]));
+    ackTerminate(h);
     assertEquals(2, h.events.size());
     assertTrue(h.events.get(1).startsWith("down LCP left the Opened state"));
   }
