@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * LCP's option policy for the gateway (RFC 1661 section 6). We request an Authentication-Protocol
- * (in the configured preference, e.g. MS-CHAPv2 then CHAP-MD5 then PAP; a Nak moves to the peer's
+ * LCP's option policy for the gateway (RFC 1661 section 6). We request our MRU (when not the
+ * default 1500; a Nak sets it to the peer's value, at least 128), an Authentication-Protocol (in
+ * the configured preference, e.g. MS-CHAPv2 then CHAP-MD5 then PAP; a Nak moves to the peer's
  * suggestion if we allow it, else to our next) and a Magic-Number. We accept MRU, ACCM (meaningless
  * on L2TP, tolerated), Magic-Number, PFC and ACFC, so pppd's LCP really opens (SoftEther Q12), and
  * reject Callback/CBCP (Windows), multilink and anything unknown. Echo- Requests are answered with
@@ -27,6 +28,8 @@ public final class LcpPolicy implements OptionPolicy {
 
   private final List<AuthProtocol> preference;
   private final RandomSource random;
+  private int ourMru;
+  private boolean mruRejected;
   private int authIndex;
   private boolean authRejected;
   private long magic;
@@ -36,14 +39,28 @@ public final class LcpPolicy implements OptionPolicy {
   private long peerMagic;
 
   public LcpPolicy(List<AuthProtocol> preference, RandomSource random) {
+    this(preference, random, DEFAULT_MRU);
+  }
+
+  /**
+   * @param ourMru the MRU we request; 1500 (the default) is not requested at all
+   */
+  public LcpPolicy(List<AuthProtocol> preference, RandomSource random, int ourMru) {
+    if (ourMru < MIN_MRU || ourMru > 0xffff) {
+      throw new IllegalArgumentException("MRU out of range: " + ourMru);
+    }
     this.preference = List.copyOf(preference);
     this.random = random;
+    this.ourMru = ourMru;
     this.magic = newMagic();
   }
 
   @Override
   public List<PppOption> request() {
     List<PppOption> out = new ArrayList<>();
+    if (!mruRejected && ourMru != DEFAULT_MRU) {
+      out.add(LcpOptions.mru(ourMru));
+    }
     if (!authRejected && authIndex < preference.size()) {
       out.add(preference.get(authIndex).option());
     }
@@ -88,6 +105,8 @@ public final class LcpPolicy implements OptionPolicy {
         authRejected = authIndex >= preference.size();
       } else if (s.type() == LcpOptions.MAGIC_NUMBER) {
         magic = newMagic();
+      } else if (s.type() == LcpOptions.MRU && s.data().length == 2) {
+        ourMru = Math.max(MIN_MRU, LcpOptions.mruOf(s));
       }
     }
   }
@@ -99,6 +118,8 @@ public final class LcpPolicy implements OptionPolicy {
         authRejected = true;
       } else if (r.type() == LcpOptions.MAGIC_NUMBER) {
         magicRejected = true;
+      } else if (r.type() == LcpOptions.MRU) {
+        mruRejected = true;
       }
     }
   }
@@ -151,6 +172,11 @@ public final class LcpPolicy implements OptionPolicy {
   /** The authentication protocol the peer acknowledged, empty if none (or not yet). */
   public Optional<AuthProtocol> negotiatedAuth() {
     return Optional.ofNullable(negotiatedAuth);
+  }
+
+  /** The MRU we asked for (the peer's Nak may have changed it); 1500 if it rejected the option. */
+  public int ourMru() {
+    return mruRejected ? DEFAULT_MRU : ourMru;
   }
 
   /** The peer's MRU: what our frames to it must fit in. */

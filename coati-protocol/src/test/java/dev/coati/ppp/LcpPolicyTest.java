@@ -165,4 +165,22 @@ class LcpPolicyTest {
     assertEquals(State.STOPPING, s.automaton.state());
     assertEquals(ControlPacket.TERMINATE_REQUEST, lastSent().code());
   }
+
+  @Test
+  void ourMruIsRequestedAndFollowsTheNak() {
+    LcpPolicy p = new LcpPolicy(List.of(AuthProtocol.PAP), RandomSource.deterministic(7), 1400);
+    assertEquals(LcpOptions.mru(1400), p.request().getFirst());
+    p.peerNak(List.of(LcpOptions.mru(1300)));
+    assertEquals(LcpOptions.mru(1300), p.request().getFirst());
+    assertEquals(1300, p.ourMru());
+    p.peerNak(List.of(LcpOptions.mru(1500)));
+    assertTrue(p.request().stream().noneMatch(o -> o.type() == LcpOptions.MRU));
+    LcpPolicy q = new LcpPolicy(List.of(AuthProtocol.PAP), RandomSource.deterministic(7), 1400);
+    q.peerReject(List.of(LcpOptions.mru(1400)));
+    assertTrue(q.request().stream().noneMatch(o -> o.type() == LcpOptions.MRU));
+    assertEquals(1500, q.ourMru());
+    assertTrue(
+        new LcpPolicy(ALL, RandomSource.deterministic(7))
+            .request().stream().noneMatch(o -> o.type() == LcpOptions.MRU));
+  }
 }

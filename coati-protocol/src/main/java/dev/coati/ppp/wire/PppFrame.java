@@ -2,7 +2,6 @@ package dev.coati.ppp.wire;
 
 import dev.coati.util.ByteReader;
 import dev.coati.util.ByteWriter;
-import dev.coati.util.TruncatedInputException;
 
 /**
  * A PPP frame as L2TP carries it (RFC 2661 section 5.1: no flags, no FCS, no byte stuffing).
@@ -26,28 +25,41 @@ public record PppFrame(PppProtocol protocol, byte[] information) {
     information = information.clone();
   }
 
-  public static PppFrame decode(ByteReader r) {
-    try {
-      if (r.remaining() >= 2
-          && (r.array()[r.position()] & 0xff) == ADDRESS
-          && (r.array()[r.position() + 1] & 0xff) == CONTROL) {
-        r.skip(2);
-      }
-      int first = r.u8();
-      int protocol;
-      if ((first & 1) == 1) {
-        protocol = first;
-      } else {
-        int second = r.u8();
-        if ((second & 1) == 0) {
-          throw new PppProtocolException("protocol field low octet is even: " + second);
-        }
-        protocol = (first << 8) | second;
-      }
-      return new PppFrame(PppProtocol.valueOf(protocol), r.rest());
-    } catch (TruncatedInputException e) {
-      throw new PppProtocolException("truncated PPP frame: " + e.getMessage());
+  /**
+   * The address/control fields (when present) and the protocol field at the start of a frame: the
+   * protocol and how many octets the three fields take, so the data path can hand on the
+   * information in place.
+   */
+  public record Header(PppProtocol protocol, int length) {}
+
+  /** The {@link Header} of the frame in {@code b[off, off + len)}. */
+  public static Header header(byte[] b, int off, int len) {
+    int p = off;
+    int end = off + len;
+    if (len >= 2 && (b[p] & 0xff) == ADDRESS && (b[p + 1] & 0xff) == CONTROL) {
+      p += 2;
     }
+    if (p >= end) {
+      throw new PppProtocolException("truncated PPP frame: no protocol field");
+    }
+    int protocol = b[p++] & 0xff;
+    if ((protocol & 1) == 0) {
+      if (p >= end) {
+        throw new PppProtocolException("truncated PPP frame: one-octet even protocol");
+      }
+      int second = b[p++] & 0xff;
+      if ((second & 1) == 0) {
+        throw new PppProtocolException("protocol field low octet is even: " + second);
+      }
+      protocol = (protocol << 8) | second;
+    }
+    return new Header(PppProtocol.valueOf(protocol), p - off);
+  }
+
+  public static PppFrame decode(ByteReader r) {
+    Header h = header(r.array(), r.position(), r.remaining());
+    r.skip(h.length());
+    return new PppFrame(h.protocol(), r.rest());
   }
 
   public static PppFrame decode(byte[] b) {
