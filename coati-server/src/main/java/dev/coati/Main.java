@@ -22,6 +22,9 @@ import dev.coati.server.control.RemoteAccessService;
 import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
+import dev.coati.server.dataplane.TransportRoutes;
+import dev.coati.server.l2tp.L2tpServer;
+import dev.coati.server.l2tp.L2tpSetup;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -120,14 +123,19 @@ public final class Main {
     out.println(
         "coati: remote access (PSK + Xauth, mode config): "
             + (config.remoteAccess() == null ? "off (no remote_access: section)" : "on")
-            + "; L2TP/PPP: not yet (issue #5)");
+            + "; L2TP/IPsec: "
+            + (config.l2tp() == null ? "off (no l2tp: section)" : "on"));
     out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
   }
 
   private static int serve(GatewayConfig config, RandomSource random, PrintStream out)
       throws IOException {
     try (IkeSocketLoop loop =
-        new IkeSocketLoop(config.listen(), config.ikePort(), config.natTPort())) {
+        new IkeSocketLoop(
+            config.listen(),
+            config.ikePort(),
+            config.natTPort(),
+            config.l2tp() == null ? 0 : TransportRoutes.L2TP_PORT)) {
       PeerStarter peers = new PeerStarter(config, out);
       DataPlane[] dataPlaneHolder = new DataPlane[1];
       IkeListener events = new BothListeners(new LoggingListener(out), peers);
@@ -149,11 +157,17 @@ public final class Main {
                 + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
+      L2tpServer l2tp = null;
       if (config.remoteAccess() != null) {
-        RemoteAccessService ra = RemoteAccessSetup.create(config, loop::post, out);
+        RemoteAccessSetup.Aaa aaa = RemoteAccessSetup.aaa(config, out);
+        RemoteAccessService ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
         events = new BothListeners(events, ra);
+        if (config.l2tp() != null) {
+          l2tp = L2tpSetup.create(config, aaa, dataPlaneHolder[0], loop::post, random, out);
+        }
       }
+      L2tpServer lns = l2tp;
       IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
@@ -177,7 +191,13 @@ public final class Main {
               dp.checkVolumes();
               dp.checkIdle(System.currentTimeMillis());
             }
+            if (lns != null) {
+              lns.tick(System.currentTimeMillis());
+            }
           });
+      if (lns != null) {
+        loop.onStop(() -> lns.closeAll("gateway shutting down"));
+      }
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(

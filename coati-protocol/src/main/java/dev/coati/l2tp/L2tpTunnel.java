@@ -99,6 +99,11 @@ public final class L2tpTunnel {
     return ourTunnelId;
   }
 
+  /** The peer's Assigned Tunnel ID (0 before its SCCRQ): data messages to the peer carry it. */
+  public int peerTunnelId() {
+    return peerTunnelId;
+  }
+
   /** Sessions that completed ICCN and are not closed. */
   public int sessionsUp() {
     return (int) sessions.values().stream().filter(Session::up).count();

@@ -46,6 +46,8 @@ public final class ConfigLoader {
   private long espLifetimeKb;
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
+  private GatewayConfig.L2tpConfig l2tp;
+  private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
   private YamlNode ikeProposalNode;
@@ -90,7 +92,8 @@ public final class ConfigLoader {
                     "peers",
                     "dataplane",
                     "users",
-                    "remote_access"))) {
+                    "remote_access",
+                    "l2tp"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -98,6 +101,10 @@ public final class ConfigLoader {
         case "peers" -> peers(section);
         case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users(section);
+        case "l2tp" -> {
+          l2tp = L2tpSection.parse(section, dir);
+          l2tpNode = section;
+        }
         case "remote_access" -> {
           remoteAccess = RemoteAccessSection.parse(section, dir);
           remoteAccessNode = section;
@@ -164,6 +171,11 @@ public final class ConfigLoader {
   }
 
   private Secret secretFile(YamlNode f) throws ConfigException {
+    return secretFile(f, dir);
+  }
+
+  /** A secret from a file of mode 0600 (relative to the configuration's directory). */
+  static Secret secretFile(YamlNode f, Path dir) throws ConfigException {
     Path p = dir.resolve(f.string());
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
@@ -334,6 +346,9 @@ public final class ConfigLoader {
     if (remoteAccess != null) {
       RemoteAccessSection.check(remoteAccess, remoteAccessNode, usersFile, tun, certs);
     }
+    if (l2tp != null) {
+      L2tpSection.check(l2tpNode, remoteAccess);
+    }
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,
@@ -356,7 +371,8 @@ public final class ConfigLoader {
         tun,
         usersFile,
         remoteAccess,
-        certs);
+        certs,
+        l2tp);
   }
 
   @SuppressWarnings("unchecked")

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The gateway configuration (one YAML file, see README "Configuration"); immutable, validated by
- * {@link ConfigLoader}. Remote-access, L2TP and RADIUS sections come with later issues.
+ * {@link ConfigLoader}. The RADIUS section comes with issue #6.
  *
  * @param espLifetimeKilobytes the ESP SA volume limit ({@code esp.lifetime_bytes}); 0: none
  * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
@@ -38,7 +38,23 @@ public record GatewayConfig(
     Tun tun,
     Path usersFile,
     RemoteAccessConfig remoteAccess,
-    Pki pki) {
+    Pki pki,
+    L2tpConfig l2tp) {
+
+  /**
+   * L2TP/IPsec (the {@code l2tp:} section); null: not offered. {@code auth}: "mschapv2", "chap",
+   * "pap" in order of preference; intervals in seconds (0: never); {@code secret}: the tunnel
+   * secret, or null (with one, every tunnel must authenticate, RFC 2661 section 5.1.1); {@code
+   * hideAvps}: hide what we send with it (section 4.3).
+   */
+  public record L2tpConfig(
+      List<String> auth,
+      long helloSeconds,
+      long lcpEchoSeconds,
+      int lcpEchoFailures,
+      String hostName,
+      dev.coati.crypto.Secret secret,
+      boolean hideAvps) {}
 
   /** The gateway's certificate and key, and the CAs peers' certificates must chain to. */
   public record Pki(
@@ -122,6 +138,7 @@ public record GatewayConfig(
         0,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
         null,
         null,
         null,

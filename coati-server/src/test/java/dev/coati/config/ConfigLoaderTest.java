@@ -147,4 +147,54 @@ class ConfigLoaderTest {
     String volume = error(good.replace("esp:\n", "esp:\n  lifetime_bytes: lots\n"));
     assertTrue(volume.contains("expected a volume like 500MB"), volume);
   }
+
+  @Test
+  void l2tp_defaultsSettingsAndErrors() throws Exception {
+    String ra =
+        RA.replace("POOL", "10.99.99.10-10.99.99.50")
+            .replace("MODE", "pull")
+            .replace("  lifetime_bytes_unknown_guard: x\n", "");
+    assertEquals(null, ConfigLoader.load(write(ra)).l2tp());
+    GatewayConfig.L2tpConfig d = ConfigLoader.load(write(ra + "l2tp: {}\n")).l2tp();
+    assertEquals(java.util.List.of("mschapv2", "chap", "pap"), d.auth());
+    assertEquals(60, d.helloSeconds());
+    assertEquals(20, d.lcpEchoSeconds());
+    assertEquals(3, d.lcpEchoFailures());
+    assertEquals("coati", d.hostName());
+    assertEquals(null, d.secret());
+    assertEquals(false, d.hideAvps());
+    Path secret = dir.resolve("l2tp.txt");
+    Files.writeString(secret, "tunnel-secret\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    GatewayConfig.L2tpConfig l =
+        ConfigLoader.load(
+                write(
+                    ra
+                        + "l2tp:\n  auth: [MS-CHAPv2, pap]\n  hello_interval: 30s\n"
+                        + "  lcp_echo_interval: 1m\n  lcp_echo_failures: 5\n"
+                        + "  host_name: lns.test\n  secret_file: l2tp.txt\n  hide_avps: yes\n"))
+            .l2tp();
+    assertEquals(java.util.List.of("mschapv2", "pap"), l.auth());
+    assertEquals(30, l.helloSeconds());
+    assertEquals(60, l.lcpEchoSeconds());
+    assertEquals(5, l.lcpEchoFailures());
+    assertEquals("lns.test", l.hostName());
+    assertArrayEquals("tunnel-secret".getBytes(StandardCharsets.UTF_8), l.secret().bytes());
+    assertTrue(l.hideAvps());
+    String hide = error(ra + "l2tp:\n  hide_avps: true\n");
+    assertTrue(hide.contains(":29: l2tp.hide_avps: hiding AVPs needs the tunnel secret"), hide);
+    String auth = error(ra + "l2tp:\n  auth: [eap]\n");
+    assertTrue(auth.contains(":29: l2tp.auth: unknown PPP authentication 'eap'"), auth);
+    String none = error(ra + "l2tp:\n  auth: []\n");
+    assertTrue(none.contains("name at least one PPP authentication"), none);
+    String key = error(ra + "l2tp:\n  hello: 30s\n");
+    assertTrue(key.contains(":29: l2tp.hello: unknown key"), key);
+    String echoes = error(ra + "l2tp:\n  lcp_echo_failures: 99\n");
+    assertTrue(echoes.contains("expected 1 to 20 unanswered echoes"), echoes);
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+    String open = error(ra + "l2tp:\n  secret_file: l2tp.txt\n");
+    assertTrue(open.contains("is readable by others; run: chmod 600"), open);
+    String noRa = error(GOOD + "l2tp: {}\n");
+    assertTrue(noRa.contains("L2TP needs a remote_access: section"), noRa);
+  }
 }

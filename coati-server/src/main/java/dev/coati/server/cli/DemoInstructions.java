@@ -39,6 +39,9 @@ final class DemoInstructions {
                                           # it for all traffic (then forward and NAT on this host)
           mode_config: pull            # clients ask for their address (push: the gateway sets it)
           xauth_attempts: 3
+        l2tp:                          # L2TP/IPsec: Windows, macOS/iOS, Android, NetworkManager
+          auth: [mschapv2, pap]        # demo's password is stored as hashes: no CHAP-MD5
+          lcp_echo_interval: 20s       # dead clients (no DPD from Windows/iOS) found in ~1 min
         dataplane:
           tun: coati0
           address: 10.99.99.1/24       # the gateway inside the tunnel; the prefix covers the pool
@@ -56,7 +59,7 @@ final class DemoInstructions {
     String server = s.wildcard() ? "<this host's address>" : s.address();
     out.print(
         """
-        coati demo: wrote a Cisco-style remote-access gateway (group PSK + Xauth, mode config):
+        coati demo: wrote a remote-access gateway (Cisco-style group PSK + Xauth, and L2TP/IPsec):
           {dir}coati.yaml      the configuration (listens on {address}, gateway id fqdn:{name})
           {dir}psk.txt         the group pre-shared key (0600)
           {dir}users.txt       user demo: PBKDF2 hash and NT hash of the password (0600)
@@ -150,6 +153,19 @@ final class DemoInstructions {
           IPSec secret {psk}
           Xauth username demo
           Xauth password {password}
+
+        L2TP/IPsec, the same PSK and user (PPP MS-CHAPv2; CHAP-MD5 needs a {plain} password):
+        Windows: Settings > Network & Internet > VPN > Add VPN, type "L2TP/IPsec with
+          pre-shared key"; Server {server}, Pre-shared key {psk}, User name demo, Password
+          {password}. Behind a NAT (Windows or the gateway) Windows needs once, as admin:
+          reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\PolicyAgent /v
+          AssumeUDPEncapsulationContextOnSendRule /t REG_DWORD /d 2 /f   (then reboot)
+        macOS: System Settings > VPN > Add VPN Configuration > L2TP over IPSec; iOS: type L2TP
+          Server {server}, Account demo, Password {password}, Shared Secret {psk}
+        Android (up to 11): VPN type "L2TP/IPSec PSK"; Server {server}, IPSec pre-shared key
+          {psk}, L2TP secret and IPSec identifier empty; user demo, password {password}
+        Linux (NetworkManager-l2tp): Gateway {server}, User demo, Password {password};
+          IPsec Settings: Pre-shared key {psk} (phase 1 e.g. aes256-sha1-modp2048)
         """
         .replace("{server}", server)
         .replace("{name}", s.name())

@@ -214,6 +214,9 @@ public final class ConfiguredPolicy implements IkePolicy {
   @Override
   public boolean trafficAllowed(
       IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel) {
+    if (!tunnel) {
+      return l2tpSelectors(remote, local);
+    }
     if (sa.virtualAddress().isPresent()) {
       // a mode-config client may only send from the address it was given
       byte[] v = sa.virtualAddress().get();
@@ -226,6 +229,23 @@ public final class ConfiguredPolicy implements IkePolicy {
       }
     }
     return true;
+  }
+
+  /**
+   * Transport mode is offered for L2TP/IPsec only: one host each side, UDP to our port 1701 from
+   * any port of the client's (Apple, Android and NetworkManager use ephemeral ones), or no IDs at
+   * all (the SA then covers both hosts; the data plane still takes nothing but L2TP from it).
+   */
+  boolean l2tpSelectors(TrafficSelector remote, TrafficSelector local) {
+    boolean udp =
+        local.protocol() == dev.coati.ip.Udp.PROTOCOL
+            && remote.protocol() == dev.coati.ip.Udp.PROTOCOL
+            && (local.port() == 1701 || local.port() == 0);
+    boolean any = local.protocol() == 0 && remote.protocol() == 0 && local.port() == 0;
+    return config.l2tp() != null
+        && (udp || any)
+        && java.util.Arrays.equals(local.from(), local.to())
+        && java.util.Arrays.equals(remote.from(), remote.to());
   }
 
   static boolean within(List<String> subnets, TrafficSelector ts) {

@@ -1,5 +1,6 @@
 package dev.coati.server.control;
 
+import dev.coati.auth.Authenticator;
 import dev.coati.auth.LocalAuthenticator;
 import dev.coati.auth.LocalUsers;
 import dev.coati.auth.UsersFileException;
@@ -17,12 +18,14 @@ import java.util.concurrent.Executors;
 public final class RemoteAccessSetup {
   private RemoteAccessSetup() {}
 
+  /** The users, the address pool and the auth workers: shared by Xauth and L2TP/PPP. */
+  public record Aaa(Authenticator auth, AddressPool pool, ExecutorService workers) {}
+
   /**
-   * Loads the users file (every bad line reported with its line number) and makes the pool; Xauth
-   * checks run on two daemon worker threads and report back through {@code engineThread}.
+   * Loads the users file (every bad line reported with its line number) and makes the pool;
+   * credentials are checked on two daemon worker threads.
    */
-  public static RemoteAccessService create(
-      GatewayConfig config, Executor engineThread, PrintStream out) throws IOException {
+  public static Aaa aaa(GatewayConfig config, PrintStream out) throws IOException {
     GatewayConfig.RemoteAccessConfig ra = config.remoteAccess();
     LocalUsers users;
     try {
@@ -51,13 +54,19 @@ public final class RemoteAccessSetup {
             + users.users().size()
             + " users, mode config "
             + (ra.push() ? "push" : "pull"));
+    return new Aaa(new LocalAuthenticator(users), pool, workers);
+  }
+
+  /** The road-warrior service over {@code aaa}; results go back through {@code engineThread}. */
+  public static RemoteAccessService create(
+      GatewayConfig config, Aaa aaa, Executor engineThread, PrintStream out) {
     return new RemoteAccessService(
-        ra,
-        tun.prefix(),
+        config.remoteAccess(),
+        config.tun().prefix(),
         config.pfs() == dev.coati.ike.IkePolicy.PfsPolicy.REQUIRED,
-        new LocalAuthenticator(users),
-        pool,
-        workers,
+        aaa.auth(),
+        aaa.pool(),
+        aaa.workers(),
         engineThread,
         out);
   }

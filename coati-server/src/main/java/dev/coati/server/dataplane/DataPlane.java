@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * source must lie inside the SA's remote selector, TCP MSS clamped, then TUN. Outbound (TUN
  * thread): selector lookup (destination in the remote, source in the local selector), MSS clamp,
  * encryption, UDP 4500. Bad packets are counted and dropped, never logged one by one.
+ * Transport-mode children (L2TP/IPsec) go to {@link TransportRoutes} instead: their payload is L2TP
+ * for the LNS, whose PPP sessions hand IP packets back through {@link #deliver} and take the TUN
+ * packets no tunnel-mode child covers through an {@link Egress}.
  *
  * <p>On a TUN device with offloads ({@link TunDevice#vnetHeaderLength()} not 0) every read starts
  * with a virtio_net_hdr: {@link TcpSegmenter} completes left-over checksums and cuts TCP
@@ -58,6 +61,9 @@ public final class DataPlane implements IkeListener {
   private final Map<Integer, Route> bySpi = new ConcurrentHashMap<>();
   private volatile List<Route> routes = List.of();
   private EspSender sender;
+  private final TransportRoutes transport;
+  private volatile Egress egress;
+  private final byte[] tunOut;
   private java.util.function.Consumer<IkeSaView> trafficHook = sa -> {};
   private VolumeListener volumeHook = (sa, child, hard) -> {};
   private final IdleWatch idleWatch = new IdleWatch();
@@ -76,17 +82,51 @@ public final class DataPlane implements IkeListener {
   public DataPlane(TunDevice tun, RandomSource random) {
     this.tun = tun;
     this.random = random;
+    this.transport = new TransportRoutes(random, drops);
+    this.tunOut = new byte[TcpSegmenter.MAX_PACKET + 16];
   }
 
   public void sender(EspSender s) {
     this.sender = s;
+    transport.sender(s);
+  }
+
+  /** Transport-mode children (L2TP/IPsec). */
+  public TransportRoutes transport() {
+    return transport;
+  }
+
+  /** Where IP packets go that no tunnel-mode child covers (the PPP sessions of L2TP clients). */
+  public interface Egress {
+    /** True if a PPP session took the packet (sent or counted); false: no such destination. */
+    boolean send(byte[] p, int off, int len);
+  }
+
+  public void egress(Egress e) {
+    this.egress = e;
+  }
+
+  /**
+   * An IP packet that arrived over PPP (socket thread; the LNS checked its source): TCP MSS
+   * clamped, written to the TUN device.
+   */
+  public void deliver(byte[] p, int off, int len) {
+    int h = tun.vnetHeaderLength();
+    System.arraycopy(p, off, tunOut, h, len);
+    MssClamp.clamp(tunOut, h, len, maxMss());
+    if (h != 0) {
+      VirtioNetHdr.writePlain(tunOut, 0);
+    }
+    try {
+      tun.write(tunOut, 0, h + len);
+      inPackets.increment();
+    } catch (IOException e) {
+      drops.count(DropCounters.Reason.TUN_WRITE);
+    }
   }
 
   @Override
   public synchronized void childEstablished(IkeSaView sa, ChildSa child) {
-    if (!child.transform().tunnel()) {
-      return; // transport mode (L2TP) comes with issue #5
-    }
     long now = System.currentTimeMillis();
     var t = child.transform();
     EspSa in =
@@ -112,6 +152,11 @@ public final class DataPlane implements IkeListener {
     EspSa.link(in, out);
     Route r = new Route(sa, child, in, out, child.remote(), sa.peer());
     bySpi.put(child.inboundSpi(), r);
+    if (!t.tunnel()) {
+      transport.add(r); // L2TP/IPsec: the LNS owns what the child carries
+      LOG.log(Level.INFO, "{0} ESP {1} installed (L2TP)", sa.name(), child);
+      return;
+    }
     List<Route> next = new ArrayList<>(routes);
     next.add(0, r); // the newest SA of a selector wins (rekeyed SAs replace old ones)
     routes = List.copyOf(next);
@@ -120,7 +165,10 @@ public final class DataPlane implements IkeListener {
 
   @Override
   public synchronized void childDeleted(IkeSaView sa, ChildSa child) {
-    bySpi.remove(child.inboundSpi());
+    Route gone = bySpi.remove(child.inboundSpi());
+    if (gone != null && !child.transform().tunnel()) {
+      transport.remove(gone);
+    }
     routes = routes.stream().filter(r -> r.child() != child).toList();
   }
 
@@ -139,6 +187,11 @@ public final class DataPlane implements IkeListener {
     int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, h, nextHeader);
     if (n < 0) {
       drops.count(EspCodec.Drop.of(n));
+      return;
+    }
+    if (!r.child().transform().tunnel()) {
+      trafficHook.accept(r.ike());
+      transport.inbound(r, scratch, h, n, nextHeader[0]);
       return;
     }
     if (nextHeader[0] != EspCodec.NEXT_IPV4 || n < 20 || (scratch[h] & 0xf0) != 0x40) {
@@ -239,6 +292,11 @@ public final class DataPlane implements IkeListener {
     }
     Route r = lookup(p, off);
     if (r == null) {
+      Egress e = egress;
+      if (e != null && e.send(p, off, n)) {
+        outPackets.increment();
+        return;
+      }
       drops.count(DropCounters.Reason.NO_ROUTE);
       return;
     }

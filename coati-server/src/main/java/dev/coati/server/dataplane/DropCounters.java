@@ -24,7 +24,13 @@ public final class DropCounters {
     TUN_WRITE,
     SEND_FAILED,
     /** A virtio_net_hdr or super-packet from an offloading TUN that ip.TcpSegmenter refused. */
-    BAD_OFFLOAD
+    BAD_OFFLOAD,
+    /** L2TP (UDP 1701) that did not arrive inside an ESP SA: seed 003's firewall rule. */
+    PLAIN_L2TP,
+    /** Transport-mode ESP carrying something other than UDP to port 1701. */
+    NOT_L2TP,
+    /** L2TP or PPP the LNS could not place (unknown tunnel or session, not yet up, malformed). */
+    L2TP_DROPPED
   }
 
   private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);

@@ -34,7 +34,9 @@ public final class IkeSocketLoop implements AutoCloseable {
   private enum Kind {
     IKE,
     NAT_T,
-    RAW_ESP
+    RAW_ESP,
+    /** UDP 1701 outside ESP: bound only to drop and count it (seed 003's firewall rule). */
+    PLAIN_L2TP
   }
 
   private record Bound(UdpBind socket, PeerAddress local, Kind kind) {}
@@ -46,17 +48,28 @@ public final class IkeSocketLoop implements AutoCloseable {
   private final boolean rawEsp;
   private IkeEngine engine;
   private Runnable onTick = () -> {};
+  private Runnable onStop = () -> {};
   private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> posted =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private DataPlane dataPlane;
   private final byte[] scratch = new byte[65536 + 256];
   private volatile boolean stopping;
   private final LongAdder espDropped = new LongAdder();
+  private final LongAdder plainL2tp = new LongAdder();
   private long keepalives;
   private long receiveErrors;
   private long dispatchErrors;
 
   public IkeSocketLoop(List<String> addresses, int ikePort, int natTPort) throws IOException {
+    this(addresses, ikePort, natTPort, 0);
+  }
+
+  /**
+   * With {@code plainL2tpPort} not 0 (L2TP/IPsec on), that UDP port is bound too, so L2TP sent
+   * without IPsec is received, counted ({@code plain_l2tp}) and dropped, never answered.
+   */
+  public IkeSocketLoop(List<String> addresses, int ikePort, int natTPort, int plainL2tpPort)
+      throws IOException {
     this.natTPort = natTPort;
     LOG.log(Level.INFO, "sockets: {0} ({1})", sockets.backend(), sockets.reason());
     try {
@@ -64,6 +77,9 @@ public final class IkeSocketLoop implements AutoCloseable {
         int addr = ipv4(a);
         bound.add(open(addr, ikePort, Kind.IKE));
         bound.add(open(addr, natTPort, Kind.NAT_T));
+        if (plainL2tpPort != 0) {
+          bound.add(open(addr, plainL2tpPort, Kind.PLAIN_L2TP));
+        }
       }
       this.rawEsp = openRawEsp(addresses);
       List<UdpBind> all = new ArrayList<>();
@@ -172,6 +188,11 @@ public final class IkeSocketLoop implements AutoCloseable {
     return null;
   }
 
+  /** Work to run on the socket thread when stopping, before every SA is deleted. */
+  public void onStop(Runnable r) {
+    this.onStop = r;
+  }
+
   /** Work to run on the socket thread at every timer tick (after the engine's). */
   public void onTick(Runnable r) {
     this.onTick = r;
@@ -231,6 +252,7 @@ public final class IkeSocketLoop implements AutoCloseable {
         nextTick = System.currentTimeMillis() + TICK_MILLIS;
       }
     }
+    onStop.run();
     for (IkeSa sa : engine.sas()) {
       engine.delete(sa, "gateway shutting down");
     }
@@ -270,6 +292,13 @@ public final class IkeSocketLoop implements AutoCloseable {
       esp(d, len);
       return;
     }
+    if (b.kind == Kind.PLAIN_L2TP) {
+      plainL2tp.increment();
+      if (dataPlane != null) {
+        dataPlane.drops.count(DropCounters.Reason.PLAIN_L2TP);
+      }
+      return;
+    }
     if (b.kind == Kind.NAT_T && len == 1 && d[0] == (byte) 0xff) {
       keepalives++;
       return;
@@ -303,6 +332,11 @@ public final class IkeSocketLoop implements AutoCloseable {
 
   public long espDropped() {
     return espDropped.sum();
+  }
+
+  /** L2TP datagrams that arrived without IPsec (dropped). */
+  public long plainL2tpDropped() {
+    return plainL2tp.sum();
   }
 
   private void closeSockets() {

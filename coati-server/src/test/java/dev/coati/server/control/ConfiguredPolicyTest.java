@@ -19,7 +19,9 @@ class ConfiguredPolicyTest {
     var client = new IdleWatchTest.Client("rw", vip);
     TrafficSelector lan = ConfiguredPolicy.subnet("10.203.0.0/24");
     assertTrue(p.trafficAllowed(client, TrafficSelector.host(vip, 0, 0), lan, true));
-    assertTrue(p.trafficAllowed(client, TrafficSelector.host(vip, 17, 1701), lan, false));
+    assertFalse(
+        p.trafficAllowed(client, TrafficSelector.host(vip, 17, 1701), lan, false),
+        "transport mode is for L2TP only");
     assertFalse(
         p.trafficAllowed(
             client, TrafficSelector.host(new byte[] {10, 99, 99, 11}, 0, 0), lan, true),
@@ -27,5 +29,51 @@ class ConfiguredPolicyTest {
     assertFalse(
         p.trafficAllowed(client, ConfiguredPolicy.subnet("10.99.99.0/24"), lan, true),
         "the whole pool");
+  }
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+  /** Issue #5: transport mode only as L2TP/IPsec, and only with the l2tp: section. */
+  @Test
+  void transportMode_onlyForL2tpToOurPort1701() throws Exception {
+    java.nio.file.Path psk = dir.resolve("psk.txt");
+    java.nio.file.Files.writeString(psk, "x\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        psk, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    java.nio.file.Path cfg = dir.resolve("coati.yaml");
+    java.nio.file.Files.writeString(
+        cfg,
+        """
+        gateway: { listen: [10.97.0.1] }
+        secrets: { psk: [ { peers: any, secret_file: psk.txt } ] }
+        users: { file: users.txt }
+        remote_access: { pool: 10.99.99.10-10.99.99.50 }
+        l2tp: {}
+        dataplane: { tun: coati0, address: 10.99.99.1/24 }
+        """);
+    ConfiguredPolicy p = new ConfiguredPolicy(dev.coati.config.ConfigLoader.load(cfg), true);
+    var client = new IdleWatchTest.Client("l2tp", null);
+    byte[] us = {10, 97, 0, 1};
+    byte[] them = {10, 1, 0, 2};
+    TrafficSelector l2tp = TrafficSelector.host(us, 17, 1701);
+    assertTrue(p.trafficAllowed(client, TrafficSelector.host(them, 17, 1701), l2tp, false));
+    assertTrue(
+        p.trafficAllowed(client, TrafficSelector.host(them, 17, 0), l2tp, false),
+        "any client port (Apple, Android)");
+    assertTrue(
+        p.trafficAllowed(
+            client, TrafficSelector.host(them, 0, 0), TrafficSelector.host(us, 0, 0), false),
+        "no IDs: both hosts");
+    assertFalse(
+        p.trafficAllowed(
+            client, TrafficSelector.host(them, 17, 1701), TrafficSelector.host(us, 17, 53), false),
+        "our port must be 1701");
+    assertFalse(
+        p.trafficAllowed(
+            client, TrafficSelector.host(them, 6, 0), TrafficSelector.host(us, 6, 1701), false),
+        "UDP only");
+    assertFalse(
+        p.trafficAllowed(client, ConfiguredPolicy.subnet("10.1.0.0/24"), l2tp, false),
+        "one host on each side");
   }
 }

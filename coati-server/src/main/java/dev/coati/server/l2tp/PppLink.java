@@ -1,0 +1,216 @@
+package dev.coati.server.l2tp;
+
+import dev.coati.auth.AuthRequest;
+import dev.coati.auth.AuthResult;
+import dev.coati.ike.PeerAddress;
+import dev.coati.pool.LeaseResult;
+import dev.coati.ppp.PppSession;
+import dev.coati.server.dataplane.DropCounters;
+import dev.coati.util.Ipv4Address;
+import java.util.Optional;
+
+/**
+ * One L2TP session and the PPP link it carries (socket thread): frames to the peer in L2TP data
+ * messages, credentials checked off-thread, an address leased from the remote-access pool after
+ * authentication, and the client's packets into the TUN device only from that address. Whatever
+ * ends it (LCP Terminate or echo timeout, CDN, StopCCN, HELLO timeout, the IPsec SA, idle timeout)
+ * releases the address exactly once.
+ */
+final class PppLink implements PppSession.Host {
+  private final PppSessions s;
+  private final L2tpServer.Tunnel tunnel;
+  private final int ourSessionId;
+  private final int peerSessionId;
+  private final String name;
+  private final PppSession ppp;
+  private String user;
+  private Ipv4Address address;
+  private boolean leased;
+  private boolean dead;
+  private long lastPacket;
+  private volatile int mss;
+
+  PppLink(PppSessions s, L2tpServer.Tunnel tunnel, int ourSessionId, int peerSessionId) {
+    this.s = s;
+    this.tunnel = tunnel;
+    this.ourSessionId = ourSessionId;
+    this.peerSessionId = peerSessionId;
+    this.name = "l2tp-" + tunnel.tunnel.ourTunnelId() + "/" + ourSessionId;
+    this.ppp = new PppSession(s.config, s.random, this);
+  }
+
+  void start(long now) {
+    lastPacket = now;
+    s.log.println(name + " PPP starts for " + tunnel.peer);
+    ppp.start(now);
+  }
+
+  void receive(byte[] b, int off, int len, long now) {
+    if (!dead) {
+      ppp.receive(b, off, len, now);
+    }
+  }
+
+  void tick(long now) {
+    if (dead) {
+      return;
+    }
+    if (s.idleMillis > 0 && address != null && now - lastPacket >= s.idleMillis) {
+      close("idle timeout", now);
+      return;
+    }
+    ppp.tick(now);
+  }
+
+  /**
+   * LCP Terminate-Request (kick, shutdown, idle); the link ends when the peer acks or times out.
+   */
+  void close(String reason, long now) {
+    if (!dead) {
+      ppp.close(reason, now);
+    }
+  }
+
+  /** The L2TP session under the link is gone: nothing more can be sent. */
+  void dead(String reason) {
+    if (!dead) {
+      dead = true;
+      release(reason);
+      ppp.lowerDown(reason); // stops its timers; its down() finds the link dead already
+    }
+  }
+
+  @Override
+  public void transmit(byte[] frame, int off, int len) {
+    if (!dead) {
+      tunnel.data(peerSessionId, frame, off, len);
+    }
+  }
+
+  @Override
+  public void authenticate(AuthRequest request) {
+    s.workers.execute(
+        () -> {
+          AuthResult r;
+          try {
+            r = s.auth.authenticate(request).toCompletableFuture().join();
+          } catch (RuntimeException e) {
+            r = AuthResult.failure(request.user(), "authentication error: " + e.getMessage(), 0);
+          }
+          AuthResult result = r;
+          s.engineThread.execute(() -> verdict(result));
+        });
+  }
+
+  private void verdict(AuthResult r) {
+    if (dead) {
+      return;
+    }
+    s.log.println(
+        name
+            + " PPP authentication "
+            + (r.success() ? "ok" : "failed")
+            + " for user "
+            + r.user()
+            + " from "
+            + tunnel.peer
+            + (r.success() ? "" : ": " + r.reason()));
+    ppp.authenticated(r, s.clock.getAsLong());
+  }
+
+  @Override
+  public Optional<PppSession.IpcpGrant> lease(AuthResult result) {
+    LeaseResult r =
+        s.pool.lease(
+            result.user(),
+            name,
+            result.staticAddress().orElse(null),
+            result.maxSessions().orElse(0),
+            s.clock.getAsLong());
+    if (r instanceof LeaseResult.Refused no) {
+      s.log.println(name + " no address for " + result.user() + ": " + no.message());
+      return Optional.empty();
+    }
+    user = result.user();
+    leased = true;
+    address = ((LeaseResult.Granted) r).lease().address();
+    s.log.println(name + " user " + user + " gets " + address);
+    return Optional.of(new PppSession.IpcpGrant(s.gateway, address, s.dns, s.nbns));
+  }
+
+  @Override
+  public void ipPacket(byte[] b, int off, int len) {
+    if (address == null
+        || len < 20
+        || (b[off] & 0xf0) != 0x40
+        || Ipv4Address.of(java.util.Arrays.copyOfRange(b, off + 12, off + 16)).value()
+            != address.value()) {
+      s.dataPlane.drops.count(DropCounters.Reason.SPOOFED); // not from the address it was given
+      return;
+    }
+    lastPacket = s.clock.getAsLong();
+    s.dataPlane.deliver(b, off, len);
+  }
+
+  @Override
+  public void up(Ipv4Address peerAddress, String who) {
+    mss = Math.min(s.maxMss, ppp.peerMru() - 40); // IPv4 + TCP headers inside the peer's MRU
+    s.server.route(peerAddress.value(), this);
+    s.log.println(name + " PPP up: user " + who + " at " + peerAddress + " via " + tunnel.peer);
+  }
+
+  @Override
+  public void down(String reason) {
+    if (dead) {
+      return;
+    }
+    dead = true;
+    release(reason);
+    tunnel.transmit(tunnel.tunnel.closeSession(ourSessionId, s.clock.getAsLong())); // CDN
+  }
+
+  private void release(String reason) {
+    if (address != null) {
+      s.server.unroute(address.value(), this);
+    }
+    if (leased) {
+      s.pool.release(user, name);
+      leased = false;
+    }
+    s.log.println(
+        name
+            + " PPP down"
+            + (user == null ? "" : " (user " + user + ")")
+            + ": "
+            + reason
+            + (address == null ? "" : "; " + address + " released"));
+  }
+
+  int peerTunnelId() {
+    return tunnel.tunnel.peerTunnelId();
+  }
+
+  int peerSessionId() {
+    return peerSessionId;
+  }
+
+  PeerAddress peer() {
+    return tunnel.peer;
+  }
+
+  int port() {
+    return tunnel.port;
+  }
+
+  int maxMss() {
+    return mss;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Optional<String> user() {
+    return Optional.ofNullable(user);
+  }
+}
