@@ -153,7 +153,9 @@ final class QemuVm implements AutoCloseable {
         use = forced;
       } else if (accel != null) {
         use = accel;
-      } else if (Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm"))) {
+      } else if (Files.isReadable(Path.of("/dev/kvm"))
+          && Files.isWritable(Path.of("/dev/kvm"))
+          && !kvmKnownBroken()) {
         launch(params, "kvm");
         if (awaitConsole(USERLAND, KVM_PROBE)) {
           accel = "kvm";
@@ -163,6 +165,7 @@ final class QemuVm implements AutoCloseable {
         powerOff();
         accel = "tcg";
         use = accel;
+        Files.writeString(cacheDir().resolve("kvm-broken"), hostId());
         clearOut();
       } else {
         accel = "tcg";
@@ -170,6 +173,16 @@ final class QemuVm implements AutoCloseable {
       }
     }
     launch(params, use);
+  }
+
+  /** The host kernel: a failed KVM probe is remembered (cache/kvm-broken) until it changes. */
+  private static String hostId() {
+    return System.getProperty("os.version") + "\n";
+  }
+
+  private static boolean kvmKnownBroken() throws IOException {
+    Path f = cacheDir().resolve("kvm-broken");
+    return Files.exists(f) && Files.readString(f).equals(hostId());
   }
 
   /** The accelerator chosen for this JVM so far (kvm, tcg, or null before the first boot). */
