@@ -48,6 +48,7 @@ conn L2TP-PSK
     left=%defaultroute
     leftprotoport=17/1701
     right=$SERVER
+    rightid=${RIGHTID:-$SERVER}
     rightprotoport=17/1701
     ike=$IKE_PROPOSALS
     esp=$ESP_PROPOSALS
