@@ -84,6 +84,11 @@ class DemoCommandTest {
     assertTrue(c.pki().certificate() != null && c.pki().privateKey() != null, "hybrid RSA ready");
     assertFalse(c.remoteAccess().dns().isEmpty());
     assertEquals("coati.test", c.remoteAccess().domain());
+    assertEquals(List.of("mschapv2", "pap"), c.l2tp().auth(), "L2TP/IPsec on, no CHAP-MD5");
+    for (String client :
+        List.of("L2TP/IPsec with", "L2TP over IPSec", "L2TP/IPSec PSK", "NetworkManager-l2tp")) {
+      assertTrue(out().contains(client), "L2TP settings for " + client + ": " + out());
+    }
     assertEquals(new GatewayConfig.Tun("coati0", "10.99.99.1", 24, 1400), c.tun());
     assertEquals(dir.resolve("users.txt").toAbsolutePath().normalize(), c.usersFile());
 
