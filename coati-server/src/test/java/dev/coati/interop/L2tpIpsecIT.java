@@ -66,17 +66,7 @@ class L2tpIpsecIT {
   }
 
   static void deleteNamespaces() throws Exception {
-    for (String ns : List.of(SRV, NAT, LAN)) {
-      Netns.Result pids = Netns.tryRun("ip", "netns", "pids", ns);
-      if (pids.code() == 0) {
-        for (String pid : pids.output().trim().split("\\s+")) {
-          if (!pid.isEmpty()) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-          }
-        }
-      }
-      Netns.tryRun("ip", "netns", "del", ns);
-    }
+    Netns.remove(SRV, NAT, LAN);
   }
 
   /** The gateway namespace with both bridges' worlds and the LAN host behind it. */
@@ -92,35 +82,11 @@ class L2tpIpsecIT {
     Netns.run("ip", "-n", NAT, "link", "add", "l2br1", "type", "bridge");
     Netns.run("ip", "-n", NAT, "addr", "add", "10.1.0.1/24", "dev", "l2br1");
     Netns.run("ip", "-n", NAT, "link", "set", "l2br1", "up");
-    veth(SRV, "l2s1", NAT_GW, NAT, "l2n1", "10.98.1.254");
-    veth(SRV, "l2s2", "10.203.0.1", LAN, "l2l0", LAN_HOST);
+    Netns.veth(SRV, "l2s1", NAT_GW, NAT, "l2n1", "10.98.1.254");
+    Netns.veth(SRV, "l2s2", "10.203.0.1", LAN, "l2l0", LAN_HOST);
     Netns.run("ip", "-n", LAN, "route", "add", "default", "via", "10.203.0.1");
     Netns.run("ip", "netns", "exec", SRV, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-    Netns.run("ip", "netns", "exec", NAT, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-    Netns.run(
-        "ip",
-        "netns",
-        "exec",
-        NAT,
-        "iptables",
-        "-t",
-        "nat",
-        "-A",
-        "POSTROUTING",
-        "-o",
-        "l2n1",
-        "-j",
-        "MASQUERADE");
-  }
-
-  private static void veth(String ns1, String if1, String a1, String ns2, String if2, String a2)
-      throws Exception {
-    Netns.run(
-        "ip", "link", "add", if1, "netns", ns1, "type", "veth", "peer", "name", if2, "netns", ns2);
-    Netns.run("ip", "-n", ns1, "addr", "add", a1 + "/24", "dev", if1);
-    Netns.run("ip", "-n", ns2, "addr", "add", a2 + "/24", "dev", if2);
-    Netns.run("ip", "-n", ns1, "link", "set", if1, "up");
-    Netns.run("ip", "-n", ns2, "link", "set", if2, "up");
+    Netns.masquerade(NAT, "l2n1");
   }
 
   /**

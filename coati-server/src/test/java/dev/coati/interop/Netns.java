@@ -66,21 +66,7 @@ final class Netns implements AutoCloseable {
     run("ip", "-n", NAT, "link", "set", "nit1", "up");
     run("ip", "-n", SRV, "link", "set", "sit0", "up");
     run("ip", "-n", CLI, "route", "add", "default", "via", "10.1.0.1");
-    run("ip", "netns", "exec", NAT, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-    run(
-        "ip",
-        "netns",
-        "exec",
-        NAT,
-        "iptables",
-        "-t",
-        "nat",
-        "-A",
-        "POSTROUTING",
-        "-o",
-        "nit1",
-        "-j",
-        "MASQUERADE");
+    masquerade(NAT, "nit1");
   }
 
   Netns() throws Exception {
@@ -176,7 +162,12 @@ final class Netns implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (String ns : List.of(CLI, CLI2, SRV, NAT, LAN)) {
+    remove(CLI, CLI2, SRV, NAT, LAN);
+  }
+
+  /** Kills what still runs in these namespaces (by PID) and deletes them; absent ones are fine. */
+  static void remove(String... namespaces) throws IOException, InterruptedException {
+    for (String ns : namespaces) {
       Result pids = tryRun("ip", "netns", "pids", ns);
       if (pids.code == 0) {
         for (String pid : pids.output.trim().split("\\s+")) {
@@ -187,5 +178,25 @@ final class Netns implements AutoCloseable {
       }
       tryRun("ip", "netns", "del", ns);
     }
+  }
+
+  /**
+   * A veth pair {@code if1}@{@code ns1} ({@code a1}/24) - {@code if2}@{@code ns2} ({@code a2}/24).
+   */
+  static void veth(String ns1, String if1, String a1, String ns2, String if2, String a2)
+      throws IOException, InterruptedException {
+    run("ip", "link", "add", if1, "netns", ns1, "type", "veth", "peer", "name", if2, "netns", ns2);
+    run("ip", "-n", ns1, "addr", "add", a1 + "/24", "dev", if1);
+    run("ip", "-n", ns2, "addr", "add", a2 + "/24", "dev", if2);
+    run("ip", "-n", ns1, "link", "set", if1, "up");
+    run("ip", "-n", ns2, "link", "set", if2, "up");
+  }
+
+  /** Forwarding on, and source NAT of everything leaving {@code ns} through {@code outIf}. */
+  static void masquerade(String ns, String outIf) throws IOException, InterruptedException {
+    run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    run(
+        inNs(ns, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", outIf, "-j", "MASQUERADE")
+            .toArray(String[]::new));
   }
 }

@@ -51,15 +51,7 @@ class VmHarnessIT {
   }
 
   private static void tearDownNs() throws Exception {
-    Netns.Result pids = Netns.tryRun("ip", "netns", "pids", NS);
-    if (pids.code() == 0) {
-      for (String pid : pids.output().trim().split("\\s+")) {
-        if (!pid.isEmpty()) {
-          ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-        }
-      }
-    }
-    Netns.tryRun("ip", "netns", "del", NS);
+    Netns.remove(NS);
   }
 
   /** A VM on a tap enslaved to the namespace's bridge. */

@@ -126,7 +126,6 @@ class WindowsNatDIT {
     }
     // the client knows only its router; the gateway needs no route at all (the NAT is on-link)
     Netns.run("ip", "-n", CLI, "route", "add", "default", "via", NAT_INSIDE);
-    Netns.run("ip", "netns", "exec", NAT, "sysctl", "-qw", "net.ipv4.ip_forward=1");
     for (String port : List.of("500", "4500")) {
       Netns.run(
           "ip",
@@ -149,36 +148,13 @@ class WindowsNatDIT {
           "--to-destination",
           SRV_ADDR + ":" + port);
     }
-    Netns.run(
-        "ip",
-        "netns",
-        "exec",
-        NAT,
-        "iptables",
-        "-t",
-        "nat",
-        "-A",
-        "POSTROUTING",
-        "-o",
-        "wmn1",
-        "-j",
-        "MASQUERADE");
+    Netns.masquerade(NAT, "wmn1");
   }
 
   /** Kills what still runs in our namespaces (by PID) and deletes them. */
   @AfterEach
   void cleanUp() throws Exception {
-    for (String ns : List.of(CLI, NAT, SRV)) {
-      Netns.Result pids = Netns.tryRun("ip", "netns", "pids", ns);
-      if (pids.code() == 0) {
-        for (String pid : pids.output().trim().split("\\s+")) {
-          if (!pid.isEmpty()) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-          }
-        }
-      }
-      Netns.tryRun("ip", "netns", "del", ns);
-    }
+    Netns.remove(CLI, NAT, SRV);
   }
 
   static String config(boolean parrot) {
