@@ -197,6 +197,12 @@ public final class Main {
           });
       if (lns != null) {
         loop.onStop(() -> lns.closeAll("gateway shutting down"));
+        lns.onDeadPeer(
+            peer ->
+                engine.sas().stream()
+                    .filter(sa -> sa.peer().equals(peer))
+                    .toList()
+                    .forEach(sa -> engine.kick(sa, "its L2TP tunnel timed out")));
       }
       Thread main = Thread.currentThread();
       Thread hook =

@@ -259,6 +259,13 @@ class L2tpIpsecIT {
       // LCP echo every 2 s, dead after 3 unanswered: within about 3 intervals and a tick
       assertTrue(seconds < 12, "released after " + seconds + " s");
       System.out.printf("L2tpIpsecIT: vanished client released after %.1f s%n", seconds);
+      // the CDN goes unanswered: the tunnel times out and the IKE SA (no DPD from Windows and
+      // iOS clients) is deleted too
+      String kicked = "its L2TP tunnel timed out";
+      for (int i = 0; i < 300 && !coati.log().contains(kicked); i++) {
+        Thread.sleep(200);
+      }
+      assertTrue(coati.log().contains(kicked), coati.log());
     }
   }
 
