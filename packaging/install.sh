@@ -70,6 +70,9 @@ root="$(mkdir -p "$root" && cd "$root" && pwd)"
 r="${root%/}" # "" for the real root
 target="$r$prefix"
 [ "$target" != "$dist" ] || die "the distribution is already at $target"
+if [ -e "$target" ] && { [ ! -x "$target/bin/coati" ] || [ ! -d "$target/runtime" ]; }; then
+  die "$target exists and is not a coati installation; refusing to replace it"
+fi
 
 is_root=0
 [ "$(id -u)" -eq 0 ] && is_root=1
