@@ -47,6 +47,7 @@ public final class ConfigLoader {
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
   private GatewayConfig.L2tpConfig l2tp;
+  private String metrics;
   private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
@@ -93,7 +94,8 @@ public final class ConfigLoader {
                     "dataplane",
                     "users",
                     "remote_access",
-                    "l2tp"))) {
+                    "l2tp",
+                    "metrics"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -101,6 +103,7 @@ public final class ConfigLoader {
         case "peers" -> peers(section);
         case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users(section);
+        case "metrics" -> metrics = MetricsSection.parse(section);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -372,7 +375,8 @@ public final class ConfigLoader {
         usersFile,
         remoteAccess,
         certs,
-        l2tp);
+        l2tp,
+        metrics);
   }
 
   @SuppressWarnings("unchecked")

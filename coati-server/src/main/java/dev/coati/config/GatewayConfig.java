@@ -13,6 +13,8 @@ import java.util.List;
  * {@link ConfigLoader}. The RADIUS section comes with issue #6.
  *
  * @param espLifetimeKilobytes the ESP SA volume limit ({@code esp.lifetime_bytes}); 0: none
+ * @param metricsListen {@code address:port} of the Prometheus endpoint ({@code metrics.listen}), or
+ *     null: off
  * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
  *     configuration's directory); null when not configured
  */
@@ -39,7 +41,8 @@ public record GatewayConfig(
     Path usersFile,
     RemoteAccessConfig remoteAccess,
     Pki pki,
-    L2tpConfig l2tp) {
+    L2tpConfig l2tp,
+    String metricsListen) {
 
   /**
    * L2TP/IPsec (the {@code l2tp:} section); null: not offered. {@code auth}: "mschapv2", "chap",
@@ -138,6 +141,7 @@ public record GatewayConfig(
         0,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
         null,
         null,
         null,

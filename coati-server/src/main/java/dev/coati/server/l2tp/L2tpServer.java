@@ -315,6 +315,18 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
         + " with an address";
   }
 
+  public int tunnelCount() {
+    return tunnels.size();
+  }
+
+  public int sessionCount() {
+    int n = 0;
+    for (Tunnel t : tunnels.values()) {
+      n += t.links.size();
+    }
+    return n;
+  }
+
   public List<PppLink> links() {
     List<PppLink> out = new ArrayList<>();
     for (Tunnel t : tunnels.values()) {
