@@ -23,6 +23,8 @@ import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.server.dataplane.TransportRoutes;
+import dev.coati.server.events.Hooks;
+import dev.coati.server.events.SessionEvents;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
 import dev.coati.server.metrics.CountingAuthenticator;
@@ -168,6 +170,7 @@ public final class Main {
                 + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
+      SessionEvents sessionEvents = sessionEvents(config, out);
       L2tpServer l2tp = null;
       dev.coati.pool.AddressPool pool = null;
       if (config.remoteAccess() != null) {
@@ -178,9 +181,12 @@ public final class Main {
         pool = aaa.pool();
         RemoteAccessService ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
+        ra.events(sessionEvents);
         events = new BothListeners(events, ra);
         if (config.l2tp() != null) {
-          l2tp = L2tpSetup.create(config, aaa, dataPlaneHolder[0], loop::post, random, out);
+          l2tp =
+              L2tpSetup.create(
+                  config, aaa, dataPlaneHolder[0], loop::post, random, sessionEvents, out);
         }
       }
       L2tpServer lns = l2tp;
@@ -258,9 +264,35 @@ public final class Main {
       if (metricsServer != null) {
         metricsServer.close();
       }
+      sessionEvents.flush();
       out.println("coati: stopped");
     }
     return 0;
+  }
+
+  /** The JSON event log and the hooks of the {@code events:} section, if any. */
+  static SessionEvents sessionEvents(GatewayConfig config, PrintStream out) {
+    GatewayConfig.EventsConfig e = config.events();
+    if (e == null) {
+      return SessionEvents.NONE;
+    }
+    Hooks hooks =
+        e.upScript() == null && e.downScript() == null
+            ? null
+            : new Hooks(
+                e.upScript(),
+                e.downScript(),
+                e.hookTimeoutSeconds(),
+                config.tun() == null ? null : config.tun().name(),
+                out);
+    out.println(
+        "coati: events: JSON log "
+            + (e.jsonLog() == null ? "off" : e.jsonLog())
+            + ", up hook "
+            + (e.upScript() == null ? "none" : e.upScript())
+            + ", down hook "
+            + (e.downScript() == null ? "none" : e.downScript()));
+    return new SessionEvents(e.jsonLog(), hooks, System::currentTimeMillis);
   }
 
   /** The Prometheus endpoint, if {@code metrics.listen} is set. */

@@ -48,6 +48,7 @@ public final class ConfigLoader {
   private YamlNode remoteAccessNode;
   private GatewayConfig.L2tpConfig l2tp;
   private String metrics;
+  private GatewayConfig.EventsConfig events;
   private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
@@ -95,7 +96,8 @@ public final class ConfigLoader {
                     "users",
                     "remote_access",
                     "l2tp",
-                    "metrics"))) {
+                    "metrics",
+                    "events"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -104,6 +106,7 @@ public final class ConfigLoader {
         case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users(section);
         case "metrics" -> metrics = MetricsSection.parse(section);
+        case "events" -> events = EventsSection.parse(section, dir);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -376,7 +379,8 @@ public final class ConfigLoader {
         remoteAccess,
         certs,
         l2tp,
-        metrics);
+        metrics,
+        events);
   }
 
   @SuppressWarnings("unchecked")

@@ -42,7 +42,15 @@ public record GatewayConfig(
     RemoteAccessConfig remoteAccess,
     Pki pki,
     L2tpConfig l2tp,
-    String metricsListen) {
+    String metricsListen,
+    EventsConfig events) {
+
+  /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
+  public record EventsConfig(
+      java.nio.file.Path jsonLog,
+      java.nio.file.Path upScript,
+      java.nio.file.Path downScript,
+      long hookTimeoutSeconds) {}
 
   /**
    * L2TP/IPsec (the {@code l2tp:} section); null: not offered. {@code auth}: "mschapv2", "chap",
@@ -141,6 +149,7 @@ public record GatewayConfig(
         0,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
         null,
         null,
         null,
