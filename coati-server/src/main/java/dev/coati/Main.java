@@ -11,6 +11,8 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
 import dev.coati.nativeio.tun.TunOffload;
+import dev.coati.server.cli.CheckCommand;
+import dev.coati.server.cli.ControlClient;
 import dev.coati.server.cli.DemoCommand;
 import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.cli.UserCommand;
@@ -25,6 +27,10 @@ import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.server.dataplane.TransportRoutes;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
+import dev.coati.server.ops.ControlServer;
+import dev.coati.server.ops.Hangup;
+import dev.coati.server.ops.Operations;
+import dev.coati.server.ops.Reloader;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,6 +63,12 @@ public final class Main {
     if (rest.get(0).equals("pki")) {
       return PkiCommand.run(rest.subList(1, rest.size()), out, err);
     }
+    if (rest.get(0).equals("check")) {
+      return CheckCommand.run(rest.subList(1, rest.size()), out, err);
+    }
+    if (List.of("status", "kick", "reload").contains(rest.get(0))) {
+      return ControlClient.run(rest.get(0), rest.subList(1, rest.size()), out, err);
+    }
     if (rest.get(0).equals("demo")) {
       return DemoCommand.run(rest.subList(1, rest.size()), out, err);
     }
@@ -78,12 +90,13 @@ public final class Main {
           configFile != null
               ? ConfigLoader.load(Path.of(configFile))
               : GatewayConfig.demo(
-                  demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out));
+                  demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out),
+                  GatewayConfig.demoControl(Path.of(stateDir == null ? "run" : stateDir)));
       describe(config, configFile, out);
       if (rest.contains("--once")) {
         return 0;
       }
-      return serve(config, random, out);
+      return serve(config, configFile == null ? null : Path.of(configFile), random, out);
     } catch (ConfigException e) {
       err.println("coati: " + e.getMessage());
       return 2;
@@ -125,10 +138,10 @@ public final class Main {
             + (config.remoteAccess() == null ? "off (no remote_access: section)" : "on")
             + "; L2TP/IPsec: "
             + (config.l2tp() == null ? "off (no l2tp: section)" : "on"));
-    out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
+    out.println("coati: RADIUS, metrics: not yet (issue #6)");
   }
 
-  private static int serve(GatewayConfig config, RandomSource random, PrintStream out)
+  private static int serve(GatewayConfig config, Path file, RandomSource random, PrintStream out)
       throws IOException {
     try (IkeSocketLoop loop =
         new IkeSocketLoop(
@@ -158,9 +171,11 @@ public final class Main {
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
       L2tpServer l2tp = null;
+      RemoteAccessSetup.Aaa aaa = null;
+      RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {
-        RemoteAccessSetup.Aaa aaa = RemoteAccessSetup.aaa(config, out);
-        RemoteAccessService ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
+        aaa = RemoteAccessSetup.aaa(config, out);
+        ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
         events = new BothListeners(events, ra);
         if (config.l2tp() != null) {
@@ -198,6 +213,18 @@ public final class Main {
       if (lns != null) {
         loop.onStop(() -> lns.closeAll("gateway shutting down"));
       }
+      Operations ops =
+          new Operations(
+              new Operations.Gateway(
+                  loop::post,
+                  engine,
+                  dp,
+                  lns,
+                  new Reloader(file, config, policy, ra, aaa == null ? null : aaa.auth(), out)),
+              out);
+      ControlServer control = ControlServer.start(config.control(), ops, out);
+      Hangup.install(ops, out);
+      out.println("coati: control socket " + control.path() + " (coati status, kick, reload)");
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(
@@ -216,7 +243,11 @@ public final class Main {
               + (loop.rawEsp() ? ", ESP raw and over UDP" : ", ESP over UDP only"));
       out.println("coati: running; stop with Ctrl-C or SIGTERM");
       out.flush();
-      loop.run();
+      try {
+        loop.run();
+      } finally {
+        control.close();
+      }
       if (dp != null) {
         out.println(
             "coati: data plane in="
