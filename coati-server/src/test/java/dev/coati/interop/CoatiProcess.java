@@ -96,6 +96,11 @@ final class CoatiProcess implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
+  /** The gateway's process id (ip netns exec runs the JVM in its own place). */
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGTERM, as an operator or systemd stops the gateway. */
   int stop() throws Exception {
     process.destroy();

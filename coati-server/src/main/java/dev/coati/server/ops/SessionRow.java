@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One line of {@code coati status}: an IKE SA (Xauth road warrior or site-to-site) or an L2TP/PPP
- * session with the IKE SA under it. {@code ike} is the engine's SA (for kicks; never shown).
+ * One line of {@code coati status} ({@code nat}: the peer is behind a NAT): an IKE SA (Xauth road
+ * warrior or site-to-site) or an L2TP/PPP session with the IKE SA under it. {@code ike} is the
+ * engine's SA (for kicks; never shown).
  */
 public record SessionRow(
     String kind,

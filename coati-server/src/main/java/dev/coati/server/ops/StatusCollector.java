@@ -64,7 +64,7 @@ final class StatusCollector {
         authName(method),
         clientKind(sa.peerFeatures(), sa.microsoftVersion()),
         sa.peer().toString(),
-        sa.peerBehindNat() || sa.localBehindNat(),
+        sa.peerBehindNat(),
         sa.virtualAddress().map(a -> Ipv4Address.of(a).toString()).orElse(null),
         sa.transform().map(StatusCollector::ikeAlgorithms).orElse(null),
         children,
@@ -163,7 +163,7 @@ final class StatusCollector {
       return "Cisco Unity client";
     }
     if (f.contains(PeerFeature.FRAGMENTATION) && f.contains(PeerFeature.DPD)) {
-      return "racoon-like (Apple, Android)";
+      return "racoon or strongSwan (no product vendor ID)";
     }
     return "unknown";
   }
