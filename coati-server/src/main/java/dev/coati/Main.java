@@ -222,9 +222,8 @@ public final class Main {
                   lns,
                   new Reloader(file, config, policy, ra, aaa == null ? null : aaa.auth(), out)),
               out);
-      ControlServer control = ControlServer.start(config.control(), ops, out);
+      ControlServer control = control(config, ops, out);
       Hangup.install(ops, out);
-      out.println("coati: control socket " + control.path() + " (coati status, kick, reload)");
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(
@@ -246,7 +245,9 @@ public final class Main {
       try {
         loop.run();
       } finally {
-        control.close();
+        if (control != null) {
+          control.close();
+        }
       }
       if (dp != null) {
         out.println(
@@ -260,6 +261,25 @@ public final class Main {
       out.println("coati: stopped");
     }
     return 0;
+  }
+
+  /**
+   * The control socket. A configured one that cannot be bound stops the start; the default one (no
+   * {@code control:} section) only warns, so a gateway without /run/coati still runs.
+   */
+  private static ControlServer control(GatewayConfig config, Operations ops, PrintStream out)
+      throws IOException {
+    try {
+      ControlServer c = ControlServer.start(config.control(), ops, out);
+      out.println("coati: control socket " + c.path() + " (coati status, kick, reload)");
+      return c;
+    } catch (IOException e) {
+      if (!config.control().equals(GatewayConfig.Control.DEFAULT)) {
+        throw e;
+      }
+      out.println("coati: " + e.getMessage() + "; running without (set control.socket)");
+      return null;
+    }
   }
 
   private static void startDataPlane(

@@ -108,7 +108,7 @@ public record SessionRow(
     if (rows.isEmpty()) {
       return "no sessions\n";
     }
-    String fmt = "%-18s %-12s %-12s %-22s %-3s %-15s %-9s %s%n";
+    String fmt = "%-22s %-12s %-12s %-22s %-3s %-15s %-9s %s%n";
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
