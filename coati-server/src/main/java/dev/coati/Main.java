@@ -74,7 +74,10 @@ public final class Main {
     }
     if (!rest.get(0).equals("run")) {
       err.println(
-          "coati: unknown command '" + rest.get(0) + "'; try: coati run [--config FILE] [--once]");
+          "coati: unknown command '"
+              + rest.get(0)
+              + "'; try: coati run [--config FILE] [--once], coati status|kick|reload, coati check"
+              + " --config FILE, coati user, coati pki, coati demo");
       return 2;
     }
     String configFile = option(rest, "--config");
