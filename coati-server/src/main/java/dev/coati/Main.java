@@ -11,6 +11,8 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
 import dev.coati.nativeio.tun.TunOffload;
+import dev.coati.server.cli.CheckCommand;
+import dev.coati.server.cli.ControlClient;
 import dev.coati.server.cli.DemoCommand;
 import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.cli.UserCommand;
@@ -30,6 +32,10 @@ import dev.coati.server.l2tp.L2tpSetup;
 import dev.coati.server.metrics.CountingAuthenticator;
 import dev.coati.server.metrics.Metrics;
 import dev.coati.server.metrics.MetricsServer;
+import dev.coati.server.ops.ControlServer;
+import dev.coati.server.ops.Hangup;
+import dev.coati.server.ops.Operations;
+import dev.coati.server.ops.Reloader;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,12 +68,21 @@ public final class Main {
     if (rest.get(0).equals("pki")) {
       return PkiCommand.run(rest.subList(1, rest.size()), out, err);
     }
+    if (rest.get(0).equals("check")) {
+      return CheckCommand.run(rest.subList(1, rest.size()), out, err);
+    }
+    if (List.of("status", "kick", "reload").contains(rest.get(0))) {
+      return ControlClient.run(rest.get(0), rest.subList(1, rest.size()), out, err);
+    }
     if (rest.get(0).equals("demo")) {
       return DemoCommand.run(rest.subList(1, rest.size()), out, err);
     }
     if (!rest.get(0).equals("run")) {
       err.println(
-          "coati: unknown command '" + rest.get(0) + "'; try: coati run [--config FILE] [--once]");
+          "coati: unknown command '"
+              + rest.get(0)
+              + "'; try: coati run [--config FILE] [--once], coati status|kick|reload, coati check"
+              + " --config FILE, coati user, coati pki, coati demo");
       return 2;
     }
     String configFile = option(rest, "--config");
@@ -83,12 +98,13 @@ public final class Main {
           configFile != null
               ? ConfigLoader.load(Path.of(configFile))
               : GatewayConfig.demo(
-                  demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out));
+                  demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out),
+                  GatewayConfig.demoControl(Path.of(stateDir == null ? "run" : stateDir)));
       describe(config, configFile, out);
       if (rest.contains("--once")) {
         return 0;
       }
-      return serve(config, random, out);
+      return serve(config, configFile == null ? null : Path.of(configFile), random, out);
     } catch (ConfigException e) {
       err.println("coati: " + e.getMessage());
       return 2;
@@ -135,10 +151,10 @@ public final class Main {
             + (config.metricsListen() == null
                 ? "off (no metrics: section)"
                 : "http://" + config.metricsListen() + "/metrics")
-            + "; control socket, RADIUS: not yet (issue #6)");
+            + "; RADIUS: not yet (issue #6)");
   }
 
-  private static int serve(GatewayConfig config, RandomSource random, PrintStream out)
+  private static int serve(GatewayConfig config, Path file, RandomSource random, PrintStream out)
       throws IOException {
     try (IkeSocketLoop loop =
         new IkeSocketLoop(
@@ -173,13 +189,16 @@ public final class Main {
       SessionEvents sessionEvents = sessionEvents(config, out);
       L2tpServer l2tp = null;
       dev.coati.pool.AddressPool pool = null;
+      RemoteAccessSetup.Aaa users = null;
+      RemoteAccessSetup.Aaa aaa = null;
+      RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {
-        RemoteAccessSetup.Aaa users = RemoteAccessSetup.aaa(config, out);
-        RemoteAccessSetup.Aaa aaa =
+        users = RemoteAccessSetup.aaa(config, out);
+        aaa =
             new RemoteAccessSetup.Aaa(
                 new CountingAuthenticator(users.auth(), metrics), users.pool(), users.workers());
         pool = aaa.pool();
-        RemoteAccessService ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
+        ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
         ra.events(sessionEvents);
         events = new BothListeners(events, ra);
@@ -233,6 +252,17 @@ public final class Main {
                     .toList()
                     .forEach(sa -> engine.kick(sa, "its L2TP tunnel timed out")));
       }
+      Operations ops =
+          new Operations(
+              new Operations.Gateway(
+                  loop::post,
+                  engine,
+                  dp,
+                  lns,
+                  new Reloader(file, config, policy, ra, users == null ? null : users.auth(), out)),
+              out);
+      ControlServer control = control(config, ops, out);
+      Hangup.install(ops, out);
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(
@@ -251,7 +281,13 @@ public final class Main {
               + (loop.rawEsp() ? ", ESP raw and over UDP" : ", ESP over UDP only"));
       out.println("coati: running; stop with Ctrl-C or SIGTERM");
       out.flush();
-      loop.run();
+      try {
+        loop.run();
+      } finally {
+        if (control != null) {
+          control.close();
+        }
+      }
       if (dp != null) {
         out.println(
             "coati: data plane in="
@@ -311,6 +347,25 @@ public final class Main {
             metrics);
     out.println("coati: metrics on http://" + l + "/metrics");
     return m;
+  }
+
+  /**
+   * The control socket. A configured one that cannot be bound stops the start; the default one (no
+   * {@code control:} section) only warns, so a gateway without /run/coati still runs.
+   */
+  private static ControlServer control(GatewayConfig config, Operations ops, PrintStream out)
+      throws IOException {
+    try {
+      ControlServer c = ControlServer.start(config.control(), ops, out);
+      out.println("coati: control socket " + c.path() + " (coati status, kick, reload)");
+      return c;
+    } catch (IOException e) {
+      if (!config.control().equals(GatewayConfig.Control.DEFAULT)) {
+        throw e;
+      }
+      out.println("coati: " + e.getMessage() + "; running without (set control.socket)");
+      return null;
+    }
   }
 
   private static void startDataPlane(

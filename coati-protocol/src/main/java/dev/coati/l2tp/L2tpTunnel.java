@@ -64,6 +64,8 @@ public final class L2tpTunnel {
   private int nextSessionId = 1;
   private long lastHeard;
   private byte[] ourChallenge; // sent in our SCCRP when authentication is required
+  private String peerHostName;
+  private String peerVendorName;
 
   /**
    * A tunnel without a secret ({@link TunnelSecurity#NONE}). {@code helloMillis}: a HELLO after
@@ -102,6 +104,16 @@ public final class L2tpTunnel {
   /** The peer's Assigned Tunnel ID (0 before its SCCRQ): data messages to the peer carry it. */
   public int peerTunnelId() {
     return peerTunnelId;
+  }
+
+  /** The Host Name AVP of the peer's SCCRQ, or null. */
+  public String peerHostName() {
+    return peerHostName;
+  }
+
+  /** The Vendor Name AVP of the peer's SCCRQ (e.g. "Microsoft"), or null. */
+  public String peerVendorName() {
+    return peerVendorName;
   }
 
   /** Sessions that completed ICCN and are not closed. */
@@ -226,6 +238,8 @@ public final class L2tpTunnel {
 
   private void controlConnectionRequest(ControlMessage m, long now, List<ControlMessage> out) {
     peerTunnel(m.assignedTunnelId().orElse(0));
+    peerHostName = m.hostName().orElse(null);
+    peerVendorName = m.find(AvpType.VENDOR_NAME).map(Avp::text).orElse(null);
     m.receiveWindowSize().ifPresent(channel::peerReceiveWindow);
     Optional<byte[]> challenge = m.find(AvpType.CHALLENGE).map(Avp::value);
     if (challenge.isPresent() && security.secret().isEmpty()) {

@@ -14,11 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Reads and validates the YAML configuration; every error names file, line and key. */
 public final class ConfigLoader {
@@ -52,6 +47,7 @@ public final class ConfigLoader {
   private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
+  private GatewayConfig.Control control = GatewayConfig.Control.DEFAULT;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
 
@@ -65,39 +61,22 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig read() throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException(file, 0, "", "cannot read the configuration: " + e.getMessage());
-    }
-    Node root;
-    try {
-      root =
-          new Compose(LoadSettings.builder().setLabel(file).build())
-              .composeString(text)
-              .orElseThrow(() -> new ConfigException(file, 1, "", "the file is empty"));
-    } catch (MarkedYamlEngineException e) {
-      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-      throw new ConfigException(file, line, "", "not valid YAML: " + e.getProblem());
-    } catch (YamlEngineException e) {
-      throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
-    }
+    YamlNode root = YamlNode.read(Path.of(file));
     for (YamlNode section :
-        new YamlNode(file, "", root)
-            .entries(
-                Set.of(
-                    "gateway",
-                    "secrets",
-                    "ike",
-                    "esp",
-                    "peers",
-                    "dataplane",
-                    "users",
-                    "remote_access",
-                    "l2tp",
-                    "metrics",
-                    "events"))) {
+        root.entries(
+            Set.of(
+                "gateway",
+                "secrets",
+                "ike",
+                "esp",
+                "peers",
+                "dataplane",
+                "users",
+                "remote_access",
+                "l2tp",
+                "metrics",
+                "events",
+                "control"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -107,6 +86,7 @@ public final class ConfigLoader {
         case "users" -> users(section);
         case "metrics" -> metrics = MetricsSection.parse(section);
         case "events" -> events = EventsSection.parse(section, dir);
+        case "control" -> control = ControlSection.parse(section, dir);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -118,7 +98,7 @@ public final class ConfigLoader {
         default -> esp(section);
       }
     }
-    return finish(new YamlNode(file, "", root));
+    return finish(root);
   }
 
   private void gateway(YamlNode n) throws ConfigException {
@@ -380,7 +360,8 @@ public final class ConfigLoader {
         certs,
         l2tp,
         metrics,
-        events);
+        events,
+        control);
   }
 
   @SuppressWarnings("unchecked")

@@ -43,7 +43,8 @@ public record GatewayConfig(
     Pki pki,
     L2tpConfig l2tp,
     String metricsListen,
-    EventsConfig events) {
+    EventsConfig events,
+    Control control) {
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -51,6 +52,20 @@ public record GatewayConfig(
       java.nio.file.Path upScript,
       java.nio.file.Path downScript,
       long hookTimeoutSeconds) {}
+
+  /**
+   * The operators' control socket (the {@code control:} section): its path, its mode (e.g. 0660)
+   * and the group that owns it (null: the gateway's own).
+   */
+  public record Control(Path socket, int mode, String group) {
+    /** The socket of a gateway started without a {@code control:} section. */
+    public static final Control DEFAULT = new Control(Path.of("/run/coati/coati.sock"), 0600, null);
+  }
+
+  /** The demo's control socket: {@code coati.sock} in the state directory, mode 0600. */
+  public static Control demoControl(Path stateDir) {
+    return new Control(stateDir.resolve("coati.sock"), 0600, null);
+  }
 
   /**
    * L2TP/IPsec (the {@code l2tp:} section); null: not offered. {@code auth}: "mschapv2", "chap",
@@ -130,6 +145,11 @@ public record GatewayConfig(
 
   /** The embedded demo default, with a generated PSK for any peer, listening on loopback. */
   public static GatewayConfig demo(Secret psk) {
+    return demo(psk, Control.DEFAULT);
+  }
+
+  /** The demo with its control socket at {@code control}. */
+  public static GatewayConfig demo(Secret psk, Control control) {
     return new GatewayConfig(
         List.of("127.0.0.1"),
         500,
@@ -155,6 +175,7 @@ public record GatewayConfig(
         null,
         null,
         null,
-        null);
+        null,
+        control);
   }
 }

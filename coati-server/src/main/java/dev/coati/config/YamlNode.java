@@ -1,8 +1,16 @@
 package dev.coati.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -11,6 +19,29 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** A YAML node with its dotted key path and line, for typed reads with precise errors. */
 record YamlNode(String file, String path, Node node) {
+
+  /** The root of a YAML file; unreadable, empty or malformed files fail with file and line. */
+  static YamlNode read(Path path) throws ConfigException {
+    String file = path.toString();
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file, 0, "", "cannot read the configuration: " + e.getMessage());
+    }
+    try {
+      Node root =
+          new Compose(LoadSettings.builder().setLabel(file).build())
+              .composeString(text)
+              .orElseThrow(() -> new ConfigException(file, 1, "", "the file is empty"));
+      return new YamlNode(file, "", root);
+    } catch (MarkedYamlEngineException e) {
+      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+      throw new ConfigException(file, line, "", "not valid YAML: " + e.getProblem());
+    } catch (YamlEngineException e) {
+      throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
+    }
+  }
 
   int line() {
     return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);

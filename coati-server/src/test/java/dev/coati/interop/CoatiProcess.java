@@ -1,6 +1,8 @@
 package dev.coati.interop;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -64,7 +66,10 @@ final class CoatiProcess implements AutoCloseable {
             + "]\n  id: fqdn:vpn.test\n"
             + gatewayExtra
             + "secrets:\n  psk:\n    - peers: any\n      secret_file: psk.txt\n"
-            + yamlBody);
+            + yamlBody
+            + (yamlBody.contains("control:")
+                ? ""
+                : "control:\n  socket: " + dir.resolve("coati.sock") + "\n"));
     String java = ProcessHandle.current().info().command().orElse("java");
     log = dir.resolve("coati.log");
     List<String> cmd = new ArrayList<>(Netns.inNs(ns));
@@ -94,6 +99,30 @@ final class CoatiProcess implements AutoCloseable {
 
   String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /** Runs the coati command line as its own process (60 s at most): exit code and output. */
+  static Netns.Result cli(String stdin, String... args) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(java, "-cp", System.getProperty("java.class.path"), "dev.coati.Main"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("coati " + args[0] + " hangs");
+    }
+    return new Netns.Result(p.exitValue(), out);
+  }
+
+  /** The gateway's process id (ip netns exec runs the JVM in its own place). */
+  long pid() {
+    return process.pid();
   }
 
   /** SIGTERM, as an operator or systemd stops the gateway. */

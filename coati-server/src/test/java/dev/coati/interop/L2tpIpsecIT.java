@@ -175,7 +175,18 @@ class L2tpIpsecIT {
   void a_msChapV2_addressDnsAndLanPings() throws Exception {
     topology();
     standardUsers();
-    try (CoatiProcess coati = gateway("metrics:\n  listen: " + DIRECT_GW + ":9465\n")) {
+    java.nio.file.Path hook = dir.resolve("hook.sh");
+    java.nio.file.Files.writeString(
+        hook,
+        "#!/bin/sh\nenv | grep ^COATI_ | sort > " + dir.resolve("hook-$COATI_EVENT.env") + "\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    String extra =
+        "metrics:\n  listen: "
+            + DIRECT_GW
+            + ":9465\n"
+            + "events:\n  json_log: events.jsonl\n  up_script: hook.sh\n  down_script: hook.sh\n";
+    try (CoatiProcess coati = gateway(extra)) {
       QemuVm vm =
           client(
               1,
@@ -202,6 +213,19 @@ class L2tpIpsecIT {
       String log = coati.log();
       assertTrue(log.contains("PPP up: user carol at " + r.get("PPP_IP")), log);
       assertTrue(log.contains("released"), "the address went back to the pool: " + log);
+      coati.stop(); // flushes the event log
+      List<String> events = java.nio.file.Files.readAllLines(dir.resolve("events.jsonl"));
+      assertEquals(2, events.size(), events.toString());
+      assertTrue(
+          events.get(0).contains("\"event\":\"up\",\"kind\":\"l2tp\"")
+              && events.get(0).contains("\"user\":\"carol\"")
+              && events.get(0).contains("\"address\":\"" + r.get("PPP_IP") + "\""),
+          events.toString());
+      assertTrue(events.get(1).contains("\"event\":\"down\""), events.toString());
+      String up = java.nio.file.Files.readString(dir.resolve("hook-up.env"));
+      assertTrue(up.contains("COATI_USER=carol\n") && up.contains("COATI_INTERFACE=coati0\n"), up);
+      String down = java.nio.file.Files.readString(dir.resolve("hook-down.env"));
+      assertTrue(down.contains("COATI_ADDRESS=" + r.get("PPP_IP") + "\n"), down);
     }
   }
 

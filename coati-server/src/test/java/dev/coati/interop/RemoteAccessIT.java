@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,19 +95,9 @@ class RemoteAccessIT {
 
   /** Runs the coati command line as its own process; fails unless it exits 0. */
   static String coati(String stdin, String... args) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of(java, "-cp", System.getProperty("java.class.path"), "dev.coati.Main"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "coati " + args[0] + " hangs");
-    assertEquals(0, p.exitValue(), out);
-    return out;
+    Netns.Result r = CoatiProcess.cli(stdin, args);
+    assertEquals(0, r.code(), r.output());
+    return r.output();
   }
 
   /** A CA and the gateway's certificate (SAN vpn.test and its address), made by coati pki. */

@@ -22,11 +22,11 @@ import java.util.Set;
 
 /** The engine's policy, answered from the configuration. */
 public final class ConfiguredPolicy implements IkePolicy {
-  private final GatewayConfig config;
-  private final IdPayload localId;
+  private volatile GatewayConfig config;
+  private volatile IdPayload localId;
   private final boolean plainEsp;
   private RemoteAccess remoteAccess;
-  private LocalCertificate localCertificate;
+  private volatile LocalCertificate localCertificate;
 
   public ConfiguredPolicy(GatewayConfig config) {
     this(config, true);
@@ -37,15 +37,23 @@ public final class ConfiguredPolicy implements IkePolicy {
    * peers without a NAT still send their ESP to UDP 4500.
    */
   public ConfiguredPolicy(GatewayConfig config, boolean plainEsp) {
-    this.config = config;
-    this.localId = parseId(config.gatewayId());
     this.plainEsp = plainEsp;
-    GatewayConfig.Pki p = config.pki();
-    if (p != null && p.certificate() != null) {
-      this.localCertificate =
-          new LocalCertificate(
-              p.certificate(), Signer.of(p.privateKey(), dev.coati.util.RandomSource.secure()));
-    }
+    replace(config);
+  }
+
+  /**
+   * A reloaded configuration (socket thread): PSKs, proposals, lifetimes, identities and the
+   * certificate apply to negotiations from now on; SAs already up keep what they negotiated.
+   */
+  public void replace(GatewayConfig next) {
+    GatewayConfig.Pki p = next.pki();
+    this.localCertificate =
+        p != null && p.certificate() != null
+            ? new LocalCertificate(
+                p.certificate(), Signer.of(p.privateKey(), dev.coati.util.RandomSource.secure()))
+            : null;
+    this.localId = parseId(next.gatewayId());
+    this.config = next;
   }
 
   /** Road warriors: Xauth and mode config through {@code ra} (set once, before the engine runs). */

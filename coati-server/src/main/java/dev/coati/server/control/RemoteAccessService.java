@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * address leased from the pool per IKE SA, released when the SA goes.
  */
 public final class RemoteAccessService implements RemoteAccess, IkeListener {
-  private final GatewayConfig.RemoteAccessConfig cfg;
+  private volatile GatewayConfig.RemoteAccessConfig cfg;
   private final int prefix;
   private final boolean pfs;
   private final Authenticator auth;
@@ -200,6 +200,14 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
                         reason));
               });
     }
+  }
+
+  /**
+   * A reloaded {@code remote_access:} section (socket thread): DNS, domain, banner, split tunnels,
+   * push and Xauth attempts apply to clients that connect from now on (the pool does not change).
+   */
+  public void replace(GatewayConfig.RemoteAccessConfig next) {
+    this.cfg = next;
   }
 
   /** Leases held now (for tests and, later, status). */

@@ -76,6 +76,17 @@ public final class DataPlane implements IkeListener {
   public final LongAdder inBytes = new LongAdder();
   public final LongAdder outBytes = new LongAdder();
 
+  /** ESP bytes and packets of one installed child, each direction (for {@code coati status}). */
+  public record ChildTraffic(long bytesIn, long packetsIn, long bytesOut, long packetsOut) {}
+
+  /** The traffic of {@code child}, or null if it is not installed here. */
+  public ChildTraffic traffic(ChildSa child) {
+    Route r = bySpi.get(child.inboundSpi());
+    return r == null
+        ? null
+        : new ChildTraffic(r.in().bytes(), r.in().packets(), r.out().bytes(), r.out().packets());
+  }
+
   /** Told when a child's traffic passes its soft or hard kilobyte lifetime. */
   public interface VolumeListener {
     void reached(IkeSaView sa, ChildSa child, boolean hard);

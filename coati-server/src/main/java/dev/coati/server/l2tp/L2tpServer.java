@@ -327,6 +327,41 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
     return n;
   }
 
+  /**
+   * An L2TP/PPP session as {@code coati status} shows it: the user and address once PPP
+   * authenticated, the peer (the IPsec SA's address), the Host Name and Vendor Name AVPs of its
+   * SCCRQ (null if absent), when it started and when its last IP packet arrived.
+   */
+  public record SessionView(
+      String name,
+      String user,
+      String address,
+      PeerAddress peer,
+      String hostName,
+      String vendorName,
+      long since,
+      long lastPacket) {}
+
+  /** Every session now (socket thread). */
+  public List<SessionView> sessionViews() {
+    return links().stream().map(PppLink::view).toList();
+  }
+
+  /**
+   * Ends the tunnel that carries session {@code name} with StopCCN (an operator's kick): its
+   * sessions end and their addresses are released. False if there is no such session.
+   */
+  public boolean closeTunnelOf(String name, String reason) {
+    for (Tunnel t : List.copyOf(tunnels.values())) {
+      if (t.links.values().stream().anyMatch(l -> l.name().equals(name))) {
+        t.transmit(t.tunnel.close(reason, clock.getAsLong()));
+        tunnels.remove(t.tunnel.ourTunnelId());
+        return true;
+      }
+    }
+    return false;
+  }
+
   public List<PppLink> links() {
     List<PppLink> out = new ArrayList<>();
     for (Tunnel t : tunnels.values()) {

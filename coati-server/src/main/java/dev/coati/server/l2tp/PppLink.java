@@ -29,6 +29,7 @@ final class PppLink implements PppSession.Host {
   private boolean leased;
   private boolean dead;
   private long lastPacket;
+  private long started;
   private volatile int mss;
   private long upSince;
 
@@ -43,6 +44,7 @@ final class PppLink implements PppSession.Host {
 
   void start(long now) {
     lastPacket = now;
+    started = now;
     s.log.println(name + " PPP starts for " + tunnel.peer);
     ppp.start(now);
   }
@@ -234,5 +236,18 @@ final class PppLink implements PppSession.Host {
 
   Optional<String> user() {
     return Optional.ofNullable(user);
+  }
+
+  /** What {@code coati status} shows of this session. */
+  L2tpServer.SessionView view() {
+    return new L2tpServer.SessionView(
+        name,
+        user,
+        address == null ? null : address.toString(),
+        tunnel.peer,
+        tunnel.tunnel.peerHostName(),
+        tunnel.tunnel.peerVendorName(),
+        started,
+        lastPacket);
   }
 }

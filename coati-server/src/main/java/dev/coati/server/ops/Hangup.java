@@ -1,0 +1,33 @@
+package dev.coati.server.ops;
+
+import java.io.PrintStream;
+
+/** SIGHUP reloads the configuration, as with {@code coati reload} (answer in the log). */
+public final class Hangup {
+  private Hangup() {}
+
+  /** Installs the handler; false (and a log line) where the JVM does not allow it. */
+  @SuppressWarnings("removal")
+  public static boolean install(Operations ops, PrintStream log) {
+    try {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal("HUP"),
+          sig ->
+              Thread.ofPlatform()
+                  .daemon()
+                  .name("coati-reload")
+                  .start(
+                      () -> {
+                        try {
+                          ops.reload();
+                        } catch (java.util.concurrent.TimeoutException e) {
+                          log.println("coati: reload: the gateway did not answer in time");
+                        }
+                      }));
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      log.println("coati: SIGHUP not available (" + e.getMessage() + "); use coati reload");
+      return false;
+    }
+  }
+}
