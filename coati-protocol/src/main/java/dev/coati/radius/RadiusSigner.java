@@ -1,13 +1,10 @@
 package dev.coati.radius;
 
-import dev.coati.crypto.CryptoException;
-import java.security.GeneralSecurityException;
+import dev.coati.crypto.HashAlg;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The shared-secret cryptography of RADIUS: User-Password hiding (RFC 2865 section 5.2), the
@@ -170,23 +167,10 @@ public final class RadiusSigner {
   }
 
   static byte[] md5(byte[] a, byte[] b) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      md.update(a);
-      md.update(b);
-      return md.digest();
-    } catch (GeneralSecurityException e) {
-      throw new CryptoException("MD5 unavailable for RADIUS", e);
-    }
+    return HashAlg.MD5.digest(a, b);
   }
 
   static byte[] hmacMd5(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacMD5");
-      mac.init(new SecretKeySpec(key, "HmacMD5"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new CryptoException("HMAC-MD5 unavailable for RADIUS", e);
-    }
+    return HashAlg.MD5.hmac(key, data);
   }
 }
