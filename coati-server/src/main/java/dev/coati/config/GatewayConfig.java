@@ -10,11 +10,13 @@ import java.util.List;
 
 /**
  * The gateway configuration (one YAML file, see README "Configuration"); immutable, validated by
- * {@link ConfigLoader}. The RADIUS section comes with issue #6.
+ * {@link ConfigLoader}.
  *
  * @param espLifetimeKilobytes the ESP SA volume limit ({@code esp.lifetime_bytes}); 0: none
  * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
  *     configuration's directory); null when not configured
+ * @param radius the {@code radius:} section; null when not configured
+ * @param usersSource where credentials are checked ({@code users.source})
  */
 public record GatewayConfig(
     List<String> listen,
@@ -39,7 +41,31 @@ public record GatewayConfig(
     Path usersFile,
     RemoteAccessConfig remoteAccess,
     Pki pki,
-    L2tpConfig l2tp) {
+    L2tpConfig l2tp,
+    RadiusConfig radius,
+    UserSource usersSource) {
+
+  /** {@code users.source}: the users file, RADIUS, or the file first and RADIUS for the rest. */
+  public enum UserSource {
+    LOCAL,
+    RADIUS,
+    LOCAL_THEN_RADIUS
+  }
+
+  /**
+   * The {@code radius:} section: servers in order, per-transmission timeout, retransmissions per
+   * server, NAS-Identifier, whether to send accounting, whether answers need Message-Authenticator.
+   */
+  public record RadiusConfig(
+      List<RadiusServer> servers,
+      long timeoutSeconds,
+      int retries,
+      String nasIdentifier,
+      boolean accounting,
+      boolean requireMessageAuthenticator) {}
+
+  /** One RADIUS server: IPv4 address, authentication and accounting ports, shared secret. */
+  public record RadiusServer(String address, int port, int acctPort, Secret secret) {}
 
   /**
    * L2TP/IPsec (the {@code l2tp:} section); null: not offered. {@code auth}: "mschapv2", "chap",
@@ -142,6 +168,8 @@ public record GatewayConfig(
         null,
         null,
         null,
-        null);
+        null,
+        null,
+        UserSource.LOCAL);
   }
 }
