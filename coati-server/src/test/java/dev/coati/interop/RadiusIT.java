@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.coati.auth.AuthRequest;
 import dev.coati.auth.AuthResult;
+import dev.coati.config.ConfigLoader;
+import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.ChapMd5;
 import dev.coati.crypto.MsChapV2;
 import dev.coati.crypto.NtHash;
 import dev.coati.crypto.Secret;
 import dev.coati.radius.RadiusAccountingRecords;
+import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.radius.RadiusAccounting;
 import dev.coati.server.radius.RadiusAuthenticator;
 import dev.coati.server.radius.RadiusClient;
@@ -23,7 +26,9 @@ import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -194,6 +199,69 @@ class RadiusIT {
             .toCompletableFuture()
             .join();
     assertFalse(r.success());
+  }
+
+  /** The configuration path: coati.yaml with local-then-radius, through RemoteAccessSetup.aaa. */
+  @Test
+  void config_localThenRadius_throughRemoteAccessSetup() throws Exception {
+    Path d = dir.resolve("gw");
+    Files.createDirectories(d);
+    for (String[] f :
+        new String[][] {
+          {"psk.txt", "s3cret"}, {"radius-secret.txt", FreeRadius.SECRET}, {"users.txt", ""}
+        }) {
+      Path p = d.resolve(f[0]);
+      Files.writeString(p, f[1] + "\n");
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+    }
+    Files.writeString(d.resolve("users.txt"), "carol:{plain}carol-pass\n");
+    String yaml =
+        """
+        gateway: { listen: [127.0.0.1] }
+        secrets: { psk: [ { peers: any, secret_file: psk.txt } ] }
+        users: { source: local-then-radius, file: users.txt }
+        radius:
+          servers: [ { address: 127.0.0.1, port: AUTH, secret_file: radius-secret.txt } ]
+          timeout: 2s
+          retries: 1
+          nas_identifier: coati-cfg
+          accounting: true
+        dataplane: { tun: coati0, address: 10.99.99.1/24 }
+        remote_access: { pool: 10.99.99.10-10.99.99.50 }
+        """
+            .replace("AUTH", Integer.toString(radius.authPort));
+    Path cfg = d.resolve("coati.yaml");
+    Files.writeString(cfg, yaml);
+    GatewayConfig config = ConfigLoader.load(cfg);
+    var aaa = RemoteAccessSetup.aaa(config, log);
+    try {
+      assertTrue(
+          logBytes.toString().contains("coati: RADIUS 127.0.0.1:" + radius.authPort),
+          logBytes.toString());
+      AuthResult carol =
+          aaa.auth()
+              .authenticate(new AuthRequest.Plain("carol", b("carol-pass")))
+              .toCompletableFuture()
+              .join();
+      assertTrue(carol.success(), carol.reason());
+      AuthResult alice =
+          aaa.auth()
+              .authenticate(new AuthRequest.Plain("alice", b("alice-pass")))
+              .toCompletableFuture()
+              .join();
+      assertTrue(alice.success(), alice.reason());
+      assertEquals(Ipv4Address.parse("10.66.0.77"), alice.staticAddress().orElseThrow());
+      AuthResult wrongLocal =
+          aaa.auth()
+              .authenticate(new AuthRequest.Plain("carol", b("alice-pass")))
+              .toCompletableFuture()
+              .join();
+      assertFalse(wrongLocal.success());
+      assertTrue(aaa.accounting() != null);
+    } finally {
+      aaa.workers().shutdown();
+      aaa.accounting().close();
+    }
   }
 
   @Test
