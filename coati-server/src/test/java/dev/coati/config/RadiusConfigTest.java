@@ -16,17 +16,16 @@ class RadiusConfigTest {
 
   static final String BASE = ConfigLoaderTest.GOOD;
 
+  /** The psk.txt and the config file as ConfigLoaderTest writes them, plus the RADIUS secret. */
   Path write(String yaml) throws Exception {
-    for (String name : new String[] {"psk.txt", "radius-secret.txt"}) {
-      Path p = dir.resolve(name);
-      if (!Files.exists(p)) {
-        Files.writeString(p, "testing123\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-      }
+    Path p = dir.resolve("radius-secret.txt");
+    if (!Files.exists(p)) {
+      Files.writeString(p, "testing123\n");
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
     }
-    Path f = dir.resolve("coati.yaml");
-    Files.writeString(f, yaml);
-    return f;
+    ConfigLoaderTest base = new ConfigLoaderTest();
+    base.dir = dir;
+    return base.write(yaml);
   }
 
   String error(String yaml) throws Exception {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.coati.auth.AuthRequest;
 import dev.coati.auth.AuthResult;
+import dev.coati.auth.Authenticator;
 import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.ChapMd5;
@@ -86,7 +87,7 @@ class RadiusIT {
     return new RadiusAuthenticator(client(server(radius.authPort, radius.acctPort)), "coati-test");
   }
 
-  static AuthResult run(RadiusAuthenticator a, AuthRequest r) {
+  static AuthResult run(Authenticator a, AuthRequest r) {
     return a.authenticate(r).toCompletableFuture().join();
   }
 
@@ -194,10 +195,9 @@ class RadiusIT {
     RadiusEndpoint wrong =
         new RadiusEndpoint("127.0.0.1", radius.authPort, radius.acctPort, Secret.copyOf(b("x")));
     AuthResult r =
-        new RadiusAuthenticator(client(300, wrong), "coati-test")
-            .authenticate(new AuthRequest.Plain("alice", b("alice-pass")))
-            .toCompletableFuture()
-            .join();
+        run(
+            new RadiusAuthenticator(client(300, wrong), "coati-test"),
+            new AuthRequest.Plain("alice", b("alice-pass")));
     assertFalse(r.success());
   }
 
@@ -238,24 +238,12 @@ class RadiusIT {
       assertTrue(
           logBytes.toString().contains("coati: RADIUS 127.0.0.1:" + radius.authPort),
           logBytes.toString());
-      AuthResult carol =
-          aaa.auth()
-              .authenticate(new AuthRequest.Plain("carol", b("carol-pass")))
-              .toCompletableFuture()
-              .join();
+      AuthResult carol = run(aaa.auth(), new AuthRequest.Plain("carol", b("carol-pass")));
       assertTrue(carol.success(), carol.reason());
-      AuthResult alice =
-          aaa.auth()
-              .authenticate(new AuthRequest.Plain("alice", b("alice-pass")))
-              .toCompletableFuture()
-              .join();
+      AuthResult alice = run(aaa.auth(), new AuthRequest.Plain("alice", b("alice-pass")));
       assertTrue(alice.success(), alice.reason());
       assertEquals(Ipv4Address.parse("10.66.0.77"), alice.staticAddress().orElseThrow());
-      AuthResult wrongLocal =
-          aaa.auth()
-              .authenticate(new AuthRequest.Plain("carol", b("alice-pass")))
-              .toCompletableFuture()
-              .join();
+      AuthResult wrongLocal = run(aaa.auth(), new AuthRequest.Plain("carol", b("alice-pass")));
       assertFalse(wrongLocal.success());
       assertTrue(aaa.accounting() != null);
     } finally {
