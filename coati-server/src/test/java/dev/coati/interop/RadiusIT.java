@@ -265,6 +265,10 @@ class RadiusIT {
               b("coati-class"),
               true);
       assertTrue(acct.start(s).get(10, TimeUnit.SECONDS), logBytes.toString());
+      assertTrue(
+          acct.interim(s, new RadiusAccountingRecords.Counters(1000, 2000, 10, 20, 30))
+              .get(10, TimeUnit.SECONDS),
+          logBytes.toString());
       var c = new RadiusAccountingRecords.Counters(123456, 654321, 100, 200, 42);
       assertTrue(
           acct.stop(s, c, RadiusAccountingRecords.TerminateCause.USER_REQUEST)
@@ -276,6 +280,9 @@ class RadiusIT {
         List.of(
             "Acct-Status-Type = Start",
             "Acct-Status-Type = Stop",
+            "Acct-Status-Type = Interim-Update",
+            "Acct-Input-Octets = 1000",
+            "Class = 0x636f6174692d636c617373",
             "Acct-Session-Id = \"coati-it-4711\"",
             "User-Name = \"alice\"",
             "Framed-IP-Address = 10.66.0.77",
