@@ -23,8 +23,13 @@ import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.server.dataplane.TransportRoutes;
+import dev.coati.server.events.Hooks;
+import dev.coati.server.events.SessionEvents;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
+import dev.coati.server.metrics.CountingAuthenticator;
+import dev.coati.server.metrics.Metrics;
+import dev.coati.server.metrics.MetricsServer;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -125,7 +130,12 @@ public final class Main {
             + (config.remoteAccess() == null ? "off (no remote_access: section)" : "on")
             + "; L2TP/IPsec: "
             + (config.l2tp() == null ? "off (no l2tp: section)" : "on"));
-    out.println("coati: control socket, RADIUS, metrics: not yet (issue #6)");
+    out.println(
+        "coati: metrics: "
+            + (config.metricsListen() == null
+                ? "off (no metrics: section)"
+                : "http://" + config.metricsListen() + "/metrics")
+            + "; control socket, RADIUS: not yet (issue #6)");
   }
 
   private static int serve(GatewayConfig config, RandomSource random, PrintStream out)
@@ -138,12 +148,15 @@ public final class Main {
             config.l2tp() == null ? 0 : TransportRoutes.L2TP_PORT)) {
       PeerStarter peers = new PeerStarter(config, out);
       DataPlane[] dataPlaneHolder = new DataPlane[1];
-      IkeListener events = new BothListeners(new LoggingListener(out), peers);
+      Metrics metrics = new Metrics();
+      IkeListener events =
+          new BothListeners(new BothListeners(new LoggingListener(out), peers), metrics);
       if (config.tun() != null) {
         GatewayConfig.Tun t = config.tun();
         TunOffload offload = TunOffload.fromEnvironment();
         LinuxTun tun = LinuxTun.open(t.name(), ipv4(t.address()), t.prefix(), t.mtu(), offload);
         dataPlaneHolder[0] = new DataPlane(tun, random);
+        metrics.dataPlane(dataPlaneHolder[0]);
         events = new BothListeners(events, dataPlaneHolder[0]);
         out.println(
             "coati: TUN "
@@ -157,17 +170,30 @@ public final class Main {
                 + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
+      SessionEvents sessionEvents = sessionEvents(config, out);
       L2tpServer l2tp = null;
+      dev.coati.pool.AddressPool pool = null;
       if (config.remoteAccess() != null) {
-        RemoteAccessSetup.Aaa aaa = RemoteAccessSetup.aaa(config, out);
+        RemoteAccessSetup.Aaa users = RemoteAccessSetup.aaa(config, out);
+        RemoteAccessSetup.Aaa aaa =
+            new RemoteAccessSetup.Aaa(
+                new CountingAuthenticator(users.auth(), metrics),
+                users.pool(),
+                users.workers(),
+                users.accounting());
+        pool = aaa.pool();
         RemoteAccessService ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
+        ra.events(sessionEvents);
         events = new BothListeners(events, ra);
         if (config.l2tp() != null) {
-          l2tp = L2tpSetup.create(config, aaa, dataPlaneHolder[0], loop::post, random, out);
+          l2tp =
+              L2tpSetup.create(
+                  config, aaa, dataPlaneHolder[0], loop::post, random, sessionEvents, out);
         }
       }
       L2tpServer lns = l2tp;
+      dev.coati.pool.AddressPool leases = pool;
       IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
@@ -194,9 +220,21 @@ public final class Main {
             if (lns != null) {
               lns.tick(System.currentTimeMillis());
             }
+            metrics.snapshot(
+                leases == null ? 0 : leases.capacity(),
+                leases == null ? 0 : leases.freeCount(),
+                lns == null ? 0 : lns.tunnelCount(),
+                lns == null ? 0 : lns.sessionCount());
           });
+      MetricsServer metricsServer = startMetrics(config, metrics, out);
       if (lns != null) {
         loop.onStop(() -> lns.closeAll("gateway shutting down"));
+        lns.onDeadPeer(
+            peer ->
+                engine.sas().stream()
+                    .filter(sa -> sa.peer().equals(peer))
+                    .toList()
+                    .forEach(sa -> engine.kick(sa, "its L2TP tunnel timed out")));
       }
       Thread main = Thread.currentThread();
       Thread hook =
@@ -226,9 +264,56 @@ public final class Main {
                 + " dropped: "
                 + dp.drops);
       }
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+      sessionEvents.flush();
       out.println("coati: stopped");
     }
     return 0;
+  }
+
+  /** The JSON event log and the hooks of the {@code events:} section, if any. */
+  static SessionEvents sessionEvents(GatewayConfig config, PrintStream out) {
+    GatewayConfig.EventsConfig e = config.events();
+    if (e == null) {
+      return SessionEvents.NONE;
+    }
+    Hooks hooks =
+        e.upScript() == null && e.downScript() == null
+            ? null
+            : new Hooks(
+                e.upScript(),
+                e.downScript(),
+                e.hookTimeoutSeconds(),
+                config.tun() == null ? null : config.tun().name(),
+                out);
+    out.println(
+        "coati: events: JSON log "
+            + (e.jsonLog() == null ? "off" : e.jsonLog())
+            + ", up hook "
+            + (e.upScript() == null ? "none" : e.upScript())
+            + ", down hook "
+            + (e.downScript() == null ? "none" : e.downScript()));
+    return new SessionEvents(e.jsonLog(), hooks, System::currentTimeMillis);
+  }
+
+  /** The Prometheus endpoint, if {@code metrics.listen} is set. */
+  static MetricsServer startMetrics(GatewayConfig config, Metrics metrics, PrintStream out)
+      throws IOException {
+    if (config.metricsListen() == null) {
+      return null;
+    }
+    String l = config.metricsListen();
+    int colon = l.lastIndexOf(':');
+    MetricsServer m =
+        new MetricsServer(
+            new java.net.InetSocketAddress(
+                java.net.InetAddress.getByName(l.substring(0, colon)),
+                Integer.parseInt(l.substring(colon + 1))),
+            metrics);
+    out.println("coati: metrics on http://" + l + "/metrics");
+    return m;
   }
 
   private static void startDataPlane(

@@ -48,6 +48,8 @@ public final class ConfigLoader {
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
   private GatewayConfig.L2tpConfig l2tp;
+  private String metrics;
+  private GatewayConfig.EventsConfig events;
   private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
@@ -95,7 +97,9 @@ public final class ConfigLoader {
                     "users",
                     "remote_access",
                     "l2tp",
-                    "radius"))) {
+                    "radius",
+                    "metrics",
+                    "events"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -104,6 +108,8 @@ public final class ConfigLoader {
         case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users = UsersSection.parse(section, dir);
         case "radius" -> radius = RadiusSection.parse(section, dir);
+        case "metrics" -> metrics = MetricsSection.parse(section);
+        case "events" -> events = EventsSection.parse(section, dir);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -356,6 +362,8 @@ public final class ConfigLoader {
         remoteAccess,
         certs,
         l2tp,
+        metrics,
+        events,
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source());
   }

@@ -13,6 +13,8 @@ import java.util.List;
  * {@link ConfigLoader}.
  *
  * @param espLifetimeKilobytes the ESP SA volume limit ({@code esp.lifetime_bytes}); 0: none
+ * @param metricsListen {@code address:port} of the Prometheus endpoint ({@code metrics.listen}), or
+ *     null: off
  * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
  *     configuration's directory); null when not configured
  * @param radius the {@code radius:} section; null when not configured
@@ -42,8 +44,17 @@ public record GatewayConfig(
     RemoteAccessConfig remoteAccess,
     Pki pki,
     L2tpConfig l2tp,
+    String metricsListen,
+    EventsConfig events,
     RadiusConfig radius,
     UserSource usersSource) {
+
+  /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
+  public record EventsConfig(
+      java.nio.file.Path jsonLog,
+      java.nio.file.Path upScript,
+      java.nio.file.Path downScript,
+      long hookTimeoutSeconds) {}
 
   /** {@code users.source}: the users file, RADIUS, or the file first and RADIUS for the rest. */
   public enum UserSource {
@@ -164,6 +175,8 @@ public record GatewayConfig(
         0,
         PfsPolicy.OPTIONAL,
         List.of(),
+        null,
+        null,
         null,
         null,
         null,

@@ -197,4 +197,18 @@ class ConfigLoaderTest {
     String noRa = error(GOOD + "l2tp: {}\n");
     assertTrue(noRa.contains("L2TP needs a remote_access: section"), noRa);
   }
+
+  @Test
+  void metrics_offByDefault_loopbackByDefaultWhenOn_badAddressNamed() throws Exception {
+    assertEquals(null, ConfigLoader.load(write(GOOD)).metricsListen());
+    assertEquals(
+        "127.0.0.1:9465", ConfigLoader.load(write(GOOD + "metrics: {}\n")).metricsListen());
+    assertEquals(
+        "10.0.0.1:9100",
+        ConfigLoader.load(write(GOOD + "metrics:\n  listen: 10.0.0.1:9100\n")).metricsListen());
+    String bad = error(GOOD + "metrics:\n  listen: localhost\n");
+    assertTrue(bad.contains(":19: metrics.listen: expected ADDRESS:PORT"), bad);
+    String port = error(GOOD + "metrics:\n  listen: 127.0.0.1:99999\n");
+    assertTrue(port.contains("expected ADDRESS:PORT"), port);
+  }
 }

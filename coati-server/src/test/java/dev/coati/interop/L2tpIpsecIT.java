@@ -120,7 +120,27 @@ class L2tpIpsecIT {
 
   /** coati in the gateway namespace on both of its client-facing addresses. */
   CoatiProcess gateway() throws Exception {
-    return new CoatiProcess(SRV, DIRECT_GW + ", " + NAT_GW, dir, PSK, GATEWAY);
+    return gateway("");
+  }
+
+  CoatiProcess gateway(String extra) throws Exception {
+    return new CoatiProcess(SRV, DIRECT_GW + ", " + NAT_GW, dir, PSK, GATEWAY + extra);
+  }
+
+  /** The gateway's Prometheus endpoint, scraped from inside its namespace and parsed. */
+  static Map<String, Double> scrape() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String text =
+        Netns.run(
+            Netns.inNs(
+                    SRV,
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    HttpGet.class.getName(),
+                    "http://" + DIRECT_GW + ":9465/metrics")
+                .toArray(String[]::new));
+    return dev.coati.server.metrics.MetricsTest.parse(text);
   }
 
   /** alice: plain text (CHAP-MD5 needs it); carol: PBKDF2 + NT hash by coati user add. */
@@ -155,11 +175,24 @@ class L2tpIpsecIT {
   void a_msChapV2_addressDnsAndLanPings() throws Exception {
     topology();
     standardUsers();
-    try (CoatiProcess coati = gateway()) {
+    try (CoatiProcess coati = gateway("metrics:\n  listen: " + DIRECT_GW + ":9465\n")) {
       QemuVm vm =
-          client(1, false, Map.of("USER", "carol", "PASSWORD", "carol-pass", "AUTH", "mschapv2"));
+          client(
+              1,
+              false,
+              Map.of("USER", "carol", "PASSWORD", "carol-pass", "AUTH", "mschapv2", "HOLD", "60"));
       Map<String, String> r = vm.awaitResult(java.time.Duration.ofMinutes(5));
       assertConnected(r, "none");
+      vm.awaitFile("up", java.time.Duration.ofMinutes(1));
+      Map<String, Double> m = scrape(); // the session is up: the endpoint shows it
+      assertEquals(1, m.get("coati_ppp_sessions"), m.toString());
+      assertEquals(1, m.get("coati_l2tp_tunnels"), m.toString());
+      assertEquals(1, m.get("coati_pool_addresses{state=\"leased\"}"), m.toString());
+      assertEquals(1, m.get("coati_auth_total{method=\"mschapv2\",result=\"success\"}"));
+      assertTrue(m.get("coati_dataplane_packets_total{direction=\"in\"}") >= 6, m.toString());
+      assertTrue(m.get("coati_dataplane_bytes_total{direction=\"in\"}") > 3 * 1400, m.toString());
+      assertEquals(0, m.get("coati_dataplane_drops_total{reason=\"spoofed\"}"), m.toString());
+      vm.signal("stop");
       assertEquals("mschapv2", r.get("PPP_AUTH_PROTO"), r.toString());
       // this pppd sends no CCP (no compressors in the VM); its IPV6CP gets the Protocol-Reject
       // that CCP gets too (PppSessionClientsTest replays a Windows client's CCP)
@@ -259,6 +292,13 @@ class L2tpIpsecIT {
       // LCP echo every 2 s, dead after 3 unanswered: within about 3 intervals and a tick
       assertTrue(seconds < 12, "released after " + seconds + " s");
       System.out.printf("L2tpIpsecIT: vanished client released after %.1f s%n", seconds);
+      // the CDN goes unanswered: the tunnel times out and the IKE SA (no DPD from Windows and
+      // iOS clients) is deleted too
+      String kicked = "its L2TP tunnel timed out";
+      for (int i = 0; i < 300 && !coati.log().contains(kicked); i++) {
+        Thread.sleep(200);
+      }
+      assertTrue(coati.log().contains(kicked), coati.log());
     }
   }
 

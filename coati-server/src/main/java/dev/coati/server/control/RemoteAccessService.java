@@ -37,6 +37,8 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final Map<String, AuthResult> authenticated = new HashMap<>();
   private final Map<String, String> userOfSa = new HashMap<>();
   private final Map<String, String> peerOfSa = new HashMap<>();
+  private final Map<String, Long> upSince = new HashMap<>();
+  private dev.coati.server.events.SessionEvents events = dev.coati.server.events.SessionEvents.NONE;
 
   /**
    * @param prefix the prefix of the clients' addresses (the TUN device's)
@@ -62,6 +64,11 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     this.log = log;
   }
 
+  /** Where up, down and failed-authentication events go (set before the engine runs). */
+  public void events(dev.coati.server.events.SessionEvents e) {
+    this.events = e;
+  }
+
   @Override
   public CompletionStage<XauthResult> xauth(IkeSaView sa, byte[] user, byte[] password) {
     AuthRequest.Plain request = AuthRequest.Plain.fromWire(user, password.clone());
@@ -84,16 +91,22 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private void finish(IkeSaView sa, AuthResult r, CompletableFuture<XauthResult> done) {
     if (r.success()) {
       authenticated.put(sa.name(), r);
+    } else {
+      events.emit(
+          dev.coati.server.events.SessionEvent.authFailed(
+              "xauth", r.user(), sa.peer().toString(), r.reason()));
     }
-    log.println(
-        sa.name()
-            + " Xauth "
-            + (r.success() ? "ok" : "failed")
-            + " for user "
-            + r.user()
-            + " from "
-            + sa.peer()
-            + (r.success() ? "" : ": " + r.reason()));
+    if (r.success() || events.logFailure(address(sa), log)) {
+      log.println(
+          sa.name()
+              + " Xauth "
+              + (r.success() ? "ok" : "failed")
+              + " for user "
+              + r.user()
+              + " from "
+              + sa.peer()
+              + (r.success() ? "" : ": " + r.reason()));
+    }
     done.complete(new XauthResult(r.success(), r.user(), r.reason()));
   }
 
@@ -111,6 +124,10 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     Ipv4Address address = ((LeaseResult.Granted) r).lease().address();
     if (userOfSa.put(sa.name(), user) == null) {
       log.println(sa.name() + " user " + user + " gets " + address);
+      upSince.put(sa.name(), System.currentTimeMillis());
+      events.emit(
+          dev.coati.server.events.SessionEvent.up(
+              "xauth", sa.name(), user, sa.peer().toString(), address.toString()));
     }
     return Optional.of(
         new ClientConfig(
@@ -165,15 +182,35 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     authenticated.remove(sa.name());
     peerOfSa.remove(sa.name());
     String user = userOfSa.remove(sa.name());
+    Long since = upSince.remove(sa.name());
     if (user != null) {
       pool.release(user, sa.name())
-          .ifPresent(l -> log.println(sa.name() + " released " + l.address() + " of " + user));
+          .ifPresent(
+              l -> {
+                log.println(sa.name() + " released " + l.address() + " of " + user);
+                long seconds = since == null ? 0 : (System.currentTimeMillis() - since) / 1000;
+                events.emit(
+                    dev.coati.server.events.SessionEvent.down(
+                        "xauth",
+                        sa.name(),
+                        user,
+                        sa.peer().toString(),
+                        l.address().toString(),
+                        seconds,
+                        reason));
+              });
     }
   }
 
   /** Leases held now (for tests and, later, status). */
   public int leases() {
     return pool.leases().size();
+  }
+
+  /** The peer's address without the port: failures are rate-limited per address. */
+  static String address(IkeSaView sa) {
+    String p = sa.peer().toString();
+    return p.substring(0, p.lastIndexOf(':'));
   }
 
   private static List<byte[]> bytes(List<String> addresses) {

@@ -73,6 +73,8 @@ public final class DataPlane implements IkeListener {
   public final DropCounters drops = new DropCounters();
   public final LongAdder inPackets = new LongAdder();
   public final LongAdder outPackets = new LongAdder();
+  public final LongAdder inBytes = new LongAdder();
+  public final LongAdder outBytes = new LongAdder();
 
   /** Told when a child's traffic passes its soft or hard kilobyte lifetime. */
   public interface VolumeListener {
@@ -120,6 +122,7 @@ public final class DataPlane implements IkeListener {
     try {
       tun.write(tunOut, 0, h + len);
       inPackets.increment();
+      inBytes.add(len);
     } catch (IOException e) {
       drops.count(DropCounters.Reason.TUN_WRITE);
     }
@@ -210,6 +213,7 @@ public final class DataPlane implements IkeListener {
     try {
       tun.write(scratch, 0, h + n);
       inPackets.increment();
+      inBytes.add(n);
     } catch (IOException e) {
       drops.count(DropCounters.Reason.TUN_WRITE);
     }
@@ -295,6 +299,7 @@ public final class DataPlane implements IkeListener {
       Egress e = egress;
       if (e != null && e.send(p, off, n)) {
         outPackets.increment();
+        outBytes.add(n);
         return;
       }
       drops.count(DropCounters.Reason.NO_ROUTE);
@@ -310,6 +315,7 @@ public final class DataPlane implements IkeListener {
     }
     sender.send(r.ike().local(), r.ike().peer(), out, m, r.child().transform().udpEncapsulated());
     outPackets.increment();
+    outBytes.add(n);
   }
 
   /** TCP segments must fit the TUN MTU (IPv4 and TCP headers: 40 bytes). */

@@ -97,6 +97,8 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
   private final long helloMillis;
   private final TunnelSecurity security;
   private PppSessions sessions;
+  private java.util.function.Consumer<PeerAddress> deadPeer = p -> {};
+  private final int[] ids = new int[2]; // tunnel and session of the data message at hand
   private final byte[] egressBuf = new byte[65536 + 32];
   private final byte[] egressOut = TransportRoutes.outBuffer(65536 + 32);
 
@@ -142,22 +144,48 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
       control(peer, port, tunnelId, java.util.Arrays.copyOfRange(buf, off, off + len), now);
       return;
     }
-    int sessionId = u16(buf, at + 2);
+    long span = dataPayload(buf, off, len, ids);
+    Tunnel t = tunnels.get(ids[0]);
+    PppLink link = t == null || !t.peer.equals(peer) ? null : t.links.get(ids[1]);
+    if (link == null || span < 0) {
+      drops.count(DropCounters.Reason.L2TP_DROPPED);
+      return;
+    }
+    link.receive(buf, (int) (span >>> 32), (int) span, now);
+  }
+
+  /**
+   * Parses the header of the data message {@code buf[off, off+len)} (RFC 2661 section 3.1: the
+   * optional Length, Ns/Nr and Offset fields): tunnel and session id into {@code ids}; returns the
+   * payload's offset (high 32 bits) and length (low 32 bits), or -1 if the header does not fit.
+   */
+  static long dataPayload(byte[] buf, int off, int len, int[] ids) {
+    if (len < 6) {
+      return -1;
+    }
+    int flags = u16(buf, off);
+    boolean hasLength = (flags & L_BIT) != 0;
+    int at = off + (hasLength ? 4 : 2);
+    if (at + 4 > off + len) {
+      return -1;
+    }
+    ids[0] = u16(buf, at);
+    ids[1] = u16(buf, at + 2);
     at += 4;
     if ((flags & S_BIT) != 0) {
       at += 4;
     }
     if ((flags & O_BIT) != 0) {
-      at += at + 2 <= off + len ? 2 + u16(buf, at) : 0;
+      if (at + 2 > off + len) {
+        return -1;
+      }
+      at += 2 + u16(buf, at);
     }
-    int end = (flags & L_BIT) != 0 ? off + u16(buf, off + 2) : off + len;
-    Tunnel t = tunnels.get(tunnelId);
-    PppLink link = t == null || !t.peer.equals(peer) ? null : t.links.get(sessionId);
-    if (link == null || at > end || end > off + len) {
-      drops.count(DropCounters.Reason.L2TP_DROPPED);
-      return;
+    int end = hasLength ? off + u16(buf, off + 2) : off + len;
+    if (at > end || end > off + len) {
+      return -1;
     }
-    link.receive(buf, at, end - at, now);
+    return ((long) at << 32) | (end - at);
   }
 
   private void control(PeerAddress peer, int port, int tunnelId, byte[] message, long now) {
@@ -213,15 +241,27 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
     }
   }
 
+  /**
+   * Told the IKE peer of a tunnel that stopped answering (its control messages were retransmitted
+   * in vain) when it has no other tunnel: clients without DPD (Windows, iOS) leave their SA behind.
+   */
+  public void onDeadPeer(java.util.function.Consumer<PeerAddress> c) {
+    this.deadPeer = c;
+  }
+
   /** Timers: L2TP retransmissions and HELLOs, PPP restart timers and LCP echoes, idle checks. */
   public void tick(long now) {
     for (Tunnel t : List.copyOf(tunnels.values())) {
+      boolean open = t.tunnel.state() != L2tpTunnel.State.CLOSED;
       t.transmit(t.tunnel.tick(now));
       for (PppLink l : List.copyOf(t.links.values())) {
         l.tick(now);
       }
       if (t.tunnel.state() == L2tpTunnel.State.CLOSED) {
         tunnels.remove(t.tunnel.ourTunnelId());
+        if (open && tunnels.values().stream().noneMatch(o -> o.peer.equals(t.peer))) {
+          deadPeer.accept(t.peer); // the tunnel timed out: the client is gone
+        }
       }
     }
   }
@@ -273,6 +313,18 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
         + " sessions, "
         + byAddress.size()
         + " with an address";
+  }
+
+  public int tunnelCount() {
+    return tunnels.size();
+  }
+
+  public int sessionCount() {
+    int n = 0;
+    for (Tunnel t : tunnels.values()) {
+      n += t.links.size();
+    }
+    return n;
   }
 
   public List<PppLink> links() {

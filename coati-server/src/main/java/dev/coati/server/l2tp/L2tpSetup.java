@@ -26,6 +26,7 @@ public final class L2tpSetup {
       DataPlane dataPlane,
       Executor engineThread,
       RandomSource random,
+      dev.coati.server.events.SessionEvents events,
       PrintStream out) {
     GatewayConfig.L2tpConfig l = config.l2tp();
     GatewayConfig.RemoteAccessConfig ra = config.remoteAccess();
@@ -50,23 +51,25 @@ public final class L2tpSetup {
             l.lcpEchoSeconds() * 1000,
             l.lcpEchoFailures(),
             tun.mtu());
-    new PppSessions(
-        new PppSessions.Wiring(
-            ppp,
-            random,
-            aaa.auth(),
-            aaa.workers(),
-            engineThread,
-            aaa.pool(),
-            Ipv4Address.parse(tun.address()),
-            addresses(ra.dns()),
-            addresses(ra.nbns()),
-            dataPlane,
-            ra.idleTimeoutSeconds() * 1000,
-            tun.mtu() - TCP_IP_HEADERS,
-            System::currentTimeMillis,
-            out),
-        server);
+    PppSessions sessions =
+        new PppSessions(
+            new PppSessions.Wiring(
+                ppp,
+                random,
+                aaa.auth(),
+                aaa.workers(),
+                engineThread,
+                aaa.pool(),
+                Ipv4Address.parse(tun.address()),
+                addresses(ra.dns()),
+                addresses(ra.nbns()),
+                dataPlane,
+                ra.idleTimeoutSeconds() * 1000,
+                tun.mtu() - TCP_IP_HEADERS,
+                System::currentTimeMillis,
+                out),
+            server);
+    sessions.events(events);
     dataPlane.transport().receiver(server);
     dataPlane.egress(server);
     out.println(

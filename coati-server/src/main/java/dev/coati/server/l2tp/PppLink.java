@@ -6,6 +6,7 @@ import dev.coati.ike.PeerAddress;
 import dev.coati.pool.LeaseResult;
 import dev.coati.ppp.PppSession;
 import dev.coati.server.dataplane.DropCounters;
+import dev.coati.server.events.SessionEvent;
 import dev.coati.util.Ipv4Address;
 import java.util.Optional;
 
@@ -29,6 +30,7 @@ final class PppLink implements PppSession.Host {
   private boolean dead;
   private long lastPacket;
   private volatile int mss;
+  private long upSince;
 
   PppLink(PppSessions s, L2tpServer.Tunnel tunnel, int ourSessionId, int peerSessionId) {
     this.s = s;
@@ -106,15 +108,21 @@ final class PppLink implements PppSession.Host {
     if (dead) {
       return;
     }
-    s.log.println(
-        name
-            + " PPP authentication "
-            + (r.success() ? "ok" : "failed")
-            + " for user "
-            + r.user()
-            + " from "
-            + tunnel.peer
-            + (r.success() ? "" : ": " + r.reason()));
+    String peer = tunnel.peer.toString();
+    if (!r.success()) {
+      s.events.emit(SessionEvent.authFailed("l2tp", r.user(), peer, r.reason()));
+    }
+    if (r.success() || s.events.logFailure(peer.substring(0, peer.lastIndexOf(':')), s.log)) {
+      s.log.println(
+          name
+              + " PPP authentication "
+              + (r.success() ? "ok" : "failed")
+              + " for user "
+              + r.user()
+              + " from "
+              + tunnel.peer
+              + (r.success() ? "" : ": " + r.reason()));
+    }
     ppp.authenticated(r, s.clock.getAsLong());
   }
 
@@ -156,6 +164,9 @@ final class PppLink implements PppSession.Host {
   public void up(Ipv4Address peerAddress, String who) {
     mss = Math.min(s.maxMss, ppp.peerMru() - 40); // IPv4 + TCP headers inside the peer's MRU
     s.server.route(peerAddress.value(), this);
+    upSince = s.clock.getAsLong();
+    s.events.emit(
+        SessionEvent.up("l2tp", name, who, tunnel.peer.toString(), peerAddress.toString()));
     s.log.println(name + " PPP up: user " + who + " at " + peerAddress + " via " + tunnel.peer);
   }
 
@@ -176,6 +187,17 @@ final class PppLink implements PppSession.Host {
     if (leased) {
       s.pool.release(user, name);
       leased = false;
+    }
+    if (upSince != 0) {
+      s.events.emit(
+          SessionEvent.down(
+              "l2tp",
+              name,
+              user,
+              tunnel.peer.toString(),
+              address.toString(),
+              (s.clock.getAsLong() - upSince) / 1000,
+              reason));
     }
     s.log.println(
         name

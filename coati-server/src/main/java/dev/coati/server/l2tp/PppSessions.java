@@ -32,6 +32,7 @@ public final class PppSessions {
   final LongSupplier clock;
   final PrintStream log;
   final L2tpServer server;
+  dev.coati.server.events.SessionEvents events = dev.coati.server.events.SessionEvents.NONE;
 
   /** Wiring of the sessions; see the fields. {@code maxMss}: from the TUN MTU. */
   public record Wiring(
@@ -67,6 +68,11 @@ public final class PppSessions {
     this.log = w.log();
     this.server = server;
     server.sessions(this);
+  }
+
+  /** Where up, down and failed-authentication events go (set before traffic). */
+  public void events(dev.coati.server.events.SessionEvents e) {
+    this.events = e;
   }
 
   PppLink create(L2tpServer.Tunnel tunnel, int ourSessionId, int peerSessionId) {

@@ -1,0 +1,117 @@
+package dev.coati.server.events;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+
+/**
+ * Where session events go: the JSON event log (one object a line, appended, mode 0640) and the
+ * up/down hooks ({@link Hooks}), both on one daemon thread so neither the socket thread nor the
+ * data path ever waits for a disk or a script. Authentication failures from one address are
+ * rate-limited: at most {@link #FAILURES_PER_MINUTE} a minute reach the human log, then one line
+ * says how many were suppressed; the JSON log keeps them all.
+ */
+public final class SessionEvents {
+  static final int FAILURES_PER_MINUTE = 5;
+
+  /** Nothing configured: events are dropped (the human log still has its lines). */
+  public static final SessionEvents NONE = new SessionEvents(null, null, System::currentTimeMillis);
+
+  private final Path jsonLog;
+  private final Hooks hooks;
+  private final LongSupplier clock;
+  private final ExecutorService worker;
+  private final Map<String, long[]> failures = new HashMap<>(); // peer -> {minute, count}
+
+  public SessionEvents(Path jsonLog, Hooks hooks, LongSupplier clock) {
+    this.jsonLog = jsonLog;
+    this.hooks = hooks;
+    this.clock = clock;
+    this.worker =
+        jsonLog == null && hooks == null
+            ? null
+            : Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "coati-events");
+                  t.setDaemon(true);
+                  return t;
+                });
+  }
+
+  /** Records {@code e}; returns at once. */
+  public void emit(SessionEvent e) {
+    if (worker == null) {
+      return;
+    }
+    long now = clock.getAsLong();
+    worker.execute(
+        () -> {
+          if (jsonLog != null) {
+            append(e.toJson(now));
+          }
+          if (hooks != null) {
+            hooks.run(e);
+          }
+        });
+  }
+
+  /**
+   * Whether a failure from {@code peer} may be written to the human log now; every sixth and later
+   * failure in the same minute is not, and the first one of the next minute says how many were
+   * suppressed ({@code log} gets that line). Called on the socket thread.
+   */
+  public boolean logFailure(String peer, PrintStream log) {
+    long minute = clock.getAsLong() / 60_000;
+    long[] f = failures.computeIfAbsent(peer, p -> new long[] {minute, 0});
+    if (f[0] != minute) {
+      if (f[1] > FAILURES_PER_MINUTE) {
+        log.println(
+            "coati: "
+                + (f[1] - FAILURES_PER_MINUTE)
+                + " more authentication failures from "
+                + peer
+                + " were not logged (rate limit)");
+      }
+      f[0] = minute;
+      f[1] = 0;
+    }
+    if (failures.size() > 10_000) {
+      failures.clear(); // bounded memory under a spray of addresses
+    }
+    return ++f[1] <= FAILURES_PER_MINUTE;
+  }
+
+  private void append(String line) {
+    try {
+      if (!Files.exists(jsonLog)) {
+        Files.createFile(
+            jsonLog,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+      }
+      Files.writeString(jsonLog, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      System.err.println("coati: cannot write the event log " + jsonLog + ": " + e.getMessage());
+    }
+  }
+
+  /** Waits (bounded) for queued events, at shutdown. */
+  public void flush() {
+    if (worker != null) {
+      worker.shutdown();
+      try {
+        worker.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.coati.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coati.auth.AuthRequest;
+import dev.coati.auth.AuthResult;
+import dev.coati.server.dataplane.IdleWatchTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+public class MetricsTest {
+  /** A sample line of the exposition format: name, optional labels, a number. */
+  static final Pattern SAMPLE =
+      Pattern.compile(
+          "([a-z_][a-z0-9_]*)(\\{([a-z_]+=\"[a-z_0-9]+\"(,[a-z_]+=\"[a-z_0-9]+\")*)\\})? (\\S+)");
+
+  /** Parses the text strictly: every line a HELP, a TYPE or a sample; returns sample → value. */
+  public static Map<String, Double> parse(String text) {
+    Map<String, Double> m = new HashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+        continue;
+      }
+      Matcher x = SAMPLE.matcher(line);
+      assertTrue(x.matches(), "not a Prometheus sample: '" + line + "'");
+      m.put(x.group(1) + (x.group(2) == null ? "" : x.group(2)), Double.parseDouble(x.group(5)));
+    }
+    return m;
+  }
+
+  @Test
+  void handshakesAuthAndGauges_renderAsValidExposition() throws Exception {
+    Metrics m = new Metrics();
+    var ok = new IdleWatchTest.Client("ike[1]", new byte[] {10, 99, 99, 10});
+    m.ikeEstablished(ok);
+    m.ikeDeleted(new IdleWatchTest.Client("ike[2]", null), "phase 1 timed out");
+    m.ikeDeleted(new IdleWatchTest.Client("ike[3]", null), "NO_PROPOSAL_CHOSEN");
+    CountingAuthenticator auth =
+        new CountingAuthenticator(
+            r ->
+                CompletableFuture.completedFuture(
+                    r.user().equals("alice")
+                        ? AuthResult.success("alice", null, 0, null)
+                        : AuthResult.failure(r.user(), "wrong password", 0)),
+            m);
+    auth.authenticate(AuthRequest.Plain.fromWire("alice".getBytes(), "x".getBytes()));
+    auth.authenticate(AuthRequest.Plain.fromWire("mallory".getBytes(), "x".getBytes()));
+    m.snapshot(41, 40, 1, 1);
+    Map<String, Double> s = parse(m.render());
+    assertEquals(1, s.get("coati_ike_sas{kind=\"remote_access\"}"));
+    assertEquals(1, s.get("coati_ike_handshakes_total{result=\"established\"}"));
+    assertEquals(1, s.get("coati_ike_handshakes_total{result=\"failed\",reason=\"timeout\"}"));
+    assertEquals(1, s.get("coati_ike_handshakes_total{result=\"failed\",reason=\"proposal\"}"));
+    assertEquals(1, s.get("coati_auth_total{method=\"password\",result=\"success\"}"));
+    assertEquals(1, s.get("coati_auth_total{method=\"password\",result=\"failure\"}"));
+    assertEquals(0, s.get("coati_auth_total{method=\"mschapv2\",result=\"failure\"}"));
+    assertEquals(2, s.get("coati_auth_seconds_count"));
+    assertEquals(1, s.get("coati_pool_addresses{state=\"leased\"}"));
+    assertEquals(1, s.get("coati_ppp_sessions"));
+    m.ikeDeleted(ok, "deleted by peer");
+    assertEquals(0, parse(m.render()).get("coati_ike_sas{kind=\"remote_access\"}"));
+  }
+
+  @Test
+  void endpointServesMetricsOnly() throws Exception {
+    Metrics m = new Metrics();
+    try (MetricsServer server =
+        new MetricsServer(new java.net.InetSocketAddress("127.0.0.1", 0), m)) {
+      String base = "http://127.0.0.1:" + server.address().getPort();
+      HttpClient c = HttpClient.newHttpClient();
+      HttpResponse<String> r =
+          c.send(
+              HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+      assertEquals(0, parse(r.body()).get("coati_ike_handshakes_total{result=\"established\"}"));
+      HttpResponse<String> other =
+          c.send(
+              HttpRequest.newBuilder(URI.create(base + "/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, other.statusCode());
+      HttpResponse<String> post =
+          c.send(
+              HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                  .POST(HttpRequest.BodyPublishers.ofString("x"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, post.statusCode());
+    }
+  }
+}
