@@ -16,14 +16,8 @@ import java.util.concurrent.CompletionStage;
  * the calling thread until a server answers or all time out: callers run it on the auth workers
  * (RemoteAccessService, PppLink). No answer is a failure, never an exception.
  */
-public final class RadiusAuthenticator implements Authenticator {
-  private final RadiusClient client;
-  private final String nasIdentifier;
-
-  public RadiusAuthenticator(RadiusClient client, String nasIdentifier) {
-    this.client = client;
-    this.nasIdentifier = nasIdentifier;
-  }
+public record RadiusAuthenticator(RadiusClient client, String nasIdentifier)
+    implements Authenticator {
 
   @Override
   public CompletionStage<AuthResult> authenticate(AuthRequest request) {

@@ -13,14 +13,8 @@ import java.util.function.Consumer;
  * carry no byte counters and no Class: Stop has Acct-Session-Time only, zero octets and packets.
  * Acct-Session-Id is {@code kind-session} (e.g. {@code l2tp-...}).
  */
-public final class RadiusSessionAccounting implements Consumer<SessionEvent> {
-  private final RadiusAccounting accounting;
-  private final boolean radiusAuthenticated;
-
-  public RadiusSessionAccounting(RadiusAccounting accounting, boolean radiusAuthenticated) {
-    this.accounting = accounting;
-    this.radiusAuthenticated = radiusAuthenticated;
-  }
+public record RadiusSessionAccounting(RadiusAccounting accounting, boolean radiusAuthenticated)
+    implements Consumer<SessionEvent> {
 
   @Override
   public void accept(SessionEvent e) {
