@@ -25,7 +25,7 @@ import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.server.dataplane.TransportRoutes;
-import dev.coati.server.events.Hooks;
+import dev.coati.server.events.EventsSetup;
 import dev.coati.server.events.SessionEvents;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
@@ -186,17 +186,27 @@ public final class Main {
                 + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
-      SessionEvents sessionEvents = sessionEvents(config, out);
       L2tpServer l2tp = null;
       dev.coati.pool.AddressPool pool = null;
-      RemoteAccessSetup.Aaa users = null;
+      RemoteAccessSetup.Aaa users =
+          config.remoteAccess() == null ? null : RemoteAccessSetup.aaa(config, out);
+      SessionEvents sessionEvents =
+          EventsSetup.create(
+              config,
+              users == null || users.accounting() == null
+                  ? null
+                  : new dev.coati.server.radius.RadiusSessionAccounting(
+                      users.accounting(), config.usersSource() != GatewayConfig.UserSource.LOCAL),
+              out);
       RemoteAccessSetup.Aaa aaa = null;
       RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {
-        users = RemoteAccessSetup.aaa(config, out);
         aaa =
             new RemoteAccessSetup.Aaa(
-                new CountingAuthenticator(users.auth(), metrics), users.pool(), users.workers());
+                new CountingAuthenticator(users.auth(), metrics),
+                users.pool(),
+                users.workers(),
+                users.accounting());
         pool = aaa.pool();
         ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
@@ -242,7 +252,7 @@ public final class Main {
                 lns == null ? 0 : lns.tunnelCount(),
                 lns == null ? 0 : lns.sessionCount());
           });
-      MetricsServer metricsServer = startMetrics(config, metrics, out);
+      MetricsServer metricsServer = EventsSetup.metrics(config, metrics, out);
       if (lns != null) {
         loop.onStop(() -> lns.closeAll("gateway shutting down"));
         lns.onDeadPeer(
@@ -304,49 +314,6 @@ public final class Main {
       out.println("coati: stopped");
     }
     return 0;
-  }
-
-  /** The JSON event log and the hooks of the {@code events:} section, if any. */
-  static SessionEvents sessionEvents(GatewayConfig config, PrintStream out) {
-    GatewayConfig.EventsConfig e = config.events();
-    if (e == null) {
-      return SessionEvents.NONE;
-    }
-    Hooks hooks =
-        e.upScript() == null && e.downScript() == null
-            ? null
-            : new Hooks(
-                e.upScript(),
-                e.downScript(),
-                e.hookTimeoutSeconds(),
-                config.tun() == null ? null : config.tun().name(),
-                out);
-    out.println(
-        "coati: events: JSON log "
-            + (e.jsonLog() == null ? "off" : e.jsonLog())
-            + ", up hook "
-            + (e.upScript() == null ? "none" : e.upScript())
-            + ", down hook "
-            + (e.downScript() == null ? "none" : e.downScript()));
-    return new SessionEvents(e.jsonLog(), hooks, System::currentTimeMillis);
-  }
-
-  /** The Prometheus endpoint, if {@code metrics.listen} is set. */
-  static MetricsServer startMetrics(GatewayConfig config, Metrics metrics, PrintStream out)
-      throws IOException {
-    if (config.metricsListen() == null) {
-      return null;
-    }
-    String l = config.metricsListen();
-    int colon = l.lastIndexOf(':');
-    MetricsServer m =
-        new MetricsServer(
-            new java.net.InetSocketAddress(
-                java.net.InetAddress.getByName(l.substring(0, colon)),
-                Integer.parseInt(l.substring(colon + 1))),
-            metrics);
-    out.println("coati: metrics on http://" + l + "/metrics");
-    return m;
   }
 
   /**

@@ -45,6 +45,8 @@ class LayeringTest {
             .definedBy("dev.coati.auth..")
             .layer("pool")
             .definedBy("dev.coati.pool..")
+            .layer("radius")
+            .definedBy("dev.coati.radius..")
             .layer("nativeio")
             .definedBy("dev.coati.nativeio..")
             .layer("config")
@@ -67,14 +69,17 @@ class LayeringTest {
             .mayOnlyBeAccessedByLayers("server", "config")
             .whereLayer("ip")
             .mayOnlyBeAccessedByLayers("server", "config")
+            .whereLayer("radius")
+            .mayOnlyBeAccessedByLayers("server", "config")
             .whereLayer("ikeWire")
             .mayOnlyBeAccessedByLayers("ike", "server", "config")
             .whereLayer("auth")
-            .mayOnlyBeAccessedByLayers("ike", "ppp", "server", "config")
+            .mayOnlyBeAccessedByLayers("ike", "ppp", "radius", "server", "config")
             .whereLayer("pool")
             .mayOnlyBeAccessedByLayers("ike", "ppp", "server", "config")
             .whereLayer("crypto")
-            .mayOnlyBeAccessedByLayers("ike", "esp", "l2tp", "ppp", "auth", "server", "config")
+            .mayOnlyBeAccessedByLayers(
+                "ike", "esp", "l2tp", "ppp", "auth", "radius", "server", "config")
             .withOptionalLayers(true);
     rule.check(CLASSES);
   }
@@ -92,7 +97,8 @@ class LayeringTest {
             "dev.coati.ppp..",
             "dev.coati.ip..",
             "dev.coati.auth..",
-            "dev.coati.pool..")
+            "dev.coati.pool..",
+            "dev.coati.radius..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.net..", "java.nio.channels..", "java.lang.foreign..")

@@ -34,6 +34,11 @@ public final class LocalAuthenticator implements Authenticator {
     this.users = newUsers;
   }
 
+  /** Whether the users file has {@code user} (for {@link ChainAuthenticator}). */
+  public boolean knows(String user) {
+    return users.find(user).isPresent();
+  }
+
   @Override
   public CompletionStage<AuthResult> authenticate(AuthRequest request) {
     UserEntry u = users.find(request.user()).orElse(null);

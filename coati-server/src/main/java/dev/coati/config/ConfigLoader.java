@@ -26,7 +26,8 @@ public final class ConfigLoader {
   private final List<GatewayConfig.PskEntry> psks = new ArrayList<>();
   private final List<GatewayConfig.PeerConfig> peers = new ArrayList<>();
   private GatewayConfig.Tun tun;
-  private Path usersFile;
+  private UsersSection.Users users;
+  private GatewayConfig.RadiusConfig radius;
   private List<IkeProposalSpec> ike;
   private long ikeLifetime = 28800;
   private long dpdDelay = 30;
@@ -76,6 +77,7 @@ public final class ConfigLoader {
                 "l2tp",
                 "metrics",
                 "events",
+                "radius",
                 "control"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
@@ -83,7 +85,8 @@ public final class ConfigLoader {
         case "ike" -> ike(section);
         case "peers" -> peers(section);
         case "dataplane" -> tun = DataplaneSection.parse(section);
-        case "users" -> users(section);
+        case "users" -> users = UsersSection.parse(section, dir);
+        case "radius" -> radius = RadiusSection.parse(section, dir);
         case "metrics" -> metrics = MetricsSection.parse(section);
         case "events" -> events = EventsSection.parse(section, dir);
         case "control" -> control = ControlSection.parse(section, dir);
@@ -212,27 +215,6 @@ public final class ConfigLoader {
     }
   }
 
-  /** {@code users: { file: users.txt }}: relative to this file; its directory must exist. */
-  private void users(YamlNode n) throws ConfigException {
-    for (YamlNode e : n.entries(Set.of("file"))) {
-      String name = e.string().strip();
-      if (name.isEmpty()) {
-        throw e.error("expected the users file's name, e.g. users.txt (relative to this file)");
-      }
-      Path p = dir.resolve(name).normalize();
-      if (!Files.isDirectory(p.getParent())) {
-        throw e.error("the directory " + p.getParent() + " does not exist");
-      }
-      if (Files.isDirectory(p)) {
-        throw e.error(p + " is a directory; name a file such as users.txt");
-      }
-      usersFile = p;
-    }
-    if (usersFile == null) {
-      throw n.error("the users section needs file: (e.g. users: { file: users.txt })");
-    }
-  }
-
   private static String address(YamlNode e) throws ConfigException {
     String s = e.string();
     if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
@@ -330,11 +312,12 @@ public final class ConfigLoader {
     }
     GatewayConfig.Pki certs = pki.finish();
     if (remoteAccess != null) {
-      RemoteAccessSection.check(remoteAccess, remoteAccessNode, usersFile, tun, certs);
+      RemoteAccessSection.check(remoteAccess, remoteAccessNode, users != null, tun, certs);
     }
     if (l2tp != null) {
       L2tpSection.check(l2tpNode, remoteAccess);
     }
+    UsersSection.check(users, radius);
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,
@@ -355,12 +338,14 @@ public final class ConfigLoader {
         pfs,
         List.copyOf(peers),
         tun,
-        usersFile,
+        users == null ? null : users.file(),
         remoteAccess,
         certs,
         l2tp,
         metrics,
         events,
+        radius,
+        users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
         control);
   }
 

@@ -10,13 +10,15 @@ import java.util.List;
 
 /**
  * The gateway configuration (one YAML file, see README "Configuration"); immutable, validated by
- * {@link ConfigLoader}. The RADIUS section comes with issue #6.
+ * {@link ConfigLoader}.
  *
  * @param espLifetimeKilobytes the ESP SA volume limit ({@code esp.lifetime_bytes}); 0: none
  * @param metricsListen {@code address:port} of the Prometheus endpoint ({@code metrics.listen}), or
  *     null: off
  * @param usersFile the users file ({@code users: { file: ... }}, resolved against the
  *     configuration's directory); null when not configured
+ * @param radius the {@code radius:} section; null when not configured
+ * @param usersSource where credentials are checked ({@code users.source})
  */
 public record GatewayConfig(
     List<String> listen,
@@ -44,6 +46,8 @@ public record GatewayConfig(
     L2tpConfig l2tp,
     String metricsListen,
     EventsConfig events,
+    RadiusConfig radius,
+    UserSource usersSource,
     Control control) {
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
@@ -52,6 +56,28 @@ public record GatewayConfig(
       java.nio.file.Path upScript,
       java.nio.file.Path downScript,
       long hookTimeoutSeconds) {}
+
+  /** {@code users.source}: the users file, RADIUS, or the file first and RADIUS for the rest. */
+  public enum UserSource {
+    LOCAL,
+    RADIUS,
+    LOCAL_THEN_RADIUS
+  }
+
+  /**
+   * The {@code radius:} section: servers in order, per-transmission timeout, retransmissions per
+   * server, NAS-Identifier, whether to send accounting, whether answers need Message-Authenticator.
+   */
+  public record RadiusConfig(
+      List<RadiusServer> servers,
+      long timeoutSeconds,
+      int retries,
+      String nasIdentifier,
+      boolean accounting,
+      boolean requireMessageAuthenticator) {}
+
+  /** One RADIUS server: IPv4 address, authentication and accounting ports, shared secret. */
+  public record RadiusServer(String address, int port, int acctPort, Secret secret) {}
 
   /**
    * The operators' control socket (the {@code control:} section): its path, its mode (e.g. 0660)
@@ -176,6 +202,8 @@ public record GatewayConfig(
         null,
         null,
         null,
+        null,
+        UserSource.LOCAL,
         control);
   }
 }

@@ -144,7 +144,7 @@ final class RemoteAccessSection {
   static void check(
       GatewayConfig.RemoteAccessConfig ra,
       YamlNode node,
-      Path usersFile,
+      boolean haveUsers,
       GatewayConfig.Tun tun,
       GatewayConfig.Pki pki)
       throws ConfigException {
@@ -158,9 +158,10 @@ final class RemoteAccessSection {
     if (clientCerts && pki.verifier() == null) {
       throw node.error("rsa-xauth and rsa check client certificates: add gateway.ca: [ca.pem]");
     }
-    if (usersFile == null) {
+    if (!haveUsers) {
       throw node.error(
-          "remote access needs users to check Xauth against: add users: { file: ... }");
+          "remote access needs users to check Xauth against: add users: { file: ... } or"
+              + " users: { source: radius }");
     }
     if (tun == null) {
       throw node.error(

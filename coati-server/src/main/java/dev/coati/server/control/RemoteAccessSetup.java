@@ -1,12 +1,17 @@
 package dev.coati.server.control;
 
 import dev.coati.auth.Authenticator;
+import dev.coati.auth.ChainAuthenticator;
 import dev.coati.auth.LocalAuthenticator;
 import dev.coati.auth.LocalUsers;
 import dev.coati.auth.UsersFileException;
 import dev.coati.config.GatewayConfig;
 import dev.coati.pool.AddressPool;
 import dev.coati.server.cli.UsersFile;
+import dev.coati.server.radius.RadiusAccounting;
+import dev.coati.server.radius.RadiusAuthenticator;
+import dev.coati.server.radius.RadiusClient;
+import dev.coati.server.radius.RadiusSetup;
 import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,20 +23,51 @@ import java.util.concurrent.Executors;
 public final class RemoteAccessSetup {
   private RemoteAccessSetup() {}
 
-  /** The users, the address pool and the auth workers: shared by Xauth and L2TP/PPP. */
-  public record Aaa(Authenticator auth, AddressPool pool, ExecutorService workers) {}
+  /**
+   * The users, the address pool and the auth workers: shared by Xauth and L2TP/PPP. {@code
+   * accounting}: RADIUS accounting when {@code radius.accounting} is on, else null.
+   */
+  public record Aaa(
+      Authenticator auth, AddressPool pool, ExecutorService workers, RadiusAccounting accounting) {}
 
   /**
-   * Loads the users file (every bad line reported with its line number) and makes the pool;
-   * credentials are checked on two daemon worker threads.
+   * Loads the users file (every bad line reported with its line number), connects RADIUS as {@code
+   * users.source} says, and makes the pool; credentials are checked on two daemon worker threads (a
+   * RADIUS exchange blocks one of them).
    */
   public static Aaa aaa(GatewayConfig config, PrintStream out) throws IOException {
     GatewayConfig.RemoteAccessConfig ra = config.remoteAccess();
     LocalUsers users;
     try {
-      users = new UsersFile(config.usersFile(), out).load();
+      users =
+          config.usersFile() == null
+              ? LocalUsers.empty()
+              : new UsersFile(config.usersFile(), out).load();
     } catch (UsersFileException e) {
       throw new IOException(e.getMessage(), e);
+    }
+    LocalAuthenticator local = new LocalAuthenticator(users);
+    GatewayConfig.RadiusConfig rc = config.radius();
+    RadiusClient client = rc == null ? null : RadiusSetup.client(rc, out);
+    Authenticator auth =
+        switch (config.usersSource()) {
+          case LOCAL -> local;
+          case RADIUS -> new RadiusAuthenticator(client, rc.nasIdentifier());
+          case LOCAL_THEN_RADIUS ->
+              new ChainAuthenticator(local, new RadiusAuthenticator(client, rc.nasIdentifier()));
+        };
+    RadiusAccounting accounting =
+        rc != null && rc.accounting()
+            ? new RadiusAccounting(client, rc.nasIdentifier(), out)
+            : null;
+    if (rc != null) {
+      out.println(
+          "coati: RADIUS "
+              + RadiusSetup.describe(rc)
+              + ", users "
+              + config.usersSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+              + ", accounting "
+              + (accounting != null ? "on" : "off"));
     }
     GatewayConfig.Tun tun = config.tun();
     AddressPool pool = AddressPool.of(ra.pool(), Ipv4Address.parse(tun.address()));
@@ -54,7 +90,7 @@ public final class RemoteAccessSetup {
             + users.users().size()
             + " users, mode config "
             + (ra.push() ? "push" : "pull"));
-    return new Aaa(new LocalAuthenticator(users), pool, workers);
+    return new Aaa(auth, pool, workers, accounting);
   }
 
   /** The road-warrior service over {@code aaa}; results go back through {@code engineThread}. */

@@ -24,20 +24,32 @@ public final class SessionEvents {
   static final int FAILURES_PER_MINUTE = 5;
 
   /** Nothing configured: events are dropped (the human log still has its lines). */
-  public static final SessionEvents NONE = new SessionEvents(null, null, System::currentTimeMillis);
+  public static final SessionEvents NONE =
+      new SessionEvents(null, null, null, System::currentTimeMillis);
 
   private final Path jsonLog;
   private final Hooks hooks;
+  private final java.util.function.Consumer<SessionEvent> listener;
   private final LongSupplier clock;
   private final ExecutorService worker;
   private final Map<String, long[]> failures = new HashMap<>(); // peer -> {minute, count}
 
   public SessionEvents(Path jsonLog, Hooks hooks, LongSupplier clock) {
+    this(jsonLog, hooks, null, clock);
+  }
+
+  /** With {@code listener} (e.g. RADIUS accounting) told of every event on the same thread. */
+  public SessionEvents(
+      Path jsonLog,
+      Hooks hooks,
+      java.util.function.Consumer<SessionEvent> listener,
+      LongSupplier clock) {
     this.jsonLog = jsonLog;
     this.hooks = hooks;
+    this.listener = listener;
     this.clock = clock;
     this.worker =
-        jsonLog == null && hooks == null
+        jsonLog == null && hooks == null && listener == null
             ? null
             : Executors.newSingleThreadExecutor(
                 r -> {
@@ -60,6 +72,13 @@ public final class SessionEvents {
           }
           if (hooks != null) {
             hooks.run(e);
+          }
+          if (listener != null) {
+            try {
+              listener.accept(e);
+            } catch (RuntimeException x) {
+              System.err.println("coati: session event listener failed: " + x);
+            }
           }
         });
   }

@@ -90,4 +90,16 @@ class SessionEventsTest {
         out.toString().contains("15 more authentication failures from 10.0.0.9"), out.toString());
     assertFalse(out.toString().contains("10.0.0.8"));
   }
+
+  @Test
+  void aListener_suchAsRadiusAccounting_getsEveryEventInOrder() {
+    List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    SessionEvents ev =
+        new SessionEvents(null, null, e -> seen.add(e.type() + ":" + e.user()), () -> 0L);
+    ev.emit(SessionEvent.up("l2tp", "l2tp-1/1", "alice", "10.0.0.2:500", "10.99.99.10"));
+    ev.emit(SessionEvent.authFailed("xauth", "bob", "10.0.0.3:500", "wrong password"));
+    ev.emit(SessionEvent.down("l2tp", "l2tp-1/1", "alice", "10.0.0.2:500", "10.99.99.10", 9, "x"));
+    ev.flush();
+    assertEquals(List.of("up:alice", "auth_failed:bob", "down:alice"), seen);
+  }
 }

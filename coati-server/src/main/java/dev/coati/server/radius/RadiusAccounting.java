@@ -1,0 +1,79 @@
+package dev.coati.server.radius;
+
+import dev.coati.radius.Radius;
+import dev.coati.radius.RadiusAccountingRecords;
+import dev.coati.radius.RadiusAccountingRecords.Counters;
+import dev.coati.radius.RadiusAccountingRecords.Session;
+import dev.coati.radius.RadiusAccountingRecords.TerminateCause;
+import dev.coati.radius.RadiusAttribute;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * RADIUS accounting (RFC 2866): Start when a session has its address, Interim-Update optionally,
+ * Stop when it ends. Requests go out on one daemon thread in order, so the caller (the engine)
+ * never blocks; each future completes with whether a server acknowledged the record.
+ */
+public final class RadiusAccounting implements AutoCloseable {
+  private final RadiusClient client;
+  private final String nasIdentifier;
+  private final PrintStream log;
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "coati-radius-acct");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public RadiusAccounting(RadiusClient client, String nasIdentifier, PrintStream log) {
+    this.client = client;
+    this.nasIdentifier = nasIdentifier;
+    this.log = log;
+  }
+
+  public CompletableFuture<Boolean> start(Session s) {
+    return send("Start", s, RadiusAccountingRecords.start(s));
+  }
+
+  public CompletableFuture<Boolean> interim(Session s, Counters c) {
+    return send("Interim-Update", s, RadiusAccountingRecords.interim(s, c));
+  }
+
+  public CompletableFuture<Boolean> stop(Session s, Counters c, TerminateCause cause) {
+    return send("Stop", s, RadiusAccountingRecords.stop(s, c, cause));
+  }
+
+  private CompletableFuture<Boolean> send(String what, Session s, List<RadiusAttribute> attrs) {
+    List<RadiusAttribute> all = new ArrayList<>(attrs);
+    all.add(RadiusAttribute.text(Radius.NAS_IDENTIFIER, nasIdentifier));
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            client.exchange(Radius.ACCOUNTING_REQUEST, all);
+            return true;
+          } catch (RadiusClient.NoAnswerException e) {
+            log.println(
+                "coati: RADIUS accounting "
+                    + what
+                    + " for "
+                    + s.user()
+                    + " (session "
+                    + s.sessionId()
+                    + ") lost: "
+                    + e.getMessage());
+            return false;
+          }
+        },
+        sender);
+  }
+
+  @Override
+  public void close() {
+    sender.shutdown();
+  }
+}

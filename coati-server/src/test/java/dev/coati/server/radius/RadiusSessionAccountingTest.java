@@ -1,0 +1,80 @@
+package dev.coati.server.radius;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.coati.crypto.Secret;
+import dev.coati.radius.Radius;
+import dev.coati.radius.RadiusAccountingRecords.TerminateCause;
+import dev.coati.radius.RadiusCodec;
+import dev.coati.radius.RadiusPacket;
+import dev.coati.radius.RadiusSigner;
+import dev.coati.server.events.SessionEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RadiusSessionAccountingTest {
+  static final byte[] SECRET = "s3cret".getBytes();
+
+  @Test
+  void downReasons_mapToTerminateCauses() {
+    assertEquals(TerminateCause.LOST_CARRIER, RadiusSessionAccounting.cause("LCP echo failed"));
+    assertEquals(TerminateCause.LOST_CARRIER, RadiusSessionAccounting.cause("DPD timeout"));
+    assertEquals(TerminateCause.USER_REQUEST, RadiusSessionAccounting.cause("peer sent Delete"));
+    assertEquals(TerminateCause.NAS_REQUEST, RadiusSessionAccounting.cause(null));
+  }
+
+  @Test
+  void upAndDown_becomeStartAndStop() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RadiusAccounting acct =
+            new RadiusAccounting(
+                new RadiusClient(
+                    List.of(
+                        new RadiusEndpoint(
+                            "127.0.0.1", 1, server.getLocalPort(), Secret.copyOf(SECRET))),
+                    Duration.ofSeconds(2),
+                    0,
+                    true,
+                    new PrintStream(new ByteArrayOutputStream())),
+                "coati",
+                new PrintStream(new ByteArrayOutputStream()))) {
+      RadiusSessionAccounting a = new RadiusSessionAccounting(acct, true);
+      a.accept(SessionEvent.up("l2tp", "t1s2", "alice", "192.0.2.1:4500", "10.99.99.10"));
+      RadiusPacket start = answer(server);
+      assertEquals(1, start.find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      assertEquals("l2tp-t1s2", start.find(Radius.ACCT_SESSION_ID).orElseThrow().text());
+      assertEquals(
+          "10.99.99.10", start.find(Radius.FRAMED_IP_ADDRESS).orElseThrow().address().toString());
+      a.accept(
+          SessionEvent.down(
+              "l2tp", "t1s2", "alice", "192.0.2.1:4500", "10.99.99.10", 77, "LCP echo failed"));
+      RadiusPacket stop = answer(server);
+      assertEquals(2, stop.find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      assertEquals(77, stop.find(Radius.ACCT_SESSION_TIME).orElseThrow().integer());
+      assertEquals(2, stop.find(Radius.ACCT_TERMINATE_CAUSE).orElseThrow().integer());
+    }
+  }
+
+  /** Receives one Accounting-Request, acknowledges it, returns it. */
+  static RadiusPacket answer(DatagramSocket server) throws Exception {
+    byte[] buf = new byte[4096];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    server.setSoTimeout(5000);
+    server.receive(in);
+    RadiusPacket req = RadiusCodec.decode(Arrays.copyOf(buf, in.getLength()));
+    byte[] r =
+        RadiusSigner.response(
+            new RadiusPacket(Radius.ACCOUNTING_RESPONSE, req.identifier(), new byte[16], List.of()),
+            req.authenticator(),
+            SECRET);
+    server.send(new DatagramPacket(r, r.length, in.getSocketAddress()));
+    return req;
+  }
+}
