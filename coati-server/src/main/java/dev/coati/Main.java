@@ -151,7 +151,8 @@ public final class Main {
             + (config.metricsListen() == null
                 ? "off (no metrics: section)"
                 : "http://" + config.metricsListen() + "/metrics")
-            + "; RADIUS: not yet (issue #6)");
+            + "; users: "
+            + config.usersSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
   }
 
   private static int serve(GatewayConfig config, Path file, RandomSource random, PrintStream out)
