@@ -272,7 +272,7 @@ public final class Main {
                   lns,
                   new Reloader(file, config, policy, ra, users == null ? null : users.auth(), out)),
               out);
-      ControlServer control = control(config, ops, out);
+      ControlServer control = ControlServer.startOrWarn(config, ops, out);
       Hangup.install(ops, out);
       Thread main = Thread.currentThread();
       Thread hook =
@@ -315,25 +315,6 @@ public final class Main {
       out.println("coati: stopped");
     }
     return 0;
-  }
-
-  /**
-   * The control socket. A configured one that cannot be bound stops the start; the default one (no
-   * {@code control:} section) only warns, so a gateway without /run/coati still runs.
-   */
-  private static ControlServer control(GatewayConfig config, Operations ops, PrintStream out)
-      throws IOException {
-    try {
-      ControlServer c = ControlServer.start(config.control(), ops, out);
-      out.println("coati: control socket " + c.path() + " (coati status, kick, reload)");
-      return c;
-    } catch (IOException e) {
-      if (!config.control().equals(GatewayConfig.Control.DEFAULT)) {
-        throw e;
-      }
-      out.println("coati: " + e.getMessage() + "; running without (set control.socket)");
-      return null;
-    }
   }
 
   private static void startDataPlane(

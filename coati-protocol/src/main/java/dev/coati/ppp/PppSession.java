@@ -77,15 +77,6 @@ public final class PppSession {
     void down(String reason);
   }
 
-  /** The leased addresses: ours, the peer's and the RFC 1877 servers (0-2 each, primary first). */
-  public record IpcpGrant(
-      Ipv4Address ours, Ipv4Address peer, List<Ipv4Address> dns, List<Ipv4Address> nbns) {
-    public IpcpGrant {
-      dns = List.copyOf(dns);
-      nbns = List.copyOf(nbns);
-    }
-  }
-
   /**
    * @param authPreference the authentication protocols we offer in LCP, best first
    * @param ourName our name in CHAP Challenges
@@ -274,15 +265,6 @@ public final class PppSession {
       d = Math.min(d, auth.deadline());
     }
     return Math.min(d, network.deadline());
-  }
-
-  /** Writes the header FF 03 00 21 of an IPv4 frame at {@code buf[off]}; returns 4. */
-  public static int frameIp(byte[] buf, int off) {
-    buf[off] = (byte) PppFrame.ADDRESS;
-    buf[off + 1] = (byte) PppFrame.CONTROL;
-    buf[off + 2] = 0x00;
-    buf[off + 3] = 0x21;
-    return 4;
   }
 
   /** Whether IPv4 flows: IPCP is Opened and the link not finished. */

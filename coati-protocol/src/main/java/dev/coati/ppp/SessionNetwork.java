@@ -36,7 +36,7 @@ final class SessionNetwork {
     this.failed = failed;
   }
 
-  void start(PppSession.IpcpGrant g, long now) {
+  void start(IpcpGrant g, long now) {
     policy = new IpcpPolicy(g.ours(), g.peer(), IpcpPolicy.servers(g.dns(), g.nbns()));
     layer = new ControlLayer(PppProtocol.IPCP, policy, restart, out, new Layer());
     layer.start(now);

@@ -107,7 +107,7 @@ class PppSessionTest {
     assertEquals(List.of("4502", "4503", "4504"), h.ip.stream().map(Hex::encode).toList());
     assertEquals(2, h.session.droppedIpPackets());
     byte[] out = new byte[8];
-    assertEquals(4, PppSession.frameIp(out, 2));
+    assertEquals(4, dev.coati.ppp.wire.PppFrame.writeIpv4Header(out, 2));
     assertEquals("0000ff0300210000", Hex.encode(out));
   }
 

@@ -28,8 +28,8 @@ import java.util.function.Function;
 final class SessionHost implements PppSession.Host {
   static final Ipv4Address OURS = Ipv4Address.parse("10.9.0.1");
   static final Ipv4Address PEER = Ipv4Address.parse("10.9.0.23");
-  static final PppSession.IpcpGrant GRANT =
-      new PppSession.IpcpGrant(
+  static final IpcpGrant GRANT =
+      new IpcpGrant(
           OURS,
           PEER,
           List.of(Ipv4Address.parse("192.0.2.53"), Ipv4Address.parse("192.0.2.54")),
@@ -55,7 +55,7 @@ final class SessionHost implements PppSession.Host {
   final List<AuthResult> leases = new ArrayList<>();
   final List<byte[]> ip = new ArrayList<>();
   final List<String> events = new ArrayList<>();
-  Function<AuthResult, Optional<PppSession.IpcpGrant>> leaser = r -> Optional.of(GRANT);
+  Function<AuthResult, Optional<IpcpGrant>> leaser = r -> Optional.of(GRANT);
   final PppSession session;
   long now;
 
@@ -74,7 +74,7 @@ final class SessionHost implements PppSession.Host {
   }
 
   @Override
-  public Optional<PppSession.IpcpGrant> lease(AuthResult user) {
+  public Optional<IpcpGrant> lease(AuthResult user) {
     leases.add(user);
     return leaser.apply(user);
   }

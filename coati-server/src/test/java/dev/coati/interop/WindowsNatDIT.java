@@ -34,6 +34,7 @@ import dev.coati.ike.wire.ProtocolId;
 import dev.coati.ike.wire.SaPayload;
 import dev.coati.ike.wire.Transform;
 import dev.coati.ike.wire.VendorIdPayload;
+import dev.coati.nativeio.udp.NetnsThread;
 import dev.coati.util.ByteWriter;
 import dev.coati.util.Hex;
 import dev.coati.util.RandomSource;

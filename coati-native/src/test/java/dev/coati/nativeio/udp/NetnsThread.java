@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a task on a fresh thread that first joins a named network namespace with setns(2): sockets
- * it creates live in that namespace for good, whichever thread uses them later.
+ * it creates live in that namespace for good, whichever thread uses them later. Shared with
+ * coati-server's tests through this module's test-jar.
  */
-final class NetnsThread {
+public final class NetnsThread {
   private static final int CLONE_NEWNET = 0x40000000;
   private static final MethodHandle SETNS =
       Linker.nativeLinker()
@@ -23,7 +24,7 @@ final class NetnsThread {
 
   private NetnsThread() {}
 
-  static <T> T in(String ns, Callable<T> task) throws Exception {
+  public static <T> T in(String ns, Callable<T> task) throws Exception {
     AtomicReference<Object> result = new AtomicReference<>();
     Thread t =
         new Thread(

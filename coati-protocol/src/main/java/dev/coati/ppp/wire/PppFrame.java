@@ -96,4 +96,13 @@ public record PppFrame(PppProtocol protocol, byte[] information) {
   public int hashCode() {
     return protocol.hashCode() * 31 + java.util.Arrays.hashCode(information);
   }
+
+  /** Writes the header FF 03 00 21 of an IPv4 frame at {@code buf[off]}; returns 4. */
+  public static int writeIpv4Header(byte[] buf, int off) {
+    buf[off] = (byte) ADDRESS;
+    buf[off + 1] = (byte) CONTROL;
+    buf[off + 2] = 0x00;
+    buf[off + 3] = 0x21;
+    return 4;
+  }
 }

@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
  * the independent implementation our PKI code is checked against. A missing binary fails the test
  * with a message saying so; it never skips.
  */
-final class OpenSsl {
-  static final Path BINARY = Path.of("/usr/bin/openssl");
+public final class OpenSsl {
+  public static final Path BINARY = Path.of("/usr/bin/openssl");
 
   private OpenSsl() {}
 
   /** Runs openssl with {@code args} in {@code dir}; fails the test unless it exits 0. */
-  static String run(Path dir, String... args) {
+  public static String run(Path dir, String... args) {
     Result r = exec(dir, args);
     if (r.exit != 0) {
       fail("openssl " + String.join(" ", args) + " exited " + r.exit + ":\n" + r.output);
@@ -30,7 +30,7 @@ final class OpenSsl {
   }
 
   /** Runs openssl with {@code args} in {@code dir} and returns its exit code and output. */
-  static Result exec(Path dir, String... args) {
+  public static Result exec(Path dir, String... args) {
     if (!Files.isExecutable(BINARY)) {
       fail(BINARY + " not found: install the Debian package 'openssl' (see .ci/run)");
     }
@@ -53,5 +53,5 @@ final class OpenSsl {
     }
   }
 
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 }

@@ -35,7 +35,16 @@ public final class TransportRoutes {
     void gone(PeerAddress peer);
   }
 
-  private final Map<PeerAddress, List<DataPlane.Route>> byPeer = new ConcurrentHashMap<>();
+  /** A child with the addresses its UDP checksum covers, copied once instead of per packet. */
+  private record Leg(DataPlane.Route route, byte[] local, byte[] remote) {
+    static Leg of(DataPlane.Route r) {
+      byte[] original = r.child().peerOriginalAddress();
+      return new Leg(
+          r, r.ike().local().address(), original != null ? original : r.peer().address());
+    }
+  }
+
+  private final Map<PeerAddress, List<Leg>> byPeer = new ConcurrentHashMap<>();
   private final RandomSource random;
   private final DropCounters drops;
   private DataPlane.EspSender sender;
@@ -55,19 +64,19 @@ public final class TransportRoutes {
   }
 
   synchronized void add(DataPlane.Route r) {
-    List<DataPlane.Route> next = new ArrayList<>(byPeer.getOrDefault(r.peer(), List.of()));
-    next.add(0, r);
+    List<Leg> next = new ArrayList<>(byPeer.getOrDefault(r.peer(), List.of()));
+    next.add(0, Leg.of(r));
     byPeer.put(r.peer(), List.copyOf(next));
   }
 
   void remove(DataPlane.Route r) {
     boolean last;
     synchronized (this) {
-      List<DataPlane.Route> list = byPeer.get(r.peer());
-      if (list == null || !list.contains(r)) {
+      List<Leg> list = byPeer.get(r.peer());
+      if (list == null || list.stream().noneMatch(x -> x.route() == r)) {
         return;
       }
-      List<DataPlane.Route> next = list.stream().filter(x -> x != r).toList();
+      List<Leg> next = list.stream().filter(x -> x.route() != r).toList();
       last = next.isEmpty();
       if (last) {
         byPeer.remove(r.peer());
@@ -100,15 +109,14 @@ public final class TransportRoutes {
    * peer has no SA any more.
    */
   public boolean send(PeerAddress peer, int port, byte[] buf, int udpOff, int len, byte[] out) {
-    List<DataPlane.Route> list = byPeer.get(peer);
+    List<Leg> list = byPeer.get(peer);
     if (list == null || list.isEmpty()) {
       drops.count(DropCounters.Reason.NO_ROUTE);
       return false;
     }
-    DataPlane.Route r = list.get(0);
-    byte[] original = r.child().peerOriginalAddress();
-    byte[] dst = original != null ? original : r.peer().address();
-    int n = Udp.write(buf, udpOff, len, r.ike().local().address(), L2TP_PORT, dst, port);
+    Leg leg = list.get(0);
+    DataPlane.Route r = leg.route();
+    int n = Udp.write(buf, udpOff, len, leg.local(), L2TP_PORT, leg.remote(), port);
     int m;
     synchronized (r.out()) {
       m = EspCodec.encapsulate(r.out(), random, buf, udpOff, n, Udp.PROTOCOL, out, 0);

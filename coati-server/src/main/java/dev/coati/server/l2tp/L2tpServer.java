@@ -128,26 +128,19 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
 
   @Override
   public void l2tp(PeerAddress peer, int port, byte[] buf, int off, int len) {
-    if (len < 6 || (buf[off + 1] & 0x0f) != 2) {
-      drops.count(DropCounters.Reason.L2TP_DROPPED); // too short, or not L2TPv2
-      return;
-    }
-    int flags = u16(buf, off);
-    int at = off + ((flags & L_BIT) != 0 ? 4 : 2);
-    if (at + 4 > off + len) {
-      drops.count(DropCounters.Reason.L2TP_DROPPED);
-      return;
-    }
-    int tunnelId = u16(buf, at);
-    long now = clock.getAsLong();
-    if ((flags & T_BIT) != 0) {
-      control(peer, port, tunnelId, java.util.Arrays.copyOfRange(buf, off, off + len), now);
-      return;
-    }
     long span = dataPayload(buf, off, len, ids);
+    if (span < 0 || (buf[off + 1] & 0x0f) != 2) {
+      drops.count(DropCounters.Reason.L2TP_DROPPED); // truncated, or not L2TPv2
+      return;
+    }
+    long now = clock.getAsLong();
+    if ((u16(buf, off) & T_BIT) != 0) {
+      control(peer, port, ids[0], java.util.Arrays.copyOfRange(buf, off, off + len), now);
+      return;
+    }
     Tunnel t = tunnels.get(ids[0]);
     PppLink link = t == null || !t.peer.equals(peer) ? null : t.links.get(ids[1]);
-    if (link == null || span < 0) {
+    if (link == null) {
       drops.count(DropCounters.Reason.L2TP_DROPPED);
       return;
     }
@@ -155,8 +148,8 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
   }
 
   /**
-   * Parses the header of the data message {@code buf[off, off+len)} (RFC 2661 section 3.1: the
-   * optional Length, Ns/Nr and Offset fields): tunnel and session id into {@code ids}; returns the
+   * Parses the L2TP header at {@code buf[off, off+len)} (RFC 2661 section 3.1: the optional Length,
+   * Ns/Nr and Offset fields, control or data): tunnel and session id into {@code ids}; returns the
    * payload's offset (high 32 bits) and length (low 32 bits), or -1 if the header does not fit.
    */
   static long dataPayload(byte[] buf, int off, int len, int[] ids) {
@@ -295,24 +288,10 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
       return false;
     }
     writeDataHeader(egressBuf, 8, link.peerTunnelId(), link.peerSessionId());
-    int h = dev.coati.ppp.PppSession.frameIp(egressBuf, 14);
+    int h = dev.coati.ppp.wire.PppFrame.writeIpv4Header(egressBuf, 14);
     System.arraycopy(p, off, egressBuf, 14 + h, len);
     dev.coati.ip.MssClamp.clamp(egressBuf, 14 + h, len, link.maxMss());
     return transport.send(link.peer(), link.port(), egressBuf, 0, 6 + h + len, egressOut);
-  }
-
-  /** Tunnels and PPP sessions now (for logs and tests). */
-  public String summary() {
-    int up = 0;
-    for (Tunnel t : tunnels.values()) {
-      up += t.links.size();
-    }
-    return tunnels.size()
-        + " tunnels, "
-        + up
-        + " sessions, "
-        + byAddress.size()
-        + " with an address";
   }
 
   public int tunnelCount() {

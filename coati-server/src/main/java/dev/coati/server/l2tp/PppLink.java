@@ -4,6 +4,7 @@ import dev.coati.auth.AuthRequest;
 import dev.coati.auth.AuthResult;
 import dev.coati.ike.PeerAddress;
 import dev.coati.pool.LeaseResult;
+import dev.coati.ppp.IpcpGrant;
 import dev.coati.ppp.PppSession;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.events.SessionEvent;
@@ -129,7 +130,7 @@ final class PppLink implements PppSession.Host {
   }
 
   @Override
-  public Optional<PppSession.IpcpGrant> lease(AuthResult result) {
+  public Optional<IpcpGrant> lease(AuthResult result) {
     LeaseResult r =
         s.pool.lease(
             result.user(),
@@ -145,7 +146,7 @@ final class PppLink implements PppSession.Host {
     leased = true;
     address = ((LeaseResult.Granted) r).lease().address();
     s.log.println(name + " user " + user + " gets " + address);
-    return Optional.of(new PppSession.IpcpGrant(s.gateway, address, s.dns, s.nbns));
+    return Optional.of(new IpcpGrant(s.gateway, address, s.dns, s.nbns));
   }
 
   @Override
@@ -153,8 +154,7 @@ final class PppLink implements PppSession.Host {
     if (address == null
         || len < 20
         || (b[off] & 0xf0) != 0x40
-        || Ipv4Address.of(java.util.Arrays.copyOfRange(b, off + 12, off + 16)).value()
-            != address.value()) {
+        || source(b, off) != address.value()) {
       s.dataPlane.drops.count(DropCounters.Reason.SPOOFED); // not from the address it was given
       return;
     }
@@ -208,6 +208,14 @@ final class PppLink implements PppSession.Host {
             + ": "
             + reason
             + (address == null ? "" : "; " + address + " released"));
+  }
+
+  /** The IPv4 source address of the packet at {@code off}, as {@link Ipv4Address#value()}. */
+  private static int source(byte[] b, int off) {
+    return (b[off + 12] & 0xff) << 24
+        | (b[off + 13] & 0xff) << 16
+        | (b[off + 14] & 0xff) << 8
+        | (b[off + 15] & 0xff);
   }
 
   int peerTunnelId() {

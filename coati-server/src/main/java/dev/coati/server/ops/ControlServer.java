@@ -63,6 +63,25 @@ public final class ControlServer implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * The control socket. A configured one that cannot be bound stops the start; the default one (no
+   * {@code control:} section) only warns, so a gateway without /run/coati still runs.
+   */
+  public static ControlServer startOrWarn(GatewayConfig config, Operations ops, PrintStream out)
+      throws IOException {
+    try {
+      ControlServer c = start(config.control(), ops, out);
+      out.println("coati: control socket " + c.path() + " (coati status, kick, reload)");
+      return c;
+    } catch (IOException e) {
+      if (!config.control().equals(GatewayConfig.Control.DEFAULT)) {
+        throw e;
+      }
+      out.println("coati: " + e.getMessage() + "; running without (set control.socket)");
+      return null;
+    }
+  }
+
   /** Binds the socket of {@code c} and starts serving on a daemon thread. */
   public static ControlServer start(GatewayConfig.Control c, Handler handler, PrintStream log)
       throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coati.crypto.pki.OpenSsl;
 import dev.coati.crypto.pki.PemFiles;
 import dev.coati.util.RandomSource;
 import java.io.ByteArrayOutputStream;
