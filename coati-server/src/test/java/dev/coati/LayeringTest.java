@@ -18,6 +18,9 @@ class LayeringTest {
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // the other modules' test helpers arrive as *-tests.jar (test-jar dependencies), which
+          // DO_NOT_INCLUDE_TESTS recognises only as test-classes directories
+          .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages("dev.coati");
 
   @Test
