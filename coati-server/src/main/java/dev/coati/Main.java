@@ -26,7 +26,6 @@ import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.server.dataplane.TransportRoutes;
 import dev.coati.server.events.EventsSetup;
-import dev.coati.server.events.SessionEvents;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
 import dev.coati.server.metrics.CountingAuthenticator;
@@ -36,6 +35,7 @@ import dev.coati.server.ops.ControlServer;
 import dev.coati.server.ops.Hangup;
 import dev.coati.server.ops.Operations;
 import dev.coati.server.ops.Reloader;
+import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -191,14 +191,8 @@ public final class Main {
       dev.coati.pool.AddressPool pool = null;
       RemoteAccessSetup.Aaa users =
           config.remoteAccess() == null ? null : RemoteAccessSetup.aaa(config, out);
-      SessionEvents sessionEvents =
-          EventsSetup.create(
-              config,
-              users == null || users.accounting() == null
-                  ? null
-                  : new dev.coati.server.radius.RadiusSessionAccounting(
-                      users.accounting(), config.usersSource() != GatewayConfig.UserSource.LOCAL),
-              out);
+      UserSessions sessions =
+          EventsSetup.sessions(config, users == null ? null : users.accounting(), out);
       RemoteAccessSetup.Aaa aaa = null;
       RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {
@@ -211,12 +205,11 @@ public final class Main {
         pool = aaa.pool();
         ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
-        ra.events(sessionEvents);
+        ra.sessions(sessions, dataPlaneHolder[0]);
         events = new BothListeners(events, ra);
         if (config.l2tp() != null) {
           l2tp =
-              L2tpSetup.create(
-                  config, aaa, dataPlaneHolder[0], loop::post, random, sessionEvents, out);
+              L2tpSetup.create(config, aaa, dataPlaneHolder[0], loop::post, random, sessions, out);
         }
       }
       L2tpServer lns = l2tp;
@@ -247,6 +240,7 @@ public final class Main {
             if (lns != null) {
               lns.tick(System.currentTimeMillis());
             }
+            sessions.tick(System.currentTimeMillis());
             metrics.snapshot(
                 leases == null ? 0 : leases.capacity(),
                 leases == null ? 0 : leases.freeCount(),
@@ -272,6 +266,7 @@ public final class Main {
                   lns,
                   new Reloader(file, config, policy, ra, users == null ? null : users.auth(), out)),
               out);
+      sessions.ender((e, why) -> ops.end(e.name(), why));
       ControlServer control = ControlServer.startOrWarn(config, ops, out);
       Hangup.install(ops, out);
       Thread main = Thread.currentThread();
@@ -311,7 +306,7 @@ public final class Main {
       if (metricsServer != null) {
         metricsServer.close();
       }
-      sessionEvents.flush();
+      sessions.events().flush();
       out.println("coati: stopped");
     }
     return 0;

@@ -23,11 +23,16 @@ public record AuthResult(
     Session session) {
 
   /**
-   * What a RADIUS Access-Accept adds (RFC 2865 section 5.27, 5.28, 5.25): Session-Timeout and
-   * Idle-Timeout in seconds (0: none) and the Class to echo in accounting (empty: none).
+   * What a RADIUS Access-Accept adds (RFC 2865 section 5.27, 5.28, 5.25, RFC 2869 section 5.16):
+   * Session-Timeout, Idle-Timeout and Acct-Interim-Interval in seconds (0: none) and the Class to
+   * echo in accounting (empty: none).
    */
-  public record Session(long sessionTimeoutSeconds, long idleTimeoutSeconds, byte[] radiusClass) {
-    public static final Session NONE = new Session(0, 0, new byte[0]);
+  public record Session(
+      long sessionTimeoutSeconds,
+      long idleTimeoutSeconds,
+      long interimIntervalSeconds,
+      byte[] radiusClass) {
+    public static final Session NONE = new Session(0, 0, 0, new byte[0]);
   }
 
   /** This result with {@code s}. */

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
 public final class RadiusAuthMapping {
   private static final Pattern ERROR = Pattern.compile("E=(\\d+)");
 
+  /** Acct-Interim-Interval (RFC 2869 section 5.16). */
+  static final int ACCT_INTERIM_INTERVAL = 85;
+
   private RadiusAuthMapping() {}
 
   /** User-Name, the method's attributes and PPP framing hints (the caller adds NAS-*). */
@@ -93,6 +96,7 @@ public final class RadiusAuthMapping {
     Ipv4Address address = null;
     long session = 0;
     long idle = 0;
+    long interim = 0;
     try {
       Optional<RadiusAttribute> f = answer.find(Radius.FRAMED_IP_ADDRESS);
       if (f.isPresent()) {
@@ -104,12 +108,14 @@ public final class RadiusAuthMapping {
       session = st.isPresent() ? st.get().integer() : 0;
       Optional<RadiusAttribute> it = answer.find(Radius.IDLE_TIMEOUT);
       idle = it.isPresent() ? it.get().integer() : 0;
+      Optional<RadiusAttribute> ii = answer.find(ACCT_INTERIM_INTERVAL);
+      interim = ii.isPresent() ? ii.get().integer() : 0;
     } catch (RadiusException e) {
       return AuthResult.failure(user, "RADIUS " + server + ": " + e.getMessage(), failCode);
     }
     byte[] cls = answer.find(Radius.CLASS).map(RadiusAttribute::value).orElse(new byte[0]);
     return AuthResult.success(user, address, 0, authResponse)
-        .withSession(new AuthResult.Session(session, idle, cls));
+        .withSession(new AuthResult.Session(session, idle, interim, cls));
   }
 
   /** MS-CHAP-Error: Ident then "E=691 R=0 C=... V=3 M=..." (RFC 2759 section 6). */

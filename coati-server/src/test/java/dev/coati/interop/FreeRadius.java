@@ -27,6 +27,16 @@ final class FreeRadius implements AutoCloseable {
   }
 
   FreeRadius(Path dir) throws IOException, InterruptedException {
+    this(dir, null);
+  }
+
+  /**
+   * In network namespace {@code netns} (null: the host), still on its 127.0.0.1: the gateway in
+   * that namespace reaches it there. More users for the gateway tests: carol (Framed-IP-Address
+   * 10.99.99.77, Class, Acct-Interim-Interval 600), dave (Session-Timeout 6), erin (Idle-Timeout
+   * 5).
+   */
+  FreeRadius(Path dir, String netns) throws IOException, InterruptedException {
     this.dir = dir;
     int[] ports = freePorts(3);
     authPort = ports[0];
@@ -47,6 +57,12 @@ final class FreeRadius implements AutoCloseable {
         alice	Cleartext-Password := "alice-pass"
         	Reply-Message := "Hello alice", Framed-IP-Address := 10.66.0.77, Session-Timeout := 3600, Class := "coati-class"
         bob	Cleartext-Password := "bob-pass"
+        carol	Cleartext-Password := "carol-pass"
+        	Framed-IP-Address := 10.99.99.77, Class := "carol-class", Acct-Interim-Interval := 600
+        dave	Cleartext-Password := "dave-pass"
+        	Session-Timeout := 6
+        erin	Cleartext-Password := "erin-pass"
+        	Idle-Timeout := 5
         """);
     Files.writeString(
         r.resolve("clients.conf"),
@@ -59,8 +75,13 @@ final class FreeRadius implements AutoCloseable {
     String t = Files.readString(r.resolve("sites-available/inner-tunnel"));
     Files.delete(inner);
     Files.writeString(inner, t.replace("port = 18120", "port = " + ports[2]));
+    List<String> cmd = new java.util.ArrayList<>();
+    if (netns != null) {
+      cmd.addAll(List.of("ip", "netns", "exec", netns)); // exec: the PID is freeradius's
+    }
+    cmd.addAll(List.of("/usr/sbin/freeradius", "-X", "-d", r.toString()));
     process =
-        new ProcessBuilder("/usr/sbin/freeradius", "-X", "-d", r.toString())
+        new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("radius.log").toFile())
             .start();
@@ -116,6 +137,27 @@ final class FreeRadius implements AutoCloseable {
   String log() throws IOException {
     Path p = dir.resolve("radius.log");
     return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+  }
+
+  /**
+   * The accounting records in the detail files whose text contains every one of {@code parts} (e.g.
+   * {@code "Acct-Status-Type = Stop"}, {@code "User-Name = \"carol\""}).
+   */
+  List<String> records(String... parts) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (String rec : detail().split("\n\n")) {
+      if (java.util.Arrays.stream(parts).allMatch(rec::contains)) {
+        out.add(rec);
+      }
+    }
+    return out;
+  }
+
+  /** The number after {@code "name = "} in {@code record}, or -1. */
+  static long value(String record, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\b" + name + " = (\\d+)").matcher(record);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   /** The accounting detail files' text (radacct/127.0.0.1/detail-*). */

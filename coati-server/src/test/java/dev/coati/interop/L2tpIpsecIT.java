@@ -326,6 +326,82 @@ class L2tpIpsecIT {
     }
   }
 
+  /**
+   * Case h: MS-CHAPv2 checked by a real FreeRADIUS (in the gateway namespace); its
+   * Framed-IP-Address is the PPP address; {@code coati status --json} shows the L2TP session with
+   * its user and client; {@code coati kick} ends it (StopCCN, Delete, address released) and the
+   * accounting Stop carries the PPP session's counters and Admin-Reset.
+   */
+  @Test
+  void h_msChapV2ThroughRadius_statusAndKick() throws Exception {
+    topology();
+    Path secret = dir.resolve("radius-secret.txt");
+    java.nio.file.Files.writeString(secret, FreeRadius.SECRET + "\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (FreeRadius radius = new FreeRadius(dir.resolve("radius"), SRV)) {
+      String gw =
+          GATEWAY.replace("users:\n  file: users.txt\n", "users:\n  source: radius\n")
+              + "radius:\n  servers: [ { address: 127.0.0.1, port: "
+              + radius.authPort
+              + ", acct_port: "
+              + radius.acctPort
+              + ", secret_file: radius-secret.txt } ]\n  accounting: true\n";
+      try (CoatiProcess coati = new CoatiProcess(SRV, DIRECT_GW + ", " + NAT_GW, dir, PSK, gw)) {
+        QemuVm vm =
+            client(
+                8,
+                false,
+                Map.of(
+                    "USER", "carol", "PASSWORD", "carol-pass", "AUTH", "mschapv2", "HOLD", "120"));
+        Map<String, String> r = vm.awaitResult(java.time.Duration.ofMinutes(5));
+        assertConnected(r, "none");
+        assertEquals("10.99.99.77", r.get("PPP_IP"), "RADIUS's Framed-IP-Address: " + r);
+        assertEquals("mschapv2", r.get("PPP_AUTH_PROTO"), r.toString());
+        Path sock = dir.resolve("coati.sock");
+        Netns.Result st = CoatiProcess.cli("", "status", "--json", "--socket", sock.toString());
+        String j = st.output();
+        assertEquals(0, st.code(), j);
+        assertTrue(j.contains("\"kind\":\"l2tp\""), j);
+        assertTrue(j.contains("\"user\":\"carol\""), j);
+        assertTrue(j.contains("\"address\":\"10.99.99.77\""), j);
+        assertTrue(j.contains("\"auth\":\"psk+ppp\""), j);
+        assertTrue(j.contains("(L2TP"), "client kind from the SCCRQ: " + j);
+        assertTrue(j.contains("\"mode\":\"transport\""), j);
+        String start = null;
+        for (int i = 0; i < 100 && start == null; i++) {
+          List<String> s = radius.records("Acct-Status-Type = Start", "User-Name = \"carol\"");
+          start = s.isEmpty() ? null : s.get(0);
+          Thread.sleep(100);
+        }
+        assertTrue(
+            start != null && start.contains("Framed-IP-Address = 10.99.99.77"), radius.detail());
+        Netns.Result kick = CoatiProcess.cli("", "kick", "carol", "--socket", sock.toString());
+        assertEquals(0, kick.code(), kick.output());
+        assertTrue(kick.output().contains("kicked l2tp-"), kick.output());
+        String released = "10.99.99.77 released";
+        for (int i = 0; i < 100 && !coati.log().contains(released); i++) {
+          Thread.sleep(100);
+        }
+        assertTrue(coati.log().contains(released), coati.log());
+        String stop = null;
+        for (int i = 0; i < 100 && stop == null; i++) {
+          List<String> s = radius.records("Acct-Status-Type = Stop", "User-Name = \"carol\"");
+          stop = s.isEmpty() ? null : s.get(0);
+          Thread.sleep(100);
+        }
+        assertTrue(stop != null, radius.detail() + coati.log());
+        assertTrue(stop.contains("Acct-Terminate-Cause = Admin-Reset"), stop);
+        // the client pinged the LAN host three times with 56 and three with 1400 bytes
+        assertTrue(FreeRadius.value(stop, "Acct-Input-Packets") >= 6, stop);
+        assertTrue(FreeRadius.value(stop, "Acct-Output-Packets") >= 6, stop);
+        assertTrue(FreeRadius.value(stop, "Acct-Input-Octets") > 3 * 1428, stop);
+        Netns.Result after = CoatiProcess.cli("", "status", "--socket", sock.toString());
+        assertEquals("no sessions\n", after.output(), coati.log());
+      }
+    }
+  }
+
   static int count(String s, String what) {
     int n = 0;
     for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {

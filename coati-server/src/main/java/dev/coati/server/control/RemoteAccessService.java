@@ -9,6 +9,11 @@ import dev.coati.ike.IkeSaView;
 import dev.coati.ike.RemoteAccess;
 import dev.coati.pool.AddressPool;
 import dev.coati.pool.LeaseResult;
+import dev.coati.server.dataplane.DataPlane;
+import dev.coati.server.events.SessionEvent;
+import dev.coati.server.events.SessionEvents;
+import dev.coati.server.events.Traffic;
+import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -37,8 +42,10 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final Map<String, AuthResult> authenticated = new HashMap<>();
   private final Map<String, String> userOfSa = new HashMap<>();
   private final Map<String, String> peerOfSa = new HashMap<>();
-  private final Map<String, Long> upSince = new HashMap<>();
-  private dev.coati.server.events.SessionEvents events = dev.coati.server.events.SessionEvents.NONE;
+  private final Map<String, IkeSaView> saByName = new HashMap<>();
+  private UserSessions sessions =
+      new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, System.out);
+  private DataPlane dataPlane;
 
   /**
    * @param prefix the prefix of the clients' addresses (the TUN device's)
@@ -64,9 +71,13 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     this.log = log;
   }
 
-  /** Where up, down and failed-authentication events go (set before the engine runs). */
-  public void events(dev.coati.server.events.SessionEvents e) {
-    this.events = e;
+  /**
+   * Where sessions are recorded (their up, down and failed-authentication events) and the data
+   * plane that counts their traffic (null: none); set before the engine runs.
+   */
+  public void sessions(UserSessions s, DataPlane dp) {
+    this.sessions = s;
+    this.dataPlane = dp;
   }
 
   @Override
@@ -92,11 +103,11 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     if (r.success()) {
       authenticated.put(sa.name(), r);
     } else {
-      events.emit(
-          dev.coati.server.events.SessionEvent.authFailed(
-              "xauth", r.user(), sa.peer().toString(), r.reason()));
+      sessions
+          .events()
+          .emit(SessionEvent.authFailed("xauth", r.user(), sa.peer().toString(), r.reason()));
     }
-    if (r.success() || events.logFailure(address(sa), log)) {
+    if (r.success() || sessions.events().logFailure(address(sa), log)) {
       log.println(
           sa.name()
               + " Xauth "
@@ -115,19 +126,19 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     AuthResult a = authenticated.get(sa.name());
     Ipv4Address fixed = a == null ? null : a.staticAddress().orElse(null);
     int max = a == null ? 0 : a.maxSessions().orElse(0);
-    takeOverReauthenticated(sa, user);
+    boolean tookOver = takeOverReauthenticated(sa, user);
     LeaseResult r = pool.lease(user, sa.name(), fixed, max, System.currentTimeMillis());
     if (r instanceof LeaseResult.Refused no) {
       log.println(sa.name() + " no address for " + user + ": " + no.message());
       return Optional.empty();
     }
     Ipv4Address address = ((LeaseResult.Granted) r).lease().address();
-    if (userOfSa.put(sa.name(), user) == null) {
+    if (userOfSa.put(sa.name(), user) == null && !tookOver) {
       log.println(sa.name() + " user " + user + " gets " + address);
-      upSince.put(sa.name(), System.currentTimeMillis());
-      events.emit(
-          dev.coati.server.events.SessionEvent.up(
-              "xauth", sa.name(), user, sa.peer().toString(), address.toString()));
+      sessions.up(
+          SessionEvent.up("xauth", sa.name(), user, sa.peer().toString(), address.toString()),
+          a == null ? AuthResult.Session.NONE : a.session(),
+          () -> traffic(sa));
     }
     return Optional.of(
         new ClientConfig(
@@ -148,7 +159,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
    * mode config again on the new SA while the old one still holds its lease: the lease moves to the
    * new SA, so the client keeps its address (the old SA's IPsec SAs move along too).
    */
-  private void takeOverReauthenticated(IkeSaView sa, String user) {
+  private boolean takeOverReauthenticated(IkeSaView sa, String user) {
     String peer = sa.peer().toString();
     String old = null;
     for (Map.Entry<String, String> e : userOfSa.entrySet()) {
@@ -158,13 +169,29 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
         old = e.getKey();
       }
     }
+    boolean moved = false;
     if (old != null) {
       userOfSa.remove(old);
       peerOfSa.remove(old);
       pool.release(user, old);
       log.println(sa.name() + " takes over the address of " + old + " (re-authentication)");
+      // The session goes on: the old SA's deleted children stay counted; its live ones move to
+      // the new SA when the old one is deleted (what they move until then is not counted).
+      IkeSaView gone = saByName.get(old);
+      moved =
+          sessions.rename(
+              old,
+              sa.name(),
+              gone == null || dataPlane == null ? Traffic.ZERO : dataPlane.retiredTraffic(gone),
+              () -> traffic(sa));
     }
     peerOfSa.put(sa.name(), peer);
+    saByName.put(sa.name(), sa);
+    return moved;
+  }
+
+  private Traffic traffic(IkeSaView sa) {
+    return dataPlane == null ? Traffic.ZERO : dataPlane.sessionTraffic(sa);
   }
 
   @Override
@@ -181,24 +208,15 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   public void ikeDeleted(IkeSaView sa, String reason) {
     authenticated.remove(sa.name());
     peerOfSa.remove(sa.name());
+    saByName.remove(sa.name());
     String user = userOfSa.remove(sa.name());
-    Long since = upSince.remove(sa.name());
     if (user != null) {
       pool.release(user, sa.name())
-          .ifPresent(
-              l -> {
-                log.println(sa.name() + " released " + l.address() + " of " + user);
-                long seconds = since == null ? 0 : (System.currentTimeMillis() - since) / 1000;
-                events.emit(
-                    dev.coati.server.events.SessionEvent.down(
-                        "xauth",
-                        sa.name(),
-                        user,
-                        sa.peer().toString(),
-                        l.address().toString(),
-                        seconds,
-                        reason));
-              });
+          .ifPresent(l -> log.println(sa.name() + " released " + l.address() + " of " + user));
+      sessions.down(sa.name(), reason);
+    }
+    if (dataPlane != null) {
+      dataPlane.forget(sa);
     }
   }
 

@@ -59,6 +59,7 @@ public final class DataPlane implements IkeListener {
   private final TunDevice tun;
   private final RandomSource random;
   private final Map<Integer, Route> bySpi = new ConcurrentHashMap<>();
+  private final Map<IkeSaView, dev.coati.server.events.Traffic> retired = new ConcurrentHashMap<>();
   private volatile List<Route> routes = List.of();
   private EspSender sender;
   private final TransportRoutes transport;
@@ -85,6 +86,39 @@ public final class DataPlane implements IkeListener {
     return r == null
         ? null
         : new ChildTraffic(r.in().bytes(), r.in().packets(), r.out().bytes(), r.out().packets());
+  }
+
+  /**
+   * What the children of a road warrior's IKE SA moved, both those installed now and those deleted
+   * (rekeyed) before, for accounting ({@code in}: from the client). Socket thread.
+   */
+  public dev.coati.server.events.Traffic sessionTraffic(IkeSaView sa) {
+    dev.coati.server.events.Traffic t =
+        retired.getOrDefault(sa, dev.coati.server.events.Traffic.ZERO);
+    if (sa instanceof dev.coati.ike.IkeSa s) {
+      for (ChildSa c : s.children()) {
+        Route r = bySpi.get(c.inboundSpi());
+        if (r != null) {
+          t = t.plus(traffic(r));
+        }
+      }
+    }
+    return t;
+  }
+
+  /** What the deleted children of {@code sa} moved (see {@link #sessionTraffic}). */
+  public dev.coati.server.events.Traffic retiredTraffic(IkeSaView sa) {
+    return retired.getOrDefault(sa, dev.coati.server.events.Traffic.ZERO);
+  }
+
+  /** {@code sa}'s session was accounted for: its deleted children's counts go. */
+  public void forget(IkeSaView sa) {
+    retired.remove(sa);
+  }
+
+  private static dev.coati.server.events.Traffic traffic(Route r) {
+    return new dev.coati.server.events.Traffic(
+        r.in().bytes(), r.out().bytes(), r.in().packets(), r.out().packets());
   }
 
   /** Told when a child's traffic passes its soft or hard kilobyte lifetime. */
@@ -182,6 +216,9 @@ public final class DataPlane implements IkeListener {
     Route gone = bySpi.remove(child.inboundSpi());
     if (gone != null && !child.transform().tunnel()) {
       transport.remove(gone);
+    }
+    if (gone != null && sa.virtualAddress().isPresent()) {
+      retired.merge(sa, traffic(gone), dev.coati.server.events.Traffic::plus); // RA forgets it
     }
     routes = routes.stream().filter(r -> r.child() != child).toList();
   }

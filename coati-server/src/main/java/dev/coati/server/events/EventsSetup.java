@@ -39,6 +39,25 @@ public final class EventsSetup {
     return new SessionEvents(e.jsonLog(), hooks, accounting, System::currentTimeMillis);
   }
 
+  /**
+   * The sessions register with its events: the JSON log and hooks of {@code events:}, and RADIUS
+   * accounting when {@code radius.accounting} is on ({@code accounting} non-null).
+   */
+  public static dev.coati.server.sessions.UserSessions sessions(
+      GatewayConfig config, dev.coati.server.radius.RadiusAccounting accounting, PrintStream out) {
+    SessionEvents events =
+        create(
+            config,
+            accounting == null
+                ? null
+                : new dev.coati.server.radius.RadiusSessionAccounting(
+                    accounting, config.usersSource() != GatewayConfig.UserSource.LOCAL),
+            out);
+    long interim = 0;
+    return new dev.coati.server.sessions.UserSessions(
+        events, System::currentTimeMillis, interim, out);
+  }
+
   /** The Prometheus endpoint, if {@code metrics.listen} is set. */
   public static MetricsServer metrics(GatewayConfig config, Metrics metrics, PrintStream out)
       throws IOException {

@@ -1,12 +1,16 @@
 package dev.coati.server.events;
 
 /**
- * What happened to a user's session: {@code up} (address assigned), {@code down} (with how long it
- * lasted and why) or {@code auth_failed}. {@code kind}: "xauth" or "l2tp". Never holds a secret.
+ * What happened to a user's session: {@code up} (address assigned), {@code interim} (still up; for
+ * RADIUS Interim-Update only), {@code down} (with how long it lasted, what it moved and why) or
+ * {@code auth_failed}. {@code kind}: "xauth" or "l2tp". Never holds a secret.
  *
  * @param address the assigned address, or null
- * @param seconds the session's duration ({@code down}), else 0
+ * @param seconds the session's duration ({@code interim}, {@code down}), else 0
  * @param reason why it ended or failed, or null
+ * @param traffic what it moved so far ({@code interim}, {@code down}), else null
+ * @param accountingId the session's RADIUS Acct-Session-Id, unique across restarts (null: none)
+ * @param radiusClass the Class of the Access-Accept, echoed in accounting (empty: none)
  */
 public record SessionEvent(
     String type,
@@ -16,18 +20,57 @@ public record SessionEvent(
     String peer,
     String address,
     long seconds,
-    String reason) {
+    String reason,
+    Traffic traffic,
+    String accountingId,
+    byte[] radiusClass) {
+  private static final byte[] NONE = new byte[0];
+
   public static SessionEvent up(String kind, String session, String user, String peer, String a) {
-    return new SessionEvent("up", kind, session, user, peer, a, 0, null);
+    return new SessionEvent("up", kind, session, user, peer, a, 0, null, null, null, NONE);
   }
 
   public static SessionEvent down(
       String kind, String session, String user, String peer, String a, long s, String reason) {
-    return new SessionEvent("down", kind, session, user, peer, a, s, reason);
+    return new SessionEvent(
+        "down", kind, session, user, peer, a, s, reason, Traffic.ZERO, null, NONE);
   }
 
   public static SessionEvent authFailed(String kind, String user, String peer, String reason) {
-    return new SessionEvent("auth_failed", kind, null, user, peer, null, 0, reason);
+    return new SessionEvent(
+        "auth_failed", kind, null, user, peer, null, 0, reason, null, null, NONE);
+  }
+
+  /** This event as {@code type} with the session's duration and traffic so far. */
+  public SessionEvent as(String type, long seconds, String reason, Traffic traffic) {
+    return new SessionEvent(
+        type,
+        kind,
+        session,
+        user,
+        peer,
+        address,
+        seconds,
+        reason,
+        traffic,
+        accountingId,
+        radiusClass);
+  }
+
+  /** This event with its accounting identity. */
+  public SessionEvent accounted(String id, byte[] cls) {
+    return new SessionEvent(
+        type,
+        kind,
+        session,
+        user,
+        peer,
+        address,
+        seconds,
+        reason,
+        traffic,
+        id,
+        cls == null ? NONE : cls);
   }
 
   /** One JSON object, keys in a fixed order, absent values left out. */
@@ -39,8 +82,19 @@ public record SessionEvent(
     field(b, "user", user);
     field(b, "peer", peer);
     field(b, "address", address);
-    if (type.equals("down")) {
+    field(b, "acct_session_id", accountingId);
+    if (!type.equals("up") && !type.equals("auth_failed")) {
       b.append(",\"seconds\":").append(seconds);
+    }
+    if (traffic != null) {
+      b.append(",\"bytes_in\":")
+          .append(traffic.inOctets())
+          .append(",\"bytes_out\":")
+          .append(traffic.outOctets())
+          .append(",\"packets_in\":")
+          .append(traffic.inPackets())
+          .append(",\"packets_out\":")
+          .append(traffic.outPackets());
     }
     field(b, "reason", reason);
     return b.append('}').toString();

@@ -15,10 +15,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Where session events go: the JSON event log (one object a line, appended, mode 0640) and the
- * up/down hooks ({@link Hooks}), both on one daemon thread so neither the socket thread nor the
- * data path ever waits for a disk or a script. Authentication failures from one address are
- * rate-limited: at most {@link #FAILURES_PER_MINUTE} a minute reach the human log, then one line
- * says how many were suppressed; the JSON log keeps them all.
+ * up/down hooks ({@link Hooks}), both on one daemon thread (interim events go to the listener only)
+ * so neither the socket thread nor the data path ever waits for a disk or a script. Authentication
+ * failures from one address are rate-limited: at most {@link #FAILURES_PER_MINUTE} a minute reach
+ * the human log, then one line says how many were suppressed; the JSON log keeps them all.
  */
 public final class SessionEvents {
   static final int FAILURES_PER_MINUTE = 5;
@@ -67,7 +67,7 @@ public final class SessionEvents {
     long now = clock.getAsLong();
     worker.execute(
         () -> {
-          if (jsonLog != null) {
+          if (jsonLog != null && !e.type().equals("interim")) {
             append(e.toJson(now));
           }
           if (hooks != null) {

@@ -291,7 +291,11 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
     int h = dev.coati.ppp.wire.PppFrame.writeIpv4Header(egressBuf, 14);
     System.arraycopy(p, off, egressBuf, 14 + h, len);
     dev.coati.ip.MssClamp.clamp(egressBuf, 14 + h, len, link.maxMss());
-    return transport.send(link.peer(), link.port(), egressBuf, 0, 6 + h + len, egressOut);
+    if (!transport.send(link.peer(), link.port(), egressBuf, 0, 6 + h + len, egressOut)) {
+      return false;
+    }
+    link.sent(len);
+    return true;
   }
 
   public int tunnelCount() {

@@ -26,7 +26,7 @@ public final class L2tpSetup {
       DataPlane dataPlane,
       Executor engineThread,
       RandomSource random,
-      dev.coati.server.events.SessionEvents events,
+      dev.coati.server.sessions.UserSessions events,
       PrintStream out) {
     GatewayConfig.L2tpConfig l = config.l2tp();
     GatewayConfig.RemoteAccessConfig ra = config.remoteAccess();
@@ -69,7 +69,7 @@ public final class L2tpSetup {
                 System::currentTimeMillis,
                 out),
             server);
-    sessions.events(events);
+    sessions.sessions(events);
     dataPlane.transport().receiver(server);
     dataPlane.egress(server);
     out.println(

@@ -33,6 +33,12 @@ final class PppLink implements PppSession.Host {
   private long started;
   private volatile int mss;
   private long upSince;
+  private AuthResult.Session limits = AuthResult.Session.NONE;
+  // Single writers: the socket thread counts what the client sends, the TUN thread what it gets.
+  private volatile long inOctets;
+  private volatile long inPackets;
+  private volatile long outOctets;
+  private volatile long outPackets;
 
   PppLink(PppSessions s, L2tpServer.Tunnel tunnel, int ourSessionId, int peerSessionId) {
     this.s = s;
@@ -113,9 +119,10 @@ final class PppLink implements PppSession.Host {
     }
     String peer = tunnel.peer.toString();
     if (!r.success()) {
-      s.events.emit(SessionEvent.authFailed("l2tp", r.user(), peer, r.reason()));
+      s.sessions.events().emit(SessionEvent.authFailed("l2tp", r.user(), peer, r.reason()));
     }
-    if (r.success() || s.events.logFailure(peer.substring(0, peer.lastIndexOf(':')), s.log)) {
+    if (r.success()
+        || s.sessions.events().logFailure(peer.substring(0, peer.lastIndexOf(':')), s.log)) {
       s.log.println(
           name
               + " PPP authentication "
@@ -143,6 +150,7 @@ final class PppLink implements PppSession.Host {
       return Optional.empty();
     }
     user = result.user();
+    limits = result.session();
     leased = true;
     address = ((LeaseResult.Granted) r).lease().address();
     s.log.println(name + " user " + user + " gets " + address);
@@ -159,6 +167,8 @@ final class PppLink implements PppSession.Host {
       return;
     }
     lastPacket = s.clock.getAsLong();
+    inOctets += len;
+    inPackets++;
     s.dataPlane.deliver(b, off, len);
   }
 
@@ -167,8 +177,10 @@ final class PppLink implements PppSession.Host {
     mss = Math.min(s.maxMss, ppp.peerMru() - 40); // IPv4 + TCP headers inside the peer's MRU
     s.server.route(peerAddress.value(), this);
     upSince = s.clock.getAsLong();
-    s.events.emit(
-        SessionEvent.up("l2tp", name, who, tunnel.peer.toString(), peerAddress.toString()));
+    s.sessions.up(
+        SessionEvent.up("l2tp", name, who, tunnel.peer.toString(), peerAddress.toString()),
+        limits,
+        this::traffic);
     s.log.println(name + " PPP up: user " + who + " at " + peerAddress + " via " + tunnel.peer);
   }
 
@@ -191,15 +203,7 @@ final class PppLink implements PppSession.Host {
       leased = false;
     }
     if (upSince != 0) {
-      s.events.emit(
-          SessionEvent.down(
-              "l2tp",
-              name,
-              user,
-              tunnel.peer.toString(),
-              address.toString(),
-              (s.clock.getAsLong() - upSince) / 1000,
-              reason));
+      s.sessions.down(name, reason);
     }
     s.log.println(
         name
@@ -208,6 +212,17 @@ final class PppLink implements PppSession.Host {
             + ": "
             + reason
             + (address == null ? "" : "; " + address + " released"));
+  }
+
+  /** An IP packet of {@code len} bytes went to the client (the TUN thread). */
+  void sent(int len) {
+    outOctets += len;
+    outPackets++;
+  }
+
+  /** What the client's IP packets moved (RADIUS's view: in = from the client). */
+  dev.coati.server.events.Traffic traffic() {
+    return new dev.coati.server.events.Traffic(inOctets, outOctets, inPackets, outPackets);
   }
 
   /** The IPv4 source address of the packet at {@code off}, as {@link Ipv4Address#value()}. */

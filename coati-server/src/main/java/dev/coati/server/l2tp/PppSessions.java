@@ -32,7 +32,9 @@ public final class PppSessions {
   final LongSupplier clock;
   final PrintStream log;
   final L2tpServer server;
-  dev.coati.server.events.SessionEvents events = dev.coati.server.events.SessionEvents.NONE;
+  dev.coati.server.sessions.UserSessions sessions =
+      new dev.coati.server.sessions.UserSessions(
+          dev.coati.server.events.SessionEvents.NONE, System::currentTimeMillis, 0, System.out);
 
   /** Wiring of the sessions; see the fields. {@code maxMss}: from the TUN MTU. */
   public record Wiring(
@@ -70,9 +72,9 @@ public final class PppSessions {
     server.sessions(this);
   }
 
-  /** Where up, down and failed-authentication events go (set before traffic). */
-  public void events(dev.coati.server.events.SessionEvents e) {
-    this.events = e;
+  /** Where sessions are recorded with their up, down and failure events (set before traffic). */
+  public void sessions(dev.coati.server.sessions.UserSessions u) {
+    this.sessions = u;
   }
 
   PppLink create(L2tpServer.Tunnel tunnel, int ourSessionId, int peerSessionId) {

@@ -67,7 +67,10 @@ public final class Operations implements ControlServer.Handler {
     List<String> done =
         onEngine(
             () ->
-                kickRows(rows().stream().filter(row -> row.matches(selector)).toList(), "kicked"));
+                kickRows(
+                    rows().stream().filter(row -> row.matches(selector)).toList(),
+                    "kicked",
+                    "kicked by the operator"));
     if (done.isEmpty()) {
       return new ControlServer.Response(1, "no session matches " + selector + "\n");
     }
@@ -79,18 +82,18 @@ public final class Operations implements ControlServer.Handler {
    * Ends the sessions of {@code rows} (socket thread): L2TP tunnels with StopCCN first (while their
    * SA can still carry it), then the IKE SAs with Delete notifies; the listeners release addresses.
    */
-  List<String> kickRows(List<SessionRow> rows, String why) {
+  List<String> kickRows(List<SessionRow> rows, String verb, String why) {
     List<String> done = new ArrayList<>();
     Set<IkeSaView> sas = new LinkedHashSet<>();
     for (SessionRow row : rows) {
       if (row.l2tpSession() != null && g.lns() != null) {
-        g.lns().closeTunnelOf(row.l2tpSession(), why + " by the operator");
+        g.lns().closeTunnelOf(row.l2tpSession(), why);
       }
       if (row.ike() != null) {
         sas.add(row.ike());
       }
       done.add(
-          why
+          verb
               + " "
               + (row.l2tpSession() != null
                   ? row.l2tpSession() + " (IKE SA " + row.session() + ")"
@@ -103,9 +106,25 @@ public final class Operations implements ControlServer.Handler {
               + row.peer());
     }
     for (IkeSaView sa : sas) {
-      g.engine().kick(sa, why + " by the operator");
+      g.engine().kick(sa, why);
     }
     return done;
+  }
+
+  /**
+   * Ends the session named {@code name} (an IKE SA or an L2TP session) because {@code why}: a
+   * RADIUS limit or Disconnect-Request. Socket thread. False if no such session.
+   */
+  public boolean end(String name, String why) {
+    List<SessionRow> named =
+        rows().stream()
+            .filter(
+                r ->
+                    name.equals(r.l2tpSession())
+                        || (r.l2tpSession() == null && name.equals(r.session())))
+            .toList();
+    kickRows(named, "ended", why);
+    return !named.isEmpty();
   }
 
   /** SIGHUP and {@code coati reload}: the outcome, also logged. */

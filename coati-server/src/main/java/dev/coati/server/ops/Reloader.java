@@ -83,7 +83,8 @@ public final class Reloader {
                 local.replace(u);
                 return ops.kickRows(
                     ops.usersGone(name -> u.find(name).isPresent()),
-                    "no longer in the users file: kicked");
+                    "no longer in the users file: kicked",
+                    "removed from the users file (kicked by the operator's reload)");
               }
               return List.of();
             });

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code 1 + retries} transmissions of the same packet (same identifier and authenticator, RFC 2865
  * section 2.5) per server, {@code timeout} each, then the next server. Answers that do not verify
  * (identifier, Response Authenticator, Message-Authenticator) are dropped and logged. A server that
- * does not answer is logged once per request with host:port, never with its secret.
+ * does not answer is logged once per request with host:port, never with its secret, and is tried
+ * last for {@link #DEAD_SECONDS} (authentication and accounting apart), so one dead server does not
+ * delay every login by its timeouts; when all are dead they are tried in order as usual.
  */
 public final class RadiusClient {
   private final List<RadiusEndpoint> servers;
@@ -31,6 +33,11 @@ public final class RadiusClient {
   private final PrintStream log;
   private final SecureRandom random = new SecureRandom();
   private final AtomicInteger nextId = new AtomicInteger(new SecureRandom().nextInt(256));
+  private final java.util.concurrent.atomic.AtomicLongArray deadUntil;
+  private final java.util.function.LongSupplier nanoClock;
+
+  /** How long a server that did not answer is tried after the others. */
+  public static final long DEAD_SECONDS = 30;
 
   /** What a server answered, and which one. */
   public record Answer(RadiusPacket packet, RadiusEndpoint server, String serverName) {}
@@ -48,6 +55,17 @@ public final class RadiusClient {
       int retries,
       boolean requireMessageAuthenticator,
       PrintStream log) {
+    this(servers, timeout, retries, requireMessageAuthenticator, log, System::nanoTime);
+  }
+
+  /** With {@code nanoClock} for the dead-server memory (tests). */
+  RadiusClient(
+      List<RadiusEndpoint> servers,
+      Duration timeout,
+      int retries,
+      boolean requireMessageAuthenticator,
+      PrintStream log,
+      java.util.function.LongSupplier nanoClock) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("at least one RADIUS server");
     }
@@ -56,6 +74,25 @@ public final class RadiusClient {
     this.retries = retries;
     this.requireMessageAuthenticator = requireMessageAuthenticator;
     this.log = log;
+    this.nanoClock = nanoClock;
+    this.deadUntil = new java.util.concurrent.atomic.AtomicLongArray(2 * servers.size());
+  }
+
+  /** Server indexes to try: those not dead first, in order, then the dead ones, in order. */
+  private List<Integer> order(boolean acct) {
+    long now = nanoClock.getAsLong();
+    List<Integer> alive = new java.util.ArrayList<>();
+    List<Integer> dead = new java.util.ArrayList<>();
+    for (int i = 0; i < servers.size(); i++) {
+      long until = deadUntil.get(slot(i, acct));
+      (until != 0 && now - until < 0 ? dead : alive).add(i);
+    }
+    alive.addAll(dead);
+    return alive;
+  }
+
+  private int slot(int server, boolean acct) {
+    return server * 2 + (acct ? 1 : 0);
   }
 
   public List<RadiusEndpoint> servers() {
@@ -68,7 +105,9 @@ public final class RadiusClient {
    */
   public Answer exchange(int code, List<RadiusAttribute> attributes) throws NoAnswerException {
     boolean acct = code == Radius.ACCOUNTING_REQUEST;
-    for (int i = 0; i < servers.size(); i++) {
+    List<Integer> order = order(acct);
+    for (int k = 0; k < order.size(); k++) {
+      int i = order.get(k);
       RadiusEndpoint s = servers.get(i);
       int id = nextId.getAndIncrement() & 0xff;
       byte[] auth = new byte[RadiusPacket.AUTHENTICATOR_LENGTH];
@@ -81,6 +120,7 @@ public final class RadiusClient {
       try {
         RadiusPacket answer = send(s, acct, wire, secret);
         if (answer != null) {
+          deadUntil.set(slot(i, acct), 0);
           return new Answer(answer, s, s.name(acct));
         }
         why =
@@ -98,10 +138,24 @@ public final class RadiusClient {
       } finally {
         java.util.Arrays.fill(secret, (byte) 0);
       }
-      String next = i + 1 < servers.size() ? "; trying " + servers.get(i + 1).name(acct) : "";
-      log.println("coati: RADIUS server " + s.name(acct) + " " + why + next);
+      boolean wasDead = deadUntil.getAndSet(slot(i, acct), dead()) != 0;
+      String next =
+          k + 1 < order.size() ? "; trying " + servers.get(order.get(k + 1)).name(acct) : "";
+      log.println(
+          "coati: RADIUS server "
+              + s.name(acct)
+              + " "
+              + why
+              + (wasDead || servers.size() == 1 ? "" : "; tried last for " + DEAD_SECONDS + " s")
+              + next);
     }
     throw new NoAnswerException("no RADIUS server answered (" + servers.size() + " configured)");
+  }
+
+  /** A dead mark that expires in {@link #DEAD_SECONDS} (never 0: 0 means alive). */
+  private long dead() {
+    long until = nanoClock.getAsLong() + DEAD_SECONDS * 1_000_000_000L;
+    return until == 0 ? 1 : until;
   }
 
   /** The verified answer, or null after the last timeout. */

@@ -4,14 +4,15 @@ import dev.coati.radius.RadiusAccountingRecords.Counters;
 import dev.coati.radius.RadiusAccountingRecords.Session;
 import dev.coati.radius.RadiusAccountingRecords.TerminateCause;
 import dev.coati.server.events.SessionEvent;
+import dev.coati.server.events.Traffic;
 import dev.coati.util.Ipv4Address;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Turns session events ({@code up}, {@code down}) into RADIUS accounting Start and Stop. The events
- * carry no byte counters and no Class: Stop has Acct-Session-Time only, zero octets and packets.
- * Acct-Session-Id is {@code kind-session} (e.g. {@code l2tp-...}).
+ * Turns session events ({@code up}, {@code interim}, {@code down}) into RADIUS accounting Start,
+ * Interim-Update and Stop with the session's Acct-Session-Id, Class, duration and counters (octets
+ * and packets of the client's IP packets; input: from the client).
  */
 public record RadiusSessionAccounting(RadiusAccounting accounting, boolean radiusAuthenticated)
     implements Consumer<SessionEvent> {
@@ -20,12 +21,17 @@ public record RadiusSessionAccounting(RadiusAccounting accounting, boolean radiu
   public void accept(SessionEvent e) {
     switch (e.type()) {
       case "up" -> accounting.start(session(e));
-      case "down" ->
-          accounting.stop(session(e), new Counters(0, 0, 0, 0, e.seconds()), cause(e.reason()));
+      case "interim" -> accounting.interim(session(e), counters(e));
+      case "down" -> accounting.stop(session(e), counters(e), cause(e.reason()));
       default -> {
         // auth_failed: nothing to account
       }
     }
+  }
+
+  private static Counters counters(SessionEvent e) {
+    Traffic t = e.traffic() == null ? Traffic.ZERO : e.traffic();
+    return new Counters(t.inOctets(), t.outOctets(), t.inPackets(), t.outPackets(), e.seconds());
   }
 
   private Session session(SessionEvent e) {
@@ -37,13 +43,22 @@ public record RadiusSessionAccounting(RadiusAccounting accounting, boolean radiu
         a = null;
       }
     }
-    return new Session(
-        e.kind() + "-" + e.session(), e.user(), a, e.peer(), new byte[0], radiusAuthenticated);
+    String id = e.accountingId() != null ? e.accountingId() : e.kind() + "-" + e.session();
+    return new Session(id, e.user(), a, e.peer(), e.radiusClass(), radiusAuthenticated);
   }
 
-  /** A best guess from the down reason's words. */
+  /** Acct-Terminate-Cause (RFC 2866 section 5.10) from the down reason's words. */
   static TerminateCause cause(String reason) {
     String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+    if (r.contains("session timeout")) {
+      return TerminateCause.SESSION_TIMEOUT;
+    }
+    if (r.contains("idle timeout")) {
+      return TerminateCause.IDLE_TIMEOUT;
+    }
+    if (r.contains("operator") || r.contains("disconnect-request")) {
+      return TerminateCause.ADMIN_RESET;
+    }
     if (r.contains("echo")
         || r.contains("dpd")
         || r.contains("timed out")

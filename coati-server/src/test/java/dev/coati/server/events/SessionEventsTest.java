@@ -21,12 +21,14 @@ class SessionEventsTest {
   @Test
   void json_hasFixedKeysAndEscapes() {
     SessionEvent down =
-        SessionEvent.down(
-            "l2tp", "l2tp-7/1", "a\"b\\c", "10.0.0.2:4500", "10.99.99.10", 42, "x\ny");
+        SessionEvent.up("l2tp", "l2tp-7/1", "a\"b\\c", "10.0.0.2:4500", "10.99.99.10")
+            .accounted("65000000-00000001", new byte[] {1})
+            .as("down", 42, "x\ny", new Traffic(1500, 3000, 10, 20));
     assertEquals(
         "{\"time\":5,\"event\":\"down\",\"kind\":\"l2tp\",\"session\":\"l2tp-7/1\",\"user\":"
             + "\"a\\\"b\\\\c\",\"peer\":\"10.0.0.2:4500\",\"address\":\"10.99.99.10\","
-            + "\"seconds\":42,\"reason\":\"x\\ny\"}",
+            + "\"acct_session_id\":\"65000000-00000001\",\"seconds\":42,\"bytes_in\":1500,"
+            + "\"bytes_out\":3000,\"packets_in\":10,\"packets_out\":20,\"reason\":\"x\\ny\"}",
         down.toJson(5));
     assertEquals(
         "{\"time\":1,\"event\":\"auth_failed\",\"kind\":\"xauth\",\"user\":\"bob\","
@@ -49,7 +51,10 @@ class SessionEventsTest {
     SessionEvents ev =
         new SessionEvents(log, new Hooks(up, slow, 1, "coati0", ps), System::currentTimeMillis);
     long t0 = System.nanoTime();
-    ev.emit(SessionEvent.up("xauth", "ike[1]", "alice", "10.0.0.2:4500", "10.99.99.10"));
+    SessionEvent upEvent =
+        SessionEvent.up("xauth", "ike[1]", "alice", "10.0.0.2:4500", "10.99.99.10");
+    ev.emit(upEvent);
+    ev.emit(upEvent.as("interim", 2, null, Traffic.ZERO)); // RADIUS only: not logged, no hook
     ev.emit(SessionEvent.down("xauth", "ike[1]", "alice", "10.0.0.2:4500", "10.99.99.10", 3, "x"));
     assertTrue((System.nanoTime() - t0) / 1e6 < 500, "emit never waits for a script");
     ev.flush();

@@ -142,4 +142,60 @@ class RadiusClientTest {
           logBytes.toString().contains("did not answer Access-Request (2 tries, 100 ms each)"));
     }
   }
+
+  @Test
+  void aServerThatDidNotAnswer_isTriedLastFor30Seconds() throws Exception {
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(5);
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      RadiusClient c =
+          new RadiusClient(
+              List.of(
+                  new RadiusEndpoint("127.0.0.1", silent.getLocalPort(), 1, Secret.copyOf(SECRET)),
+                  new RadiusEndpoint("127.0.0.1", server.getLocalPort(), 1, Secret.copyOf(SECRET))),
+              Duration.ofMillis(200),
+              0,
+              true,
+              log,
+              nanos::get);
+      List<RadiusAttribute> attrs = List.of(RadiusAttribute.text(Radius.USER_NAME, "u"));
+      Thread t = fake(server, false);
+      assertEquals(
+          server.getLocalPort(), c.exchange(Radius.ACCESS_REQUEST, attrs).server().authPort());
+      t.join(5000);
+      assertEquals(1, received(silent), "the first request went to the silent server first");
+      String l = logBytes.toString(StandardCharsets.UTF_8);
+      assertTrue(
+          l.contains("did not answer Access-Request (1 tries, 200 ms each); tried last for 30 s"),
+          l);
+
+      nanos.addAndGet(29_000_000_000L); // 29 s later: still dead, the good server first
+      t = fake(server, false);
+      assertEquals(
+          server.getLocalPort(), c.exchange(Radius.ACCESS_REQUEST, attrs).server().authPort());
+      t.join(5000);
+      assertEquals(0, received(silent), "skipped while dead");
+
+      nanos.addAndGet(2_000_000_000L); // 31 s: tried first again
+      t = fake(server, false);
+      c.exchange(Radius.ACCESS_REQUEST, attrs);
+      t.join(5000);
+      assertEquals(1, received(silent), "tried again after 30 s");
+    }
+  }
+
+  /** How many datagrams {@code s} holds now (waits 100 ms for each). */
+  static int received(DatagramSocket s) throws Exception {
+    s.setSoTimeout(100);
+    int n = 0;
+    byte[] buf = new byte[4096];
+    while (true) {
+      try {
+        s.receive(new DatagramPacket(buf, buf.length));
+        n++;
+      } catch (java.net.SocketTimeoutException e) {
+        return n;
+      }
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.coati.radius.RadiusCodec;
 import dev.coati.radius.RadiusPacket;
 import dev.coati.radius.RadiusSigner;
 import dev.coati.server.events.SessionEvent;
+import dev.coati.server.events.Traffic;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -28,6 +29,63 @@ class RadiusSessionAccountingTest {
     assertEquals(TerminateCause.LOST_CARRIER, RadiusSessionAccounting.cause("DPD timeout"));
     assertEquals(TerminateCause.USER_REQUEST, RadiusSessionAccounting.cause("peer sent Delete"));
     assertEquals(TerminateCause.NAS_REQUEST, RadiusSessionAccounting.cause(null));
+    assertEquals(
+        TerminateCause.SESSION_TIMEOUT,
+        RadiusSessionAccounting.cause("session timeout (60 s, from RADIUS)"));
+    assertEquals(
+        TerminateCause.IDLE_TIMEOUT,
+        RadiusSessionAccounting.cause("idle timeout (30 s, from RADIUS)"));
+    assertEquals(
+        TerminateCause.ADMIN_RESET, RadiusSessionAccounting.cause("kicked by the operator"));
+    assertEquals(
+        TerminateCause.ADMIN_RESET,
+        RadiusSessionAccounting.cause("RADIUS Disconnect-Request from 127.0.0.1"));
+  }
+
+  @Test
+  void interimAndStop_carryCountersClassAndSessionId() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RadiusAccounting acct = accounting(server)) {
+      RadiusSessionAccounting a = new RadiusSessionAccounting(acct, true);
+      byte[] cls = "class-42".getBytes();
+      SessionEvent up =
+          SessionEvent.up("xauth", "ike[1]", "alice", "192.0.2.1:4500", "10.99.99.10")
+              .accounted("6560a1b2-00000001", cls);
+      a.accept(up);
+      RadiusPacket start = answer(server);
+      assertEquals("6560a1b2-00000001", start.find(Radius.ACCT_SESSION_ID).orElseThrow().text());
+      assertEquals("class-42", new String(start.find(Radius.CLASS).orElseThrow().value()));
+      a.accept(up.as("interim", 61, null, new Traffic(1000, 2000, 10, 20)));
+      RadiusPacket interim = answer(server);
+      assertEquals(3, interim.find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      assertEquals(1000, interim.find(Radius.ACCT_INPUT_OCTETS).orElseThrow().integer());
+      assertEquals(20, interim.find(Radius.ACCT_OUTPUT_PACKETS).orElseThrow().integer());
+      a.accept(up.as("down", 90, "kicked by the operator", new Traffic(5L << 32 | 7, 9, 11, 13)));
+      RadiusPacket stop = answer(server);
+      assertEquals(2, stop.find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      assertEquals("6560a1b2-00000001", stop.find(Radius.ACCT_SESSION_ID).orElseThrow().text());
+      assertEquals("class-42", new String(stop.find(Radius.CLASS).orElseThrow().value()));
+      assertEquals(7, stop.find(Radius.ACCT_INPUT_OCTETS).orElseThrow().integer());
+      assertEquals(5, stop.find(Radius.ACCT_INPUT_GIGAWORDS).orElseThrow().integer());
+      assertEquals(9, stop.find(Radius.ACCT_OUTPUT_OCTETS).orElseThrow().integer());
+      assertEquals(11, stop.find(Radius.ACCT_INPUT_PACKETS).orElseThrow().integer());
+      assertEquals(13, stop.find(Radius.ACCT_OUTPUT_PACKETS).orElseThrow().integer());
+      assertEquals(90, stop.find(Radius.ACCT_SESSION_TIME).orElseThrow().integer());
+      assertEquals(6, stop.find(Radius.ACCT_TERMINATE_CAUSE).orElseThrow().integer());
+    }
+  }
+
+  private static RadiusAccounting accounting(DatagramSocket server) throws Exception {
+    return new RadiusAccounting(
+        new RadiusClient(
+            List.of(
+                new RadiusEndpoint("127.0.0.1", 1, server.getLocalPort(), Secret.copyOf(SECRET))),
+            Duration.ofSeconds(2),
+            0,
+            true,
+            new PrintStream(new ByteArrayOutputStream())),
+        "coati",
+        new PrintStream(new ByteArrayOutputStream()));
   }
 
   @Test
