@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,14 +65,16 @@ class RadclientDisconnectIT {
                 new GatewayConfig.DaeClient(
                     "127.0.0.1", Secret.copyOf(SECRET.getBytes(StandardCharsets.UTF_8)))));
     server =
-        DynamicAuthServer.start(
-            config,
-            new DisconnectRequest.Nas("coati-it", Set.of(Ipv4Address.parse("127.0.0.1"))),
-            r -> {
-              seen.add(r);
-              return "alice".equals(r.userName()) ? 1 : 0;
-            },
-            log);
+        new DynamicAuthServer(
+                config,
+                new DisconnectRequest.Nas("coati-it", Set.of(Ipv4Address.parse("127.0.0.1"))),
+                r -> {
+                  seen.add(r);
+                  return "alice".equals(r.userName()) ? 1 : 0;
+                },
+                log,
+                Clock.systemUTC())
+            .start();
   }
 
   @AfterEach
@@ -137,7 +140,7 @@ class RadclientDisconnectIT {
                 "coati: RADIUS Disconnect-Request from 127.0.0.1 (User-Name alice, Acct-Session-Id"
                     + " coati-17): 1 session ended, Disconnect-ACK"),
         context(r));
-    assertEquals(1, server.acks());
+    assertEquals(1, server.stats().acks());
   }
 
   /** radclient computes a Message-Authenticator for a zero placeholder; coati verifies it. */
@@ -155,7 +158,7 @@ class RadclientDisconnectIT {
     assertTrue(r.output().contains("Received Disconnect-NAK"), context(r));
     assertTrue(r.output().contains("Error-Cause = Session-Context-Not-Found"), context(r));
     assertEquals("mallory", seen.get(0).userName());
-    assertEquals(1, server.naks());
+    assertEquals(1, server.stats().naks());
   }
 
   @Test
@@ -174,7 +177,7 @@ class RadclientDisconnectIT {
     assertTrue(r.output().contains("No reply from server"), context(r));
     assertFalse(r.output().contains("Received Disconnect"), context(r));
     assertTrue(seen.isEmpty(), context(r));
-    assertTrue(server.dropped() >= 1, context(r));
+    assertTrue(server.stats().dropped() >= 1, context(r));
     String l = logBytes.toString();
     assertTrue(l.contains("wrong Request Authenticator"), l);
     assertFalse(l.contains(SECRET) || l.contains("not-the-secret"), l);

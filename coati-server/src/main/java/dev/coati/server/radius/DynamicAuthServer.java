@@ -80,6 +80,7 @@ public final class DynamicAuthServer implements AutoCloseable {
   private final PrintStream log;
   private final Clock clock;
   private final Thread thread;
+  private final String description;
   private final Map<Key, Answer> answers =
       new LinkedHashMap<>() {
         @Override
@@ -94,7 +95,12 @@ public final class DynamicAuthServer implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong retransmissions = new AtomicLong();
 
-  private DynamicAuthServer(
+  /**
+   * Binds {@code config}'s address and port (0: any free port, for tests); {@link #start} listens.
+   * {@code nas} is what NAS-Identifier and NAS-IP-Address in requests must match; {@code clock} is
+   * what Event-Timestamp and the retransmission cache go by.
+   */
+  public DynamicAuthServer(
       GatewayConfig.DynamicAuthorization config,
       DisconnectRequest.Nas nas,
       Handler handler,
@@ -113,39 +119,19 @@ public final class DynamicAuthServer implements AutoCloseable {
             new InetSocketAddress(InetAddress.getByName(config.listenAddress()), config.port()));
     thread = new Thread(this::run, "coati-radius-dae");
     thread.setDaemon(true);
-  }
-
-  /**
-   * Binds {@code config}'s address and port (0: any free port, for tests) and starts listening.
-   * {@code nas} is what NAS-Identifier and NAS-IP-Address in requests must match.
-   */
-  public static DynamicAuthServer start(
-      GatewayConfig.DynamicAuthorization config,
-      DisconnectRequest.Nas nas,
-      Handler handler,
-      PrintStream log)
-      throws IOException {
-    return start(config, nas, handler, log, Clock.systemUTC());
-  }
-
-  /** {@link #start} with the clock Event-Timestamp and the retransmission cache go by. */
-  public static DynamicAuthServer start(
-      GatewayConfig.DynamicAuthorization config,
-      DisconnectRequest.Nas nas,
-      Handler handler,
-      PrintStream log,
-      Clock clock)
-      throws IOException {
-    DynamicAuthServer s = new DynamicAuthServer(config, nas, handler, log, clock);
-    s.thread.start();
-    log.println(
-        "coati: RADIUS Dynamic Authorization (RFC 5176) on "
-            + config.listenAddress()
+    description =
+        config.listenAddress()
             + ":"
-            + s.port()
+            + socket.getLocalPort()
             + " for "
-            + String.join(", ", config.clients().stream().map(c -> c.address()).toList()));
-    return s;
+            + String.join(", ", config.clients().stream().map(c -> c.address()).toList());
+  }
+
+  /** Starts the listener thread and logs where it listens; returns this. */
+  public DynamicAuthServer start() {
+    thread.start();
+    log.println("coati: RADIUS Dynamic Authorization (RFC 5176) on " + description);
+    return this;
   }
 
   /** The UDP port listened on. */
@@ -153,27 +139,19 @@ public final class DynamicAuthServer implements AutoCloseable {
     return socket.getLocalPort();
   }
 
-  /** Verified Disconnect-Request and CoA-Request packets, retransmissions not counted. */
-  public long requests() {
-    return requests.get();
-  }
+  /**
+   * What the listener did so far.
+   *
+   * @param requests verified Disconnect-Request and CoA-Request packets, retransmissions not
+   *     counted
+   * @param dropped packets not answered: unknown source, bad signature or format, stale
+   *     Event-Timestamp
+   * @param retransmissions retransmissions answered from the cache
+   */
+  public record Stats(long requests, long acks, long naks, long dropped, long retransmissions) {}
 
-  public long acks() {
-    return acks.get();
-  }
-
-  public long naks() {
-    return naks.get();
-  }
-
-  /** Packets not answered: unknown source, bad signature or format, stale Event-Timestamp. */
-  public long dropped() {
-    return dropped.get();
-  }
-
-  /** Retransmissions answered from the cache. */
-  public long retransmissions() {
-    return retransmissions.get();
+  public Stats stats() {
+    return new Stats(requests.get(), acks.get(), naks.get(), dropped.get(), retransmissions.get());
   }
 
   private void run() {
@@ -310,20 +288,19 @@ public final class DynamicAuthServer implements AutoCloseable {
 
   /** Counts a dropped packet; logs it unless {@code kind} was logged within the last minute. */
   private void drop(String kind, String message) {
-    dropped.incrementAndGet();
     long now = clock.millis();
     Long last = lastLogged.get(kind);
-    if (last != null && now - last < LOG_INTERVAL_MILLIS) {
-      return;
+    if (last == null || now - last >= LOG_INTERVAL_MILLIS) {
+      if (lastLogged.size() >= 1024) {
+        lastLogged.clear();
+      }
+      lastLogged.put(kind, now);
+      log.println(
+          "coati: RADIUS Dynamic Authorization: "
+              + message
+              + " (more like it are not logged for a minute)");
     }
-    if (lastLogged.size() >= 1024) {
-      lastLogged.clear();
-    }
-    lastLogged.put(kind, now);
-    log.println(
-        "coati: RADIUS Dynamic Authorization: "
-            + message
-            + " (more like it are not logged for a minute)");
+    dropped.incrementAndGet();
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.coati.radius.DisconnectRequest;
 import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class RadiusSetup {
     if (listen.value() != 0) {
       ours.add(listen);
     }
-    return DynamicAuthServer.start(
-        d, new DisconnectRequest.Nas(c.nasIdentifier(), ours), handler, log);
+    return new DynamicAuthServer(
+            d, new DisconnectRequest.Nas(c.nasIdentifier(), ours), handler, log, Clock.systemUTC())
+        .start();
   }
 }

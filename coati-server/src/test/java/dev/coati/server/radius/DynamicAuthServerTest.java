@@ -95,12 +95,13 @@ class DynamicAuthServerTest {
             "127.0.0.1",
             0,
             List.of(new GatewayConfig.DaeClient(clientAddress, Secret.copyOf(SECRET))));
-    return DynamicAuthServer.start(
-        c,
-        new DisconnectRequest.Nas("coati", Set.of(Ipv4Address.parse("127.0.0.1"))),
-        this::handle,
-        log,
-        clock);
+    return new DynamicAuthServer(
+            c,
+            new DisconnectRequest.Nas("coati", Set.of(Ipv4Address.parse("127.0.0.1"))),
+            this::handle,
+            log,
+            clock)
+        .start();
   }
 
   @BeforeEach
@@ -181,8 +182,8 @@ class DynamicAuthServerTest {
     assertEquals(Radius.DISCONNECT_ACK, exchange(disconnect(user("carol"))).code());
     assertTrue(
         logBytes.toString().contains("(User-Name carol): 2 sessions ended"), logBytes.toString());
-    assertEquals(2, server.requests());
-    assertEquals(2, server.acks());
+    assertEquals(2, server.stats().requests());
+    assertEquals(2, server.stats().acks());
     assertFalse(logBytes.toString().contains("dae-s3cret"));
   }
 
@@ -209,7 +210,7 @@ class DynamicAuthServerTest {
         Radius.ERROR_RESOURCES_UNAVAILABLE, errorCause(exchange(disconnect(user("boom")))));
     assertTrue(logBytes.toString().contains("could not end the sessions"), logBytes.toString());
     assertEquals(2, calls.get()); // mallory and boom: the refused ones never reach the handler
-    assertEquals(4, server.naks());
+    assertEquals(4, server.stats().naks());
   }
 
   @Test
@@ -229,8 +230,8 @@ class DynamicAuthServerTest {
     assertEquals(Radius.DISCONNECT_ACK, again.code());
     assertArrayEquals(first.authenticator(), again.authenticator());
     assertEquals(1, calls.get());
-    assertEquals(1, server.retransmissions());
-    assertEquals(1, server.requests());
+    assertEquals(1, server.stats().retransmissions());
+    assertEquals(1, server.stats().requests());
     // after 30 s the same packet is a new request (and a replay, were it not for Event-Timestamp)
     clock.millis.addAndGet(DynamicAuthServer.RETRANSMISSION_MILLIS + 1);
     exchange(req);
@@ -260,7 +261,7 @@ class DynamicAuthServerTest {
     send(wrong);
     send(wrong);
     assertNull(answer(wrong, 300));
-    await(server::dropped, 2);
+    await(() -> server.stats().dropped(), 2);
     String l = logBytes.toString();
     assertTrue(
         l.contains(
@@ -273,7 +274,7 @@ class DynamicAuthServerTest {
         disconnect(user("alice"), RadiusAttribute.integer(Radius.EVENT_TIMESTAMP, now - 400));
     send(stale);
     assertNull(answer(stale, 300));
-    await(server::dropped, 3);
+    await(() -> server.stats().dropped(), 3);
     RadiusPacket fresh =
         exchange(
             disconnect(user("alice"), RadiusAttribute.integer(Radius.EVENT_TIMESTAMP, now - 10)));
@@ -290,25 +291,25 @@ class DynamicAuthServerTest {
     send(req);
     send(req);
     assertNull(answer(req, 300));
-    await(server::dropped, 2);
+    await(() -> server.stats().dropped(), 2);
     String l = logBytes.toString();
     assertTrue(l.contains("dropped a packet from 127.0.0.1:" + dac.getLocalPort()), l);
     assertTrue(l.contains("which is not in radius.dynamic_authorization.clients"), l);
     assertEquals(1, l.split("not in radius.dynamic_authorization.clients", -1).length - 1, l);
     clock.millis.addAndGet(DynamicAuthServer.LOG_INTERVAL_MILLIS);
     send(req);
-    await(server::dropped, 3);
+    await(() -> server.stats().dropped(), 3);
     l = logBytes.toString();
     assertEquals(2, l.split("not in radius.dynamic_authorization.clients", -1).length - 1, l);
     assertEquals(0, calls.get());
-    assertEquals(0, server.requests());
+    assertEquals(0, server.stats().requests());
   }
 
   @Test
   void garbage_fromAClient_isDropped_andTheListenerCarriesOn() throws Exception {
     send(new byte[] {40, 1, 0});
     send(new byte[3000]);
-    await(server::dropped, 2);
+    await(() -> server.stats().dropped(), 2);
     assertEquals(Radius.DISCONNECT_ACK, exchange(disconnect(user("alice"))).code());
   }
 }
