@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * The shared-secret cryptography of RADIUS: User-Password hiding (RFC 2865 section 5.2), the
  * Response Authenticator (section 3), the Accounting Request Authenticator (RFC 2866 section 3) and
- * Message-Authenticator (RFC 3579 section 3.2, HMAC-MD5), which coati puts in every request.
+ * Message-Authenticator (RFC 3579 section 3.2, HMAC-MD5), which coati puts in every request. The
+ * Dynamic Authorization packets of RFC 5176 (section 2.3) reuse the accounting rule for their
+ * requests and the Response Authenticator rule for their ACK and NAK.
  */
 public final class RadiusSigner {
   private static final int AUTH = RadiusPacket.AUTHENTICATOR_LENGTH;
@@ -39,7 +41,9 @@ public final class RadiusSigner {
 
   /**
    * An Accounting-Request's bytes: the Message-Authenticator over the packet with a zero
-   * authenticator, then Request Authenticator = MD5(packet with zero authenticator + secret).
+   * authenticator, then Request Authenticator = MD5(packet with zero authenticator + secret). The
+   * same rule signs a Disconnect-Request or CoA-Request (RFC 5176 sections 2.3 and 3), as a Dynamic
+   * Authorization Client would.
    */
   public static byte[] accountingRequest(RadiusPacket p, byte[] secret) {
     List<RadiusAttribute> attrs = new ArrayList<>();
@@ -59,7 +63,8 @@ public final class RadiusSigner {
   /**
    * A server's answer (for tests and a server role): Message-Authenticator over the packet with the
    * request's authenticator, then Response Authenticator = MD5(Code+ID+Length+RequestAuth+
-   * Attributes+Secret).
+   * Attributes+Secret). This is also the rule for Disconnect-ACK/NAK and CoA-ACK/NAK (RFC 5176
+   * section 2.3; the Message-Authenticator as for an Access-Accept, section 3 and RFC 3579).
    */
   public static byte[] response(RadiusPacket p, byte[] requestAuthenticator, byte[] secret) {
     List<RadiusAttribute> attrs = new ArrayList<>(p.attributes());
@@ -86,11 +91,16 @@ public final class RadiusSigner {
       throw new RadiusException("identifier " + p.identifier() + " answers another request");
     }
     boolean fits =
-        request[0] == Radius.ACCOUNTING_REQUEST
-            ? p.code() == Radius.ACCOUNTING_RESPONSE
-            : p.code() == Radius.ACCESS_ACCEPT
-                || p.code() == Radius.ACCESS_REJECT
-                || p.code() == Radius.ACCESS_CHALLENGE;
+        switch (request[0] & 0xff) {
+          case Radius.ACCOUNTING_REQUEST -> p.code() == Radius.ACCOUNTING_RESPONSE;
+          case Radius.DISCONNECT_REQUEST ->
+              p.code() == Radius.DISCONNECT_ACK || p.code() == Radius.DISCONNECT_NAK;
+          case Radius.COA_REQUEST -> p.code() == Radius.COA_ACK || p.code() == Radius.COA_NAK;
+          default ->
+              p.code() == Radius.ACCESS_ACCEPT
+                  || p.code() == Radius.ACCESS_REJECT
+                  || p.code() == Radius.ACCESS_CHALLENGE;
+        };
     if (!fits) {
       throw new RadiusException(Radius.codeName(p.code()) + " does not answer the request");
     }
@@ -98,19 +108,51 @@ public final class RadiusSigner {
     if (!MessageDigest.isEqual(md5(b, secret), p.authenticator())) {
       throw new RadiusException("wrong Response Authenticator (is the shared secret right?)");
     }
+    if (!checkMessageAuthenticator(b, secret, "response") && requireMessageAuthenticator) {
+      throw new RadiusException("no Message-Authenticator in the response");
+    }
+    return p;
+  }
+
+  /**
+   * Decodes and verifies a Disconnect-Request or CoA-Request (RFC 5176 section 2.3): Request
+   * Authenticator = MD5(Code+Identifier+Length+16 zero octets+Attributes+Secret), as for
+   * accounting; a Message-Authenticator, when present, over the packet with a zero authenticator
+   * (section 3, RFC 3579 section 3.2). Any other code, or either check failing, throws.
+   */
+  public static RadiusPacket verifyDynamicRequest(byte[] data, byte[] secret)
+      throws RadiusException {
+    RadiusPacket p = RadiusCodec.decode(data);
+    if (p.code() != Radius.DISCONNECT_REQUEST && p.code() != Radius.COA_REQUEST) {
+      throw new RadiusException(
+          Radius.codeName(p.code()) + " is not a Dynamic Authorization request");
+    }
+    int length = ((data[2] & 0xff) << 8) | (data[3] & 0xff);
+    byte[] b = Arrays.copyOf(data, length);
+    Arrays.fill(b, 4, 4 + AUTH, (byte) 0);
+    if (!MessageDigest.isEqual(md5(b, secret), p.authenticator())) {
+      throw new RadiusException("wrong Request Authenticator (is the shared secret right?)");
+    }
+    checkMessageAuthenticator(b, secret, "request");
+    return p;
+  }
+
+  /**
+   * Checks the Message-Authenticator of {@code b} (its authenticator field already as the HMAC
+   * covers it); false when there is none. Zeroes the attribute's value in {@code b}.
+   */
+  private static boolean checkMessageAuthenticator(byte[] b, byte[] secret, String what)
+      throws RadiusException {
     int ma = messageAuthenticatorOffset(b);
     if (ma < 0) {
-      if (requireMessageAuthenticator) {
-        throw new RadiusException("no Message-Authenticator in the response");
-      }
-      return p;
+      return false;
     }
     byte[] got = Arrays.copyOfRange(b, ma, ma + AUTH);
     Arrays.fill(b, ma, ma + AUTH, (byte) 0);
     if (!MessageDigest.isEqual(hmacMd5(secret, b), got)) {
-      throw new RadiusException("wrong Message-Authenticator in the response");
+      throw new RadiusException("wrong Message-Authenticator in the " + what);
     }
-    return p;
+    return true;
   }
 
   /** Where the value of a well-formed 18-byte Message-Authenticator starts, or -1. */

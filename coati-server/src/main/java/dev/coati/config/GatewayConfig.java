@@ -67,6 +67,9 @@ public record GatewayConfig(
   /**
    * The {@code radius:} section: servers in order, per-transmission timeout, retransmissions per
    * server, NAS-Identifier, whether to send accounting, whether answers need Message-Authenticator.
+   *
+   * @param interimIntervalSeconds the Accounting Interim-Update period; 0: none
+   * @param dynamicAuthorization the Disconnect-Request listener; null: none
    */
   public record RadiusConfig(
       List<RadiusServer> servers,
@@ -74,10 +77,21 @@ public record GatewayConfig(
       int retries,
       String nasIdentifier,
       boolean accounting,
-      boolean requireMessageAuthenticator) {}
+      boolean requireMessageAuthenticator,
+      long interimIntervalSeconds,
+      DynamicAuthorization dynamicAuthorization) {}
 
   /** One RADIUS server: IPv4 address, authentication and accounting ports, shared secret. */
   public record RadiusServer(String address, int port, int acctPort, Secret secret) {}
+
+  /**
+   * RFC 5176 Dynamic Authorization ({@code radius.dynamic_authorization}): the IPv4 address and UDP
+   * port to receive Disconnect-Request on, and the clients allowed to send them.
+   */
+  public record DynamicAuthorization(String listenAddress, int port, List<DaeClient> clients) {}
+
+  /** A Dynamic Authorization Client: its IPv4 address and the shared secret it signs with. */
+  public record DaeClient(String address, Secret secret) {}
 
   /**
    * The operators' control socket (the {@code control:} section): its path, its mode (e.g. 0660)

@@ -1,6 +1,7 @@
 package dev.coati.config;
 
 import dev.coati.crypto.Secret;
+import dev.coati.radius.Radius;
 import dev.coati.util.Ipv4Address;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,12 @@ import java.util.Set;
  *   retries: 2                            # retransmissions per server
  *   nas_identifier: coati                 # NAS-Identifier in every request
  *   accounting: false                     # Accounting-Request Start/Stop to acct_port
+ *   interim_interval: 0s                  # Accounting Interim-Update period; 0: off, else 60s+
  *   require_message_authenticator: false  # drop answers without one (BlastRADIUS)
+ *   dynamic_authorization:                # optional: RFC 5176 Disconnect-Request listener
+ *     listen: 10.0.0.1:3799               # IPv4 address[:port], port 3799 by default
+ *     clients:                            # who may send Disconnect-Request; at least one
+ *       - { address: 10.0.0.5, secret_file: dae-secret.txt }
  * </pre>
  */
 final class RadiusSection {
@@ -29,9 +35,12 @@ final class RadiusSection {
           "retries",
           "nas_identifier",
           "accounting",
-          "require_message_authenticator");
+          "interim_interval",
+          "require_message_authenticator",
+          "dynamic_authorization");
   private static final Set<String> SERVER_KEYS =
       Set.of("address", "port", "acct_port", "secret_file");
+  private static final Set<String> CLIENT_KEYS = Set.of("address", "secret_file");
 
   private RadiusSection() {}
 
@@ -42,6 +51,8 @@ final class RadiusSection {
     String nas = "coati";
     boolean accounting = false;
     boolean requireMa = false;
+    long interim = 0;
+    GatewayConfig.DynamicAuthorization dae = null;
     for (YamlNode e : n.entries(KEYS)) {
       switch (e.key()) {
         case "servers" -> {
@@ -72,6 +83,13 @@ final class RadiusSection {
           }
         }
         case "accounting" -> accounting = e.bool();
+        case "interim_interval" -> {
+          interim = e.seconds();
+          if (interim < 0 || (interim > 0 && interim < 60)) {
+            throw e.error("expected 0s (no Interim-Update) or an interval of at least 60s");
+          }
+        }
+        case "dynamic_authorization" -> dae = dynamicAuthorization(e, dir);
         default -> requireMa = e.bool();
       }
     }
@@ -80,7 +98,7 @@ final class RadiusSection {
           "radius needs servers: (e.g. [{address: 10.0.0.5, secret_file: radius-secret.txt}])");
     }
     return new GatewayConfig.RadiusConfig(
-        List.copyOf(servers), timeout, retries, nas, accounting, requireMa);
+        List.copyOf(servers), timeout, retries, nas, accounting, requireMa, interim, dae);
   }
 
   private static GatewayConfig.RadiusServer server(YamlNode s, Path dir) throws ConfigException {
@@ -90,14 +108,7 @@ final class RadiusSection {
     Secret secret = null;
     for (YamlNode e : s.entries(SERVER_KEYS)) {
       switch (e.key()) {
-        case "address" -> {
-          address = e.string().strip();
-          try {
-            Ipv4Address.parse(address);
-          } catch (IllegalArgumentException x) {
-            throw e.error("expected the server's IPv4 address, not '" + address + "'");
-          }
-        }
+        case "address" -> address = ipv4(e, "the server's");
         case "port" -> port = e.port();
         case "acct_port" -> acctPort = e.port();
         default -> secret = ConfigLoader.secretFile(e, dir);
@@ -108,5 +119,81 @@ final class RadiusSection {
     }
     return new GatewayConfig.RadiusServer(
         address, port, acctPort == 0 ? Math.min(65535, port + 1) : acctPort, secret);
+  }
+
+  /** {@code dynamic_authorization:}: where to listen (required) and the clients (at least one). */
+  private static GatewayConfig.DynamicAuthorization dynamicAuthorization(YamlNode n, Path dir)
+      throws ConfigException {
+    String address = null;
+    int port = Radius.DYNAMIC_AUTHORIZATION_PORT;
+    List<GatewayConfig.DaeClient> clients = new ArrayList<>();
+    for (YamlNode e : n.entries(Set.of("listen", "clients"))) {
+      if (e.key().equals("listen")) {
+        String v = e.string().strip();
+        int colon = v.indexOf(':');
+        address = colon < 0 ? v : v.substring(0, colon);
+        try {
+          Ipv4Address.parse(address);
+          port = colon < 0 ? port : Integer.parseInt(v.substring(colon + 1));
+        } catch (IllegalArgumentException x) {
+          port = -1;
+        }
+        if (port < 1 || port > 65535) {
+          throw e.error(
+              "expected an IPv4 address with an optional UDP port, such as 10.0.0.1:3799, not '"
+                  + v
+                  + "'");
+        }
+      } else {
+        for (YamlNode c : e.list()) {
+          GatewayConfig.DaeClient client = daeClient(c, dir);
+          if (clients.stream().anyMatch(x -> x.address().equals(client.address()))) {
+            throw c.error(
+                "client " + client.address() + " is listed twice; each address has one secret");
+          }
+          clients.add(client);
+        }
+      }
+    }
+    if (address == null) {
+      throw n.error(
+          "dynamic_authorization needs listen: (the address Disconnect-Request are sent to,"
+              + " e.g. 10.0.0.1:3799)");
+    }
+    if (clients.isEmpty()) {
+      throw n.error(
+          "dynamic_authorization needs clients: (who may send Disconnect-Request, e.g."
+              + " [{address: 10.0.0.5, secret_file: dae-secret.txt}])");
+    }
+    return new GatewayConfig.DynamicAuthorization(address, port, List.copyOf(clients));
+  }
+
+  private static GatewayConfig.DaeClient daeClient(YamlNode c, Path dir) throws ConfigException {
+    String address = null;
+    Secret secret = null;
+    for (YamlNode e : c.entries(CLIENT_KEYS)) {
+      if (e.key().equals("address")) {
+        address = ipv4(e, "the client's");
+      } else {
+        secret = ConfigLoader.secretFile(e, dir);
+      }
+    }
+    if (address == null || secret == null) {
+      throw c.error(
+          "a dynamic authorization client needs address: and secret_file: (mode 0600), e.g."
+              + " {address: 10.0.0.5, secret_file: dae-secret.txt}");
+    }
+    return new GatewayConfig.DaeClient(address, secret);
+  }
+
+  /** An IPv4 address value, or an error naming whose it should be. */
+  private static String ipv4(YamlNode e, String whose) throws ConfigException {
+    String address = e.string().strip();
+    try {
+      Ipv4Address.parse(address);
+      return address;
+    } catch (IllegalArgumentException x) {
+      throw e.error("expected " + whose + " IPv4 address, not '" + address + "'");
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.coati.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,8 @@ class RadiusConfigTest {
     assertEquals(1, r.retries());
     assertEquals("gw1", r.nasIdentifier());
     assertTrue(r.accounting());
+    assertEquals(0, r.interimIntervalSeconds());
+    assertNull(r.dynamicAuthorization());
     GatewayConfig plain = ConfigLoader.load(write(BASE));
     assertNull(plain.radius());
     assertEquals(GatewayConfig.UserSource.LOCAL, plain.usersSource());
@@ -99,5 +102,115 @@ class RadiusConfigTest {
         dir.resolve("radius-secret.txt"), PosixFilePermissions.fromString("rw-r--r--"));
     m = error(BASE + RADIUS);
     assertTrue(m.contains("secret_file: ") && m.contains("chmod 600"), m);
+  }
+
+  static final String DAE =
+      """
+        interim_interval: 5m
+        dynamic_authorization:
+          listen: 127.0.0.1:13799
+          clients:
+            - { address: 127.0.0.1, secret_file: dae-secret.txt }
+            - { address: 10.0.0.6, secret_file: radius-secret.txt }
+      """;
+
+  Path writeDae(String yaml) throws Exception {
+    Path p = dir.resolve("dae-secret.txt");
+    if (!Files.exists(p)) {
+      Files.writeString(p, "dae-s3cret\n");
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+    }
+    return write(yaml);
+  }
+
+  String daeError(String dae) throws Exception {
+    Path f = writeDae(BASE + RADIUS + dae);
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage();
+  }
+
+  @Test
+  void dynamicAuthorization_andInterimInterval_load() throws Exception {
+    GatewayConfig.RadiusConfig r = ConfigLoader.load(writeDae(BASE + RADIUS + DAE)).radius();
+    assertEquals(300, r.interimIntervalSeconds());
+    GatewayConfig.DynamicAuthorization d = r.dynamicAuthorization();
+    assertEquals("127.0.0.1", d.listenAddress());
+    assertEquals(13799, d.port());
+    assertEquals(2, d.clients().size());
+    assertEquals("127.0.0.1", d.clients().get(0).address());
+    assertEquals("dae-s3cret", new String(d.clients().get(0).secret().bytes()));
+    assertEquals("10.0.0.6", d.clients().get(1).address());
+    assertFalse(d.toString().contains("dae-s3cret"), d.toString());
+    GatewayConfig.DynamicAuthorization byDefault =
+        ConfigLoader.load(writeDae(BASE + RADIUS + DAE.replace("127.0.0.1:13799", "0.0.0.0")))
+            .radius()
+            .dynamicAuthorization();
+    assertEquals("0.0.0.0", byDefault.listenAddress());
+    assertEquals(3799, byDefault.port());
+    assertEquals(
+        0,
+        ConfigLoader.load(writeDae(BASE + RADIUS + "  interim_interval: 0s\n"))
+            .radius()
+            .interimIntervalSeconds());
+  }
+
+  @Test
+  void dynamicAuthorizationMistakes_nameTheirLine() throws Exception {
+    int dae = (BASE + RADIUS).split("\n").length + 1;
+    String m = daeError(DAE.replace("5m", "30s"));
+    assertTrue(
+        m.contains(
+            ":"
+                + dae
+                + ": radius.interim_interval: expected 0s (no Interim-Update) or an interval of"
+                + " at least 60s"),
+        m);
+    m = daeError(DAE.replace("127.0.0.1:13799", "gw.example:3799"));
+    assertTrue(
+        m.contains(
+            ":"
+                + (dae + 2)
+                + ": radius.dynamic_authorization.listen: expected an IPv4 address with an"
+                + " optional UDP port, such as 10.0.0.1:3799, not 'gw.example:3799'"),
+        m);
+    m = daeError(DAE.replace("127.0.0.1:13799", "127.0.0.1:70000"));
+    assertTrue(m.contains("dynamic_authorization.listen: expected an IPv4 address"), m);
+    m = daeError(DAE.replace("127.0.0.1:13799", "\"127.0.0.1:\""));
+    assertTrue(m.contains("dynamic_authorization.listen: expected an IPv4 address"), m);
+    m = daeError(DAE.replace("    listen: 127.0.0.1:13799\n", ""));
+    assertTrue(m.contains(":" + (dae + 2) + ": radius.dynamic_authorization: "), m);
+    assertTrue(m.contains("dynamic_authorization needs listen:"), m);
+    m = daeError("  dynamic_authorization: { listen: 127.0.0.1 }\n");
+    assertTrue(m.contains("dynamic_authorization needs clients: (who may send"), m);
+    m = daeError("  dynamic_authorization: { listen: 127.0.0.1, clients: [] }\n");
+    assertTrue(m.contains("dynamic_authorization needs clients:"), m);
+    m = daeError(DAE.replace("address: 10.0.0.6", "address: radius.example"));
+    assertTrue(
+        m.contains(
+            ":"
+                + (dae + 5)
+                + ": radius.dynamic_authorization.clients[1].address: expected the client's IPv4"
+                + " address, not 'radius.example'"),
+        m);
+    m = daeError(DAE.replace("address: 10.0.0.6, ", ""));
+    assertTrue(
+        m.contains(
+            "radius.dynamic_authorization.clients[1]: a dynamic authorization client needs"
+                + " address: and secret_file: (mode 0600)"),
+        m);
+    m = daeError(DAE.replace("10.0.0.6", "127.0.0.1"));
+    assertTrue(m.contains("client 127.0.0.1 is listed twice; each address has one secret"), m);
+    m = daeError(DAE.replace("secret_file: dae-secret.txt", "secret: x"));
+    assertTrue(
+        m.contains("clients[0].secret: unknown key; known keys here: address, secret_file"), m);
+    m = daeError(DAE.replace("clients:", "client:"));
+    assertTrue(
+        m.contains("dynamic_authorization.client: unknown key; known keys here: clients, listen"),
+        m);
+    m = daeError(DAE.replace("dae-secret.txt", "missing.txt"));
+    assertTrue(m.contains("clients[0].secret_file: cannot read ") && m.contains("missing.txt"), m);
+    Files.setPosixFilePermissions(
+        dir.resolve("dae-secret.txt"), PosixFilePermissions.fromString("rw-r-----"));
+    m = daeError(DAE);
+    assertTrue(m.contains("clients[0].secret_file: ") && m.contains("chmod 600"), m);
   }
 }

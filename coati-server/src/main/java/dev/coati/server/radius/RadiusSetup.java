@@ -1,9 +1,15 @@
 package dev.coati.server.radius;
 
 import dev.coati.config.GatewayConfig;
+import dev.coati.radius.DisconnectRequest;
+import dev.coati.util.Ipv4Address;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Builds the RADIUS client, authenticator and accounting from the {@code radius:} section. */
 public final class RadiusSetup {
@@ -25,5 +31,30 @@ public final class RadiusSetup {
   /** host:port of each server, for the startup line. */
   public static String describe(GatewayConfig.RadiusConfig c) {
     return String.join(", ", c.servers().stream().map(s -> s.address() + ":" + s.port()).toList());
+  }
+
+  /**
+   * The Disconnect-Request listener of {@code radius.dynamic_authorization}, started; null when the
+   * section has none. A request's NAS-Identifier must be {@code nas_identifier}; its NAS-IP-Address
+   * the listen address (unless 0.0.0.0) or one of {@code gatewayAddresses}.
+   */
+  public static DynamicAuthServer dynamicAuthorization(
+      GatewayConfig.RadiusConfig c,
+      Set<Ipv4Address> gatewayAddresses,
+      DynamicAuthServer.Handler handler,
+      PrintStream log)
+      throws IOException {
+    GatewayConfig.DynamicAuthorization d = c.dynamicAuthorization();
+    if (d == null) {
+      return null;
+    }
+    Set<Ipv4Address> ours = new HashSet<>(gatewayAddresses);
+    Ipv4Address listen = Ipv4Address.parse(d.listenAddress());
+    if (listen.value() != 0) {
+      ours.add(listen);
+    }
+    return new DynamicAuthServer(
+            d, new DisconnectRequest.Nas(c.nasIdentifier(), ours), handler, log, Clock.systemUTC())
+        .start();
   }
 }
