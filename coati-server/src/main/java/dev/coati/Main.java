@@ -35,6 +35,8 @@ import dev.coati.server.ops.ControlServer;
 import dev.coati.server.ops.Hangup;
 import dev.coati.server.ops.Operations;
 import dev.coati.server.ops.Reloader;
+import dev.coati.server.radius.DynamicAuthServer;
+import dev.coati.server.radius.RadiusSetup;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -267,6 +269,7 @@ public final class Main {
                   new Reloader(file, config, policy, ra, users == null ? null : users.auth(), out)),
               out);
       sessions.ender((e, why) -> ops.end(e.name(), why));
+      DynamicAuthServer dae = RadiusSetup.disconnects(config, loop::post, sessions, out);
       ControlServer control = ControlServer.startOrWarn(config, ops, out);
       Hangup.install(ops, out);
       Thread main = Thread.currentThread();
@@ -292,6 +295,9 @@ public final class Main {
       } finally {
         if (control != null) {
           control.close();
+        }
+        if (dae != null) {
+          dae.close();
         }
       }
       if (dp != null) {

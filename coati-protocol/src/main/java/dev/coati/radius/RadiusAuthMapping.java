@@ -24,9 +24,6 @@ import java.util.regex.Pattern;
 public final class RadiusAuthMapping {
   private static final Pattern ERROR = Pattern.compile("E=(\\d+)");
 
-  /** Acct-Interim-Interval (RFC 2869 section 5.16). */
-  static final int ACCT_INTERIM_INTERVAL = 85;
-
   private RadiusAuthMapping() {}
 
   /** User-Name, the method's attributes and PPP framing hints (the caller adds NAS-*). */
@@ -108,7 +105,7 @@ public final class RadiusAuthMapping {
       session = st.isPresent() ? st.get().integer() : 0;
       Optional<RadiusAttribute> it = answer.find(Radius.IDLE_TIMEOUT);
       idle = it.isPresent() ? it.get().integer() : 0;
-      Optional<RadiusAttribute> ii = answer.find(ACCT_INTERIM_INTERVAL);
+      Optional<RadiusAttribute> ii = answer.find(Radius.ACCT_INTERIM_INTERVAL);
       interim = ii.isPresent() ? ii.get().integer() : 0;
     } catch (RadiusException e) {
       return AuthResult.failure(user, "RADIUS " + server + ": " + e.getMessage(), failCode);

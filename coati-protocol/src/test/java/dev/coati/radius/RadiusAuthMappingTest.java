@@ -72,6 +72,7 @@ class RadiusAuthMappingTest {
                 RadiusAttribute.address(Radius.FRAMED_IP_ADDRESS, Ipv4Address.parse("10.66.0.77")),
                 RadiusAttribute.integer(Radius.SESSION_TIMEOUT, 3600),
                 RadiusAttribute.integer(Radius.IDLE_TIMEOUT, 600),
+                RadiusAttribute.integer(Radius.ACCT_INTERIM_INTERVAL, 300),
                 RadiusAttribute.text(Radius.CLASS, "c1"),
                 RadiusAttribute.vendor(
                     Radius.VENDOR_MICROSOFT,
@@ -83,6 +84,7 @@ class RadiusAuthMappingTest {
     assertEquals(s, r.authenticatorResponse().orElseThrow());
     assertEquals(3600, r.session().sessionTimeoutSeconds());
     assertEquals(600, r.session().idleTimeoutSeconds());
+    assertEquals(300, r.session().interimIntervalSeconds());
     assertArrayEquals("c1".getBytes(), r.session().radiusClass());
   }
 

@@ -38,6 +38,7 @@ final class FreeRadius implements AutoCloseable {
    */
   FreeRadius(Path dir, String netns) throws IOException, InterruptedException {
     this.dir = dir;
+    Files.createDirectories(dir);
     int[] ports = freePorts(3);
     authPort = ports[0];
     acctPort = ports[1];

@@ -53,7 +53,10 @@ public final class EventsSetup {
                 : new dev.coati.server.radius.RadiusSessionAccounting(
                     accounting, config.usersSource() != GatewayConfig.UserSource.LOCAL),
             out);
-    long interim = 0;
+    long interim =
+        accounting == null || config.radius() == null
+            ? 0
+            : config.radius().interimIntervalSeconds();
     return new dev.coati.server.sessions.UserSessions(
         events, System::currentTimeMillis, interim, out);
   }

@@ -57,4 +57,30 @@ public final class RadiusSetup {
             d, new DisconnectRequest.Nas(c.nasIdentifier(), ours), handler, log, Clock.systemUTC())
         .start();
   }
+
+  /**
+   * The Disconnect-Request listener of {@code radius.dynamic_authorization} ending matching
+   * sessions (see {@link RadiusDisconnects}), started; null without that section. The gateway's
+   * listen addresses count as its NAS-IP-Address.
+   */
+  public static DynamicAuthServer disconnects(
+      GatewayConfig config,
+      java.util.concurrent.Executor socketThread,
+      dev.coati.server.sessions.UserSessions sessions,
+      PrintStream log)
+      throws IOException {
+    if (config.radius() == null || config.radius().dynamicAuthorization() == null) {
+      return null;
+    }
+    Set<Ipv4Address> ours = new HashSet<>();
+    for (String a : config.listen()) {
+      try {
+        ours.add(Ipv4Address.parse(a));
+      } catch (IllegalArgumentException e) {
+        // not IPv4 (or a wildcard name): the listen address of the section still counts
+      }
+    }
+    return dynamicAuthorization(
+        config.radius(), ours, new RadiusDisconnects(socketThread, sessions), log);
+  }
 }
