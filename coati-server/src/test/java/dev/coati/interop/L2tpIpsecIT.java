@@ -222,6 +222,10 @@ class L2tpIpsecIT {
               && events.get(0).contains("\"address\":\"" + r.get("PPP_IP") + "\""),
           events.toString());
       assertTrue(events.get(1).contains("\"event\":\"down\""), events.toString());
+      // the PPP session's own counters: the pings (3 x 84 and 3 x 1428 bytes) at least
+      java.util.regex.Matcher in =
+          java.util.regex.Pattern.compile("\"bytes_in\":(\\d+),").matcher(events.get(1));
+      assertTrue(in.find() && Long.parseLong(in.group(1)) >= 3 * 84 + 3 * 1428, events.get(1));
       String up = java.nio.file.Files.readString(dir.resolve("hook-up.env"));
       assertTrue(up.contains("COATI_USER=carol\n") && up.contains("COATI_INTERFACE=coati0\n"), up);
       String down = java.nio.file.Files.readString(dir.resolve("hook-down.env"));

@@ -263,12 +263,21 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
   public void closeAll(String reason) {
     long now = clock.getAsLong();
     for (Tunnel t : List.copyOf(tunnels.values())) {
-      for (PppLink l : List.copyOf(t.links.values())) {
-        l.close(reason, now);
-      }
+      endLinks(t, reason, now);
       t.transmit(t.tunnel.close(reason, now));
     }
     tunnels.clear();
+  }
+
+  /**
+   * LCP Terminate-Request to each session of {@code t} (the client learns why), then each ends at
+   * once for {@code reason}: the StopCCN that follows takes the tunnel down.
+   */
+  private static void endLinks(Tunnel t, String reason, long now) {
+    for (PppLink l : List.copyOf(t.links.values())) {
+      l.close(reason, now);
+      l.dead(reason);
+    }
   }
 
   /** PPP is up: packets to {@code address} go to this link. */
@@ -337,7 +346,9 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
   public boolean closeTunnelOf(String name, String reason) {
     for (Tunnel t : List.copyOf(tunnels.values())) {
       if (t.links.values().stream().anyMatch(l -> l.name().equals(name))) {
-        t.transmit(t.tunnel.close(reason, clock.getAsLong()));
+        long now = clock.getAsLong();
+        endLinks(t, reason, now);
+        t.transmit(t.tunnel.close(reason, now));
         tunnels.remove(t.tunnel.ourTunnelId());
         return true;
       }
