@@ -266,7 +266,8 @@ public final class Main {
                   engine,
                   dp,
                   lns,
-                  new Reloader(file, config, policy, ra, users == null ? null : users.auth(), out)),
+                  new Reloader(file, config, policy, ra, users == null ? null : users.auth(), out),
+                  sessions),
               out);
       sessions.ender((e, why) -> ops.end(e.name(), why));
       DynamicAuthServer dae = RadiusSetup.disconnects(config, loop::post, sessions, out);

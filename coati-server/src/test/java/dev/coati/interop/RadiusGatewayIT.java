@@ -128,6 +128,7 @@ class RadiusGatewayIT {
       assertTrue(stop.contains("Acct-Terminate-Cause = Admin-Reset"), stop);
       assertTrue(stop.contains("Class = 0x" + hex("carol-class")), stop);
       assertEquals(sessionId(start), sessionId(stop), start + "\n" + stop);
+      assertTrue(json.contains("\"acct_session_id\":\"" + sessionId(start) + "\""), json);
       // Exactly the five 128-byte echo requests in and the five replies out: nothing else crosses
       // the tunnel (IP packets inside ESP are counted, not ESP overhead).
       assertEquals(5, FreeRadius.value(stop, "Acct-Input-Packets"), stop);

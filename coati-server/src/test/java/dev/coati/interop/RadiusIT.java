@@ -168,7 +168,8 @@ class RadiusIT {
           l.contains(
               "coati: RADIUS server 127.0.0.1:"
                   + dead
-                  + " did not answer Access-Request (2 tries, 500 ms each); trying 127.0.0.1:"
+                  + " did not answer Access-Request (2 tries, 500 ms each); tried last for 30 s;"
+                  + " trying 127.0.0.1:"
                   + radius.authPort),
           l);
       assertFalse(l.contains(FreeRadius.SECRET), l);

@@ -24,9 +24,14 @@ import java.util.function.Supplier;
 public final class Operations implements ControlServer.Handler {
   private static final long TIMEOUT_SECONDS = 5;
 
-  /** The parts of the running gateway the operations touch (dp and lns may be null). */
+  /** The parts of the running gateway the operations touch (dp, lns and sessions may be null). */
   public record Gateway(
-      Executor engineThread, IkeEngine engine, DataPlane dp, L2tpServer lns, Reloader reloader) {}
+      Executor engineThread,
+      IkeEngine engine,
+      DataPlane dp,
+      L2tpServer lns,
+      Reloader reloader,
+      dev.coati.server.sessions.UserSessions sessions) {}
 
   private final Gateway g;
   private final PrintStream log;
@@ -60,7 +65,19 @@ public final class Operations implements ControlServer.Handler {
   }
 
   private List<SessionRow> rows() {
-    return StatusCollector.collect(g.engine().sas(), g.dp(), g.lns(), System.currentTimeMillis());
+    List<SessionRow> rows =
+        StatusCollector.collect(g.engine().sas(), g.dp(), g.lns(), System.currentTimeMillis());
+    if (g.sessions() == null) {
+      return rows;
+    }
+    java.util.Map<String, String> ids = new java.util.HashMap<>();
+    g.sessions().live().forEach(e -> ids.put(e.name(), e.accountingId()));
+    return rows.stream()
+        .map(
+            r ->
+                r.withAccountingId(
+                    ids.get(r.l2tpSession() != null ? r.l2tpSession() : r.session())))
+        .toList();
   }
 
   private ControlServer.Response kick(String selector) throws TimeoutException {

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * One line of {@code coati status} ({@code nat}: the peer is behind a NAT): an IKE SA (Xauth road
  * warrior or site-to-site) or an L2TP/PPP session with the IKE SA under it. {@code ike} is the
- * engine's SA (for kicks; never shown).
+ * engine's SA (for kicks; never shown); {@code accountingId} the session's RADIUS Acct-Session-Id
+ * (also in the event log), null for sessions without a user.
  */
 public record SessionRow(
     String kind,
@@ -27,7 +28,29 @@ public record SessionRow(
     long uptimeSeconds,
     long idleSeconds,
     List<String> vendorIds,
-    IkeSaView ike) {
+    IkeSaView ike,
+    String accountingId) {
+
+  /** This row with the Acct-Session-Id of its user session (null: none). */
+  SessionRow withAccountingId(String id) {
+    return new SessionRow(
+        kind,
+        session,
+        l2tpSession,
+        user,
+        auth,
+        client,
+        peer,
+        nat,
+        address,
+        ikeAlgorithms,
+        children,
+        uptimeSeconds,
+        idleSeconds,
+        vendorIds,
+        ike,
+        id);
+  }
 
   /** One ESP SA pair: SPIs, mode, algorithms, selectors and (if counted) traffic. */
   public record Child(
@@ -95,6 +118,7 @@ public record SessionRow(
     m.put("uptime_seconds", uptimeSeconds);
     m.put("idle_seconds", idleSeconds);
     m.put("vendor_ids", vendorIds);
+    m.put("acct_session_id", accountingId);
     return m;
   }
 

@@ -71,7 +71,8 @@ final class StatusCollector {
         established > 0 ? (now - established) / 1000 : -1,
         sa.lastSeen() > 0 ? (now - sa.lastSeen()) / 1000 : -1,
         sa.peerFeatures().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList(),
-        sa);
+        sa,
+        null);
   }
 
   private static SessionRow l2tpRow(L2tpServer.SessionView l, SessionRow ike, long now) {
@@ -98,7 +99,8 @@ final class StatusCollector {
         (now - l.since()) / 1000,
         (now - l.lastPacket()) / 1000,
         ike == null ? List.of() : ike.vendorIds(),
-        ike == null ? null : ike.ike());
+        ike == null ? null : ike.ike(),
+        null);
   }
 
   private static SessionRow.Child child(ChildSa c, DataPlane.ChildTraffic t) {

@@ -128,7 +128,7 @@ public final class RadiusClient {
                 + Radius.codeName(code)
                 + " ("
                 + (retries + 1)
-                + " tries, "
+                + (retries == 0 ? " try, " : " tries, ")
                 + timeout.toMillis()
                 + " ms each)";
       } catch (PortUnreachableException e) {

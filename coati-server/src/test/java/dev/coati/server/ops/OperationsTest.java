@@ -50,7 +50,8 @@ class OperationsTest {
               null,
               null,
               new Reloader(
-                  null, config, policy, null, null, new PrintStream(new ByteArrayOutputStream()))),
+                  null, config, policy, null, null, new PrintStream(new ByteArrayOutputStream())),
+              null),
           new PrintStream(new ByteArrayOutputStream()));
 
   @Test

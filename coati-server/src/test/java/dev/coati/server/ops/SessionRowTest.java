@@ -36,7 +36,8 @@ class SessionRowTest {
         65,
         3,
         List.of("dpd", "xauth"),
-        null);
+        null,
+        "6b0ff4de-00000001");
   }
 
   @Test
@@ -71,7 +72,8 @@ class SessionRowTest {
           "\"bytes_in\":100",
           "\"packets_out\":4",
           "\"uptime_seconds\":65",
-          "\"vendor_ids\":[\"dpd\",\"xauth\"]"
+          "\"vendor_ids\":[\"dpd\",\"xauth\"]",
+          "\"acct_session_id\":\"6b0ff4de-00000001\""
         }) {
       assertTrue(j.contains(s), s + " in " + j);
     }

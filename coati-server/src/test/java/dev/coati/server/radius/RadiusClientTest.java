@@ -166,8 +166,7 @@ class RadiusClientTest {
       assertEquals(1, received(silent), "the first request went to the silent server first");
       String l = logBytes.toString(StandardCharsets.UTF_8);
       assertTrue(
-          l.contains("did not answer Access-Request (1 tries, 200 ms each); tried last for 30 s"),
-          l);
+          l.contains("did not answer Access-Request (1 try, 200 ms each); tried last for 30 s"), l);
 
       nanos.addAndGet(29_000_000_000L); // 29 s later: still dead, the good server first
       t = fake(server, false);
