@@ -339,7 +339,9 @@ public final class DataPlane implements IkeListener {
    */
   private void outbound(byte[] p, int off, int n, boolean clamp, byte[] out) {
     if (n < 20 || (p[off] & 0xf0) != 0x40) {
-      drops.count(DropCounters.Reason.MALFORMED);
+      // IPv6 the host's kernel sends on the TUN (router solicitations, MLD): coati has no IPv6
+      // routes, and it is not the peer's malformed packet
+      drops.count(DropCounters.Reason.NO_ROUTE);
       return;
     }
     Route r = lookup(p, off);

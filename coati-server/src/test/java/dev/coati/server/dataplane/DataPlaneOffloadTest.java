@@ -232,4 +232,27 @@ class DataPlaneOffloadTest {
     assertArrayEquals(new byte[10], Arrays.copyOf(written, 10), "zero virtio_net_hdr");
     assertArrayEquals(reply, Arrays.copyOfRange(written, 10, written.length));
   }
+
+  @Test
+  void ipv6FromTheHostKernel_isCountedAsNoRoute_notAsMalformed() {
+    FakeTun tun = new FakeTun();
+    byte[] rs = new byte[10 + 40 + 8]; // virtio_net_hdr + IPv6 router solicitation to ff02::2
+    rs[10] = 0x60;
+    rs[10 + 5] = 8;
+    rs[10 + 6] = 58;
+    rs[10 + 7] = (byte) 255;
+    rs[10 + 24] = (byte) 0xff;
+    rs[10 + 25] = 0x02;
+    rs[10 + 39] = 0x02;
+    rs[10 + 40] = (byte) 133;
+    tun.reads.add(rs);
+    DataPlane dp = new DataPlane(tun, RandomSource.deterministic(4));
+    List<byte[]> sent = new ArrayList<>();
+    dp.sender((from, to, pkt, len, udp) -> sent.add(Arrays.copyOf(pkt, len)));
+    dp.childEstablished(ike(), child());
+    dp.runOutbound();
+    assertEquals(0, sent.size());
+    assertEquals(1, dp.drops.get(DropCounters.Reason.NO_ROUTE), dp.drops.toString());
+    assertEquals(0, dp.drops.get(DropCounters.Reason.MALFORMED), dp.drops.toString());
+  }
 }
