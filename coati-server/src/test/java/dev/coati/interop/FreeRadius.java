@@ -34,7 +34,7 @@ final class FreeRadius implements AutoCloseable {
    * In network namespace {@code netns} (null: the host), still on its 127.0.0.1: the gateway in
    * that namespace reaches it there. More users for the gateway tests: carol (Framed-IP-Address
    * 10.99.99.77, Class, Acct-Interim-Interval 600), dave (Session-Timeout 6), erin (Idle-Timeout
-   * 5).
+   * 5), fred (Acct-Interim-Interval 60, Class).
    */
   FreeRadius(Path dir, String netns) throws IOException, InterruptedException {
     this.dir = dir;
@@ -64,6 +64,8 @@ final class FreeRadius implements AutoCloseable {
         	Session-Timeout := 6
         erin	Cleartext-Password := "erin-pass"
         	Idle-Timeout := 5
+        fred	Cleartext-Password := "fred-pass"
+        	Acct-Interim-Interval := 60, Class := "fred-class"
         """);
     Files.writeString(
         r.resolve("clients.conf"),

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the client's address; accounting Start and Stop reach the detail file with the session's real
  * packet and octet counters and the Class echoed; FreeRADIUS's {@code radclient} sends a
  * Disconnect-Request that ends the session (Disconnect-ACK; Disconnect-NAK for a user who is not
- * connected); Session-Timeout and Idle-Timeout from the Access-Accept end sessions on time.
+ * connected); Session-Timeout and Idle-Timeout from the Access-Accept end sessions on time; its
+ * Acct-Interim-Interval brings one Interim-Update a minute later with the counters so far.
  */
 class RadiusGatewayIT {
   static final String SRV = "coati-rd-srv";
@@ -178,6 +179,58 @@ class RadiusGatewayIT {
       awaitGone(erin, coati, "idle timeout (5 s, from RADIUS)");
       String stop = await(() -> one("Acct-Status-Type = Stop", "User-Name = \"erin\""), coati);
       assertTrue(stop.contains("Acct-Terminate-Cause = Idle-Timeout"), stop);
+    }
+  }
+
+  /**
+   * Acct-Interim-Interval 60 from the Access-Accept: one Interim-Update a minute after Start, with
+   * the session's id, Class and exact counters so far; `coati kick` then ends it (Admin-Reset).
+   */
+  @Test
+  void interimUpdate_afterTheAccessAcceptsInterval_withCounters() throws Exception {
+    try (CoatiProcess coati = new CoatiProcess(SRV, Netns.SRV_ADDR, dir, PSK, gateway());
+        Charon fred =
+            new Charon(
+                CLI,
+                dir.resolve("fred"),
+                RemoteAccessIT.client(PSK, false, "fred", "fred-pass"),
+                "")) {
+      connect(fred, coati);
+      long t0 = System.nanoTime();
+      String vip = vip(fred);
+      Netns.Result ping = TunnelTrafficIT.ping(CLI, vip, "10.99.99.1", 3, "100");
+      assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+      String start = await(() -> one("Acct-Status-Type = Start", "User-Name = \"fred\""), coati);
+      assertTrue(
+          one("Acct-Status-Type = Interim-Update", "User-Name = \"fred\"") == null,
+          "no interim before the interval");
+      String interim = null;
+      for (int i = 0; i < 800 && interim == null; i++) { // 80 s at most
+        Thread.sleep(100);
+        interim = one("Acct-Status-Type = Interim-Update", "User-Name = \"fred\"");
+      }
+      long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+      assertTrue(interim != null, "no Interim-Update in 80 s:\n" + radius.detail() + coati.log());
+      assertTrue(took >= 58 && took <= 75, "Interim-Update after " + took + " s, expected ~60");
+      assertEquals(sessionId(start), sessionId(interim), start + "\n" + interim);
+      assertTrue(interim.contains("Class = 0x" + hex("fred-class")), interim);
+      assertTrue(interim.contains("Framed-IP-Address = " + vip), interim);
+      assertTrue(interim.contains("Acct-Session-Time = "), interim);
+      assertTrue(FreeRadius.value(interim, "Acct-Session-Time") >= 58, interim);
+      assertEquals(3, FreeRadius.value(interim, "Acct-Input-Packets"), interim);
+      assertEquals(3, FreeRadius.value(interim, "Acct-Output-Packets"), interim);
+      assertEquals(3 * 128, FreeRadius.value(interim, "Acct-Input-Octets"), interim);
+      assertEquals(3 * 128, FreeRadius.value(interim, "Acct-Output-Octets"), interim);
+
+      Netns.Result kick = CoatiProcess.cli("", "kick", "fred", "--socket", socket.toString());
+      assertEquals(0, kick.code(), kick.output());
+      awaitGone(fred, coati, "released " + vip + " of fred");
+      String stop = await(() -> one("Acct-Status-Type = Stop", "User-Name = \"fred\""), coati);
+      assertEquals(sessionId(start), sessionId(stop), start + "\n" + stop);
+      assertTrue(stop.contains("Acct-Terminate-Cause = Admin-Reset"), stop);
+      assertEquals(3, FreeRadius.value(stop, "Acct-Input-Packets"), stop);
+      assertEquals(3 * 128, FreeRadius.value(stop, "Acct-Output-Octets"), stop);
+      assertEquals(1, radius.records("Acct-Status-Type = Interim-Update").size(), radius.detail());
     }
   }
 
