@@ -95,12 +95,7 @@ class RadiusGatewayIT {
   @Test
   void xauthByRadius_framedIp_accountingCounters_disconnectRequest() throws Exception {
     try (CoatiProcess coati = new CoatiProcess(SRV, Netns.SRV_ADDR, dir, PSK, gateway());
-        Charon c =
-            new Charon(
-                CLI,
-                dir.resolve("cli"),
-                RemoteAccessIT.client(PSK, false, "carol", "carol-pass"),
-                "")) {
+        Charon c = roadWarrior("carol")) {
       connect(c, coati);
       String sas = c.swanctl("--list-sas").output();
       assertTrue(sas.contains("10.99.99.77"), "Framed-IP-Address is the client's address: " + sas);
@@ -147,12 +142,7 @@ class RadiusGatewayIT {
   @Test
   void sessionTimeoutAndIdleTimeout_fromTheAccessAccept() throws Exception {
     try (CoatiProcess coati = new CoatiProcess(SRV, Netns.SRV_ADDR, dir, PSK, gateway());
-        Charon dave =
-            new Charon(
-                CLI,
-                dir.resolve("dave"),
-                RemoteAccessIT.client(PSK, false, "dave", "dave-pass"),
-                "")) {
+        Charon dave = roadWarrior("dave")) {
       long t0 = System.nanoTime();
       connect(dave, coati);
       awaitGone(dave, coati, "session timeout (6 s, from RADIUS)");
@@ -162,12 +152,7 @@ class RadiusGatewayIT {
       assertTrue(stop.contains("Acct-Terminate-Cause = Session-Timeout"), stop);
     }
     try (CoatiProcess coati = new CoatiProcess(SRV, Netns.SRV_ADDR, dir, PSK, gateway());
-        Charon erin =
-            new Charon(
-                CLI,
-                dir.resolve("erin"),
-                RemoteAccessIT.client(PSK, false, "erin", "erin-pass"),
-                "")) {
+        Charon erin = roadWarrior("erin")) {
       connect(erin, coati);
       String vip = vip(erin);
       for (int i = 0; i < 4; i++) { // busy for 8 s: more than the 5 s idle timeout
@@ -189,12 +174,7 @@ class RadiusGatewayIT {
   @Test
   void interimUpdate_afterTheAccessAcceptsInterval_withCounters() throws Exception {
     try (CoatiProcess coati = new CoatiProcess(SRV, Netns.SRV_ADDR, dir, PSK, gateway());
-        Charon fred =
-            new Charon(
-                CLI,
-                dir.resolve("fred"),
-                RemoteAccessIT.client(PSK, false, "fred", "fred-pass"),
-                "")) {
+        Charon fred = roadWarrior("fred")) {
       connect(fred, coati);
       long t0 = System.nanoTime();
       String vip = vip(fred);
@@ -232,6 +212,12 @@ class RadiusGatewayIT {
       assertEquals(3 * 128, FreeRadius.value(stop, "Acct-Output-Octets"), stop);
       assertEquals(1, radius.records("Acct-Status-Type = Interim-Update").size(), radius.detail());
     }
+  }
+
+  /** strongSwan in {@code coati-rd-cli} as {@code user} (password {@code user-pass}). */
+  Charon roadWarrior(String user) throws Exception {
+    return new Charon(
+        CLI, dir.resolve(user), RemoteAccessIT.client(PSK, false, user, user + "-pass"), "");
   }
 
   static String hex(String s) {
