@@ -143,12 +143,6 @@ public final class DataPlane implements IkeListener {
     return transport;
   }
 
-  /** Where IP packets go that no tunnel-mode child covers (the PPP sessions of L2TP clients). */
-  public interface Egress {
-    /** True if a PPP session took the packet (sent or counted); false: no such destination. */
-    boolean send(byte[] p, int off, int len);
-  }
-
   public void egress(Egress e) {
     this.egress = e;
   }
@@ -347,12 +341,13 @@ public final class DataPlane implements IkeListener {
     Route r = lookup(p, off);
     if (r == null) {
       Egress e = egress;
-      if (e != null && e.send(p, off, n)) {
+      int sent = e == null ? Egress.NO_DESTINATION : e.send(p, off, n);
+      if (sent == Egress.SENT) {
         outPackets.increment();
         outBytes.add(n);
-        return;
+      } else if (sent == Egress.NO_DESTINATION) {
+        drops.count(DropCounters.Reason.NO_ROUTE);
       }
-      drops.count(DropCounters.Reason.NO_ROUTE);
       return;
     }
     if (clamp) {

@@ -4,8 +4,8 @@ import dev.coati.ike.PeerAddress;
 import dev.coati.l2tp.ControlChannel;
 import dev.coati.l2tp.L2tpTunnel;
 import dev.coati.l2tp.TunnelSecurity;
-import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
+import dev.coati.server.dataplane.Egress;
 import dev.coati.server.dataplane.TransportRoutes;
 import dev.coati.util.RandomSource;
 import java.io.PrintStream;
@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * Each session runs a {@link PppLink}. Runs on the socket thread, except {@link #send(byte[], int,
  * int)}, which the TUN thread calls for packets towards a PPP client's address.
  */
-public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egress {
+public final class L2tpServer implements TransportRoutes.Receiver, Egress {
   private static final int T_BIT = 0x8000;
   private static final int L_BIT = 0x4000;
   private static final int S_BIT = 0x0800;
@@ -291,20 +291,20 @@ public final class L2tpServer implements TransportRoutes.Receiver, DataPlane.Egr
 
   /** The TUN thread: an IP packet to a PPP client's address, framed and sent through its SA. */
   @Override
-  public boolean send(byte[] p, int off, int len) {
+  public int send(byte[] p, int off, int len) {
     PppLink link = byAddress.get(u32(p, off + 16));
     if (link == null || len > egressBuf.length - 18) {
-      return false;
+      return NO_DESTINATION;
     }
     writeDataHeader(egressBuf, 8, link.peerTunnelId(), link.peerSessionId());
     int h = dev.coati.ppp.wire.PppFrame.writeIpv4Header(egressBuf, 14);
     System.arraycopy(p, off, egressBuf, 14 + h, len);
     dev.coati.ip.MssClamp.clamp(egressBuf, 14 + h, len, link.maxMss());
     if (!transport.send(link.peer(), link.port(), egressBuf, 0, 6 + h + len, egressOut)) {
-      return false;
+      return DROPPED; // counted by the transport
     }
     link.sent(len);
-    return true;
+    return SENT;
   }
 
   public int tunnelCount() {

@@ -255,4 +255,27 @@ class DataPlaneOffloadTest {
     assertEquals(1, dp.drops.get(DropCounters.Reason.NO_ROUTE), dp.drops.toString());
     assertEquals(0, dp.drops.get(DropCounters.Reason.MALFORMED), dp.drops.toString());
   }
+
+  @Test
+  void egressDrops_areCountedOnceByTheEgress_unknownDestinationsAsNoRoute() {
+    FakeTun tun = new FakeTun();
+    byte[] toPpp = tcp(0x10, 10, 0, 0, new byte[0]); // LOCAL -> REMOTE, but no tunnel child
+    for (int i = 0; i < 3; i++) {
+      tun.reads.add(toPpp.clone());
+    }
+    DataPlane dp = new DataPlane(tun, RandomSource.deterministic(5));
+    dp.sender((from, to, pkt, len, udp) -> {});
+    java.util.ArrayDeque<Integer> answers =
+        new java.util.ArrayDeque<>(List.of(Egress.SENT, Egress.DROPPED, Egress.NO_DESTINATION));
+    dp.egress((p, off, len) -> answers.poll());
+    dp.runOutbound();
+    assertTrue(answers.isEmpty());
+    assertEquals(1, dp.drops.get(DropCounters.Reason.NO_ROUTE), dp.drops.toString());
+    long all = 0;
+    for (DropCounters.Reason r : DropCounters.Reason.values()) {
+      all += dp.drops.get(r);
+    }
+    assertEquals(1, all, "the DROPPED one is the egress's to count: " + dp.drops);
+    assertEquals(1, dp.outPackets.sum(), "only the SENT one went out");
+  }
 }
