@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -411,7 +412,9 @@ class RemoteAccessIT {
 
   /**
    * strongSwan re-authenticates phase 1 after 12 s (new main mode, Xauth and mode config again)
-   * while pinging the LAN: the client keeps its address and no reply is lost.
+   * while pinging the LAN: the client keeps its address and no reply is lost; it stays one session
+   * (one up, one down event, one Acct-Session-Id) whose count holds every echo request that got
+   * through, before and after the takeover, and never more than were sent.
    */
   @Test
   void clientReauthenticates_keepsItsAddress_trafficKeepsFlowing() throws Exception {
@@ -423,7 +426,11 @@ class RemoteAccessIT {
                 "version = 1\n            rekey_time = 12s\n            over_time = 10s\n"
                     + "            rand_time = 0s");
     try (Netns ns = new Netns().addLan();
-        CoatiProcess coati = new CoatiProcess(dir, "ra-psk-8", GATEWAY);
+        CoatiProcess coati =
+            new CoatiProcess(
+                dir,
+                "ra-psk-8",
+                GATEWAY + "events:\n  json_log: " + dir.resolve("events.jsonl") + "\n");
         Charon c = new Charon(dir.resolve("cli"), client)) {
       assertEquals(0, c.swanctl("--initiate", "--child", "rw").code(), coati.log());
       String vip = virtualIp(c.swanctl("--list-sas").output());
@@ -434,6 +441,21 @@ class RemoteAccessIT {
       int got = TunnelTrafficIT.received(ping.output());
       System.out.println("client reauth test: " + got + "/100 ping replies");
       assertTrue(got >= 98, got + "/100\n" + log + c.log());
+
+      Netns.Result down = c.swanctl("--terminate", "--ike", "rw");
+      assertEquals(0, down.code(), down.output());
+      Path events = dir.resolve("events.jsonl");
+      String ev = "";
+      for (int i = 0; i < 100 && !ev.contains("\"event\":\"down\""); i++) {
+        Thread.sleep(100);
+        ev = Files.exists(events) ? Files.readString(events) : "";
+      }
+      assertEquals(1, ev.split("\"event\":\"up\"", -1).length - 1, "one session: " + ev);
+      assertEquals(1, ev.split("\"event\":\"down\"", -1).length - 1, "one session: " + ev);
+      Matcher m = Pattern.compile("\"event\":\"down\".*\"packets_in\":(\\d+)").matcher(ev);
+      assertTrue(m.find(), ev);
+      int in = Integer.parseInt(m.group(1));
+      assertTrue(in >= got && in <= 100, "echo requests counted: " + in + ", replies " + got);
     }
   }
 }

@@ -175,15 +175,19 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
       peerOfSa.remove(old);
       pool.release(user, old);
       log.println(sa.name() + " takes over the address of " + old + " (re-authentication)");
-      // The session goes on: the old SA's deleted children stay counted; its live ones move to
-      // the new SA when the old one is deleted (what they move until then is not counted).
+      // The session goes on: the old SA's deleted children stay counted; its live ones count
+      // under the old SA until they move to the new one when the old one is deleted (their
+      // counters move with them), then under the new one.
       IkeSaView gone = saByName.get(old);
+      DataPlane dp = dataPlane;
       moved =
           sessions.rename(
               old,
               sa.name(),
-              gone == null || dataPlane == null ? Traffic.ZERO : dataPlane.retiredTraffic(gone),
-              () -> traffic(sa));
+              gone == null || dp == null ? Traffic.ZERO : dp.retiredTraffic(gone),
+              gone == null || dp == null
+                  ? () -> traffic(sa)
+                  : () -> dp.sessionTraffic(sa).plus(dp.liveTraffic(gone)));
     }
     peerOfSa.put(sa.name(), peer);
     saByName.put(sa.name(), sa);

@@ -93,8 +93,12 @@ public final class DataPlane implements IkeListener {
    * (rekeyed) before, for accounting ({@code in}: from the client). Socket thread.
    */
   public dev.coati.server.events.Traffic sessionTraffic(IkeSaView sa) {
-    dev.coati.server.events.Traffic t =
-        retired.getOrDefault(sa, dev.coati.server.events.Traffic.ZERO);
+    return retiredTraffic(sa).plus(liveTraffic(sa));
+  }
+
+  /** What the children installed now of {@code sa} moved (none once they moved to an heir). */
+  public dev.coati.server.events.Traffic liveTraffic(IkeSaView sa) {
+    dev.coati.server.events.Traffic t = dev.coati.server.events.Traffic.ZERO;
     if (sa instanceof dev.coati.ike.IkeSa s) {
       for (ChildSa c : s.children()) {
         Route r = bySpi.get(c.inboundSpi());
