@@ -179,7 +179,7 @@ cp -p "$root/etc/coati/coati.yaml" "$work/coati.yaml.good"
 echo "bogus_key: 1" >>"$root/etc/coati/coati.yaml"
 inside systemctl reload coati || fail "systemctl reload coati (broken config)"
 for _ in $(seq 1 40); do journal; grep -q "bogus_key" "$work/journal.txt" && break; sleep 0.25; done
-grep "bogus_key" "$work/journal.txt" | grep -q "coati.yaml:[0-9]" || fail "a broken config on reload is refused with file and line"
+grep -qE "coati.yaml:[0-9]+: bogus_key" "$work/journal.txt" || fail "a broken config on reload is refused with file and line"
 sleep 1
 check_active || fail "coati still active after a refused reload"
 [ "$(inside systemctl show -p MainPID --value coati)" = "$pid" ] || fail "a refused reload kept the process"

@@ -2,6 +2,8 @@ package dev.coati.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -181,8 +183,8 @@ class RadiusGatewayIT {
       Netns.Result ping = TunnelTrafficIT.ping(CLI, vip, "10.99.99.1", 3, "100");
       assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
       String start = await(() -> one("Acct-Status-Type = Start", "User-Name = \"fred\""), coati);
-      assertTrue(
-          one("Acct-Status-Type = Interim-Update", "User-Name = \"fred\"") == null,
+      assertNull(
+          one("Acct-Status-Type = Interim-Update", "User-Name = \"fred\""),
           "no interim before the interval");
       String interim = null;
       for (int i = 0; i < 800 && interim == null; i++) { // 80 s at most
@@ -190,12 +192,11 @@ class RadiusGatewayIT {
         interim = one("Acct-Status-Type = Interim-Update", "User-Name = \"fred\"");
       }
       long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
-      assertTrue(interim != null, "no Interim-Update in 80 s:\n" + radius.detail() + coati.log());
+      assertNotNull(interim, "no Interim-Update in 80 s:\n" + radius.detail() + coati.log());
       assertTrue(took >= 58 && took <= 75, "Interim-Update after " + took + " s, expected ~60");
       assertEquals(sessionId(start), sessionId(interim), start + "\n" + interim);
       assertTrue(interim.contains("Class = 0x" + hex("fred-class")), interim);
       assertTrue(interim.contains("Framed-IP-Address = " + vip), interim);
-      assertTrue(interim.contains("Acct-Session-Time = "), interim);
       assertTrue(FreeRadius.value(interim, "Acct-Session-Time") >= 58, interim);
       assertEquals(3, FreeRadius.value(interim, "Acct-Input-Packets"), interim);
       assertEquals(3, FreeRadius.value(interim, "Acct-Output-Packets"), interim);

@@ -179,15 +179,15 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
       // under the old SA until they move to the new one when the old one is deleted (their
       // counters move with them), then under the new one.
       IkeSaView gone = saByName.get(old);
-      DataPlane dp = dataPlane;
+      DataPlane dp = gone == null ? null : dataPlane;
       moved =
-          sessions.rename(
-              old,
-              sa.name(),
-              gone == null || dp == null ? Traffic.ZERO : dp.retiredTraffic(gone),
-              gone == null || dp == null
-                  ? () -> traffic(sa)
-                  : () -> dp.sessionTraffic(sa).plus(dp.liveTraffic(gone)));
+          dp == null
+              ? sessions.rename(old, sa.name(), Traffic.ZERO, () -> traffic(sa))
+              : sessions.rename(
+                  old,
+                  sa.name(),
+                  dp.retiredTraffic(gone),
+                  () -> dp.sessionTraffic(sa).plus(dp.liveTraffic(gone)));
     }
     peerOfSa.put(sa.name(), peer);
     saByName.put(sa.name(), sa);

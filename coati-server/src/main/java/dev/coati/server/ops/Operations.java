@@ -4,10 +4,13 @@ import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeSaView;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.l2tp.L2tpServer;
+import dev.coati.server.sessions.UserSessions;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +34,7 @@ public final class Operations implements ControlServer.Handler {
       DataPlane dp,
       L2tpServer lns,
       Reloader reloader,
-      dev.coati.server.sessions.UserSessions sessions) {}
+      UserSessions sessions) {}
 
   private final Gateway g;
   private final PrintStream log;
@@ -65,19 +68,12 @@ public final class Operations implements ControlServer.Handler {
   }
 
   private List<SessionRow> rows() {
-    List<SessionRow> rows =
-        StatusCollector.collect(g.engine().sas(), g.dp(), g.lns(), System.currentTimeMillis());
-    if (g.sessions() == null) {
-      return rows;
+    Map<String, String> ids = new HashMap<>();
+    if (g.sessions() != null) {
+      g.sessions().live().forEach(e -> ids.put(e.name(), e.accountingId()));
     }
-    java.util.Map<String, String> ids = new java.util.HashMap<>();
-    g.sessions().live().forEach(e -> ids.put(e.name(), e.accountingId()));
-    return rows.stream()
-        .map(
-            r ->
-                r.withAccountingId(
-                    ids.get(r.l2tpSession() != null ? r.l2tpSession() : r.session())))
-        .toList();
+    return StatusCollector.collect(
+        g.engine().sas(), g.dp(), g.lns(), ids::get, System.currentTimeMillis());
   }
 
   private ControlServer.Response kick(String selector) throws TimeoutException {

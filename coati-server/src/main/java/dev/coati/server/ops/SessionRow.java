@@ -31,27 +31,6 @@ public record SessionRow(
     IkeSaView ike,
     String accountingId) {
 
-  /** This row with the Acct-Session-Id of its user session (null: none). */
-  SessionRow withAccountingId(String id) {
-    return new SessionRow(
-        kind,
-        session,
-        l2tpSession,
-        user,
-        auth,
-        client,
-        peer,
-        nat,
-        address,
-        ikeAlgorithms,
-        children,
-        uptimeSeconds,
-        idleSeconds,
-        vendorIds,
-        ike,
-        id);
-  }
-
   /** One ESP SA pair: SPIs, mode, algorithms, selectors and (if counted) traffic. */
   public record Child(
       String spis,

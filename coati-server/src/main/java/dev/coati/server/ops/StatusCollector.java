@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds the rows of {@code coati status} from the engine's IKE SAs, the data plane's counters and
@@ -22,7 +23,16 @@ import java.util.Set;
 final class StatusCollector {
   private StatusCollector() {}
 
-  static List<SessionRow> collect(Collection<IkeSa> sas, DataPlane dp, L2tpServer lns, long now) {
+  /**
+   * {@code accountingIds}: a session's name (IKE SA or L2TP session) to its Acct-Session-Id, null
+   * if it has none.
+   */
+  static List<SessionRow> collect(
+      Collection<IkeSa> sas,
+      DataPlane dp,
+      L2tpServer lns,
+      Function<String, String> accountingIds,
+      long now) {
     List<L2tpServer.SessionView> links = lns == null ? List.of() : lns.sessionViews();
     List<L2tpServer.SessionView> shown = new ArrayList<>();
     List<SessionRow> rows = new ArrayList<>();
@@ -31,21 +41,22 @@ final class StatusCollector {
           links.stream().filter(l -> l.peer().equals(sa.peer())).toList();
       shown.addAll(mine);
       if (mine.isEmpty()) {
-        rows.add(ikeRow(sa, dp, now));
+        rows.add(ikeRow(sa, dp, accountingIds, now));
       }
       for (L2tpServer.SessionView l : mine) {
-        rows.add(l2tpRow(l, ikeRow(sa, dp, now), now));
+        rows.add(l2tpRow(l, ikeRow(sa, dp, accountingIds, now), accountingIds, now));
       }
     }
     for (L2tpServer.SessionView l : links) {
       if (!shown.contains(l)) {
-        rows.add(l2tpRow(l, null, now));
+        rows.add(l2tpRow(l, null, accountingIds, now));
       }
     }
     return rows;
   }
 
-  private static SessionRow ikeRow(IkeSa sa, DataPlane dp, long now) {
+  private static SessionRow ikeRow(
+      IkeSa sa, DataPlane dp, Function<String, String> accountingIds, long now) {
     int method = sa.transform().map(Phase1Transform::authMethod).orElse(-1);
     List<SessionRow.Child> children = new ArrayList<>();
     boolean transport = false;
@@ -72,10 +83,11 @@ final class StatusCollector {
         sa.lastSeen() > 0 ? (now - sa.lastSeen()) / 1000 : -1,
         sa.peerFeatures().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList(),
         sa,
-        null);
+        accountingIds.apply(sa.name()));
   }
 
-  private static SessionRow l2tpRow(L2tpServer.SessionView l, SessionRow ike, long now) {
+  private static SessionRow l2tpRow(
+      L2tpServer.SessionView l, SessionRow ike, Function<String, String> accountingIds, long now) {
     String client = ike == null ? "unknown" : ike.client();
     if (l.vendorName() != null || l.hostName() != null) {
       client +=
@@ -100,7 +112,7 @@ final class StatusCollector {
         (now - l.lastPacket()) / 1000,
         ike == null ? List.of() : ike.vendorIds(),
         ike == null ? null : ike.ike(),
-        null);
+        accountingIds.apply(l.name()));
   }
 
   private static SessionRow.Child child(ChildSa c, DataPlane.ChildTraffic t) {

@@ -185,16 +185,24 @@ class DataPlaneOffloadTest {
         && InternetChecksum.fold(InternetChecksum.add(p, 20, len - 20, sum)) == 0xffff;
   }
 
+  /**
+   * A data plane on {@code tun} with {@link #child()} installed; ESP it sends goes to {@code sent}.
+   */
+  static DataPlane withChild(FakeTun tun, List<byte[]> sent, long seed) {
+    DataPlane dp = new DataPlane(tun, RandomSource.deterministic(seed));
+    dp.sender((from, to, pkt, len, udp) -> sent.add(Arrays.copyOf(pkt, len)));
+    dp.childEstablished(ike(), child());
+    return dp;
+  }
+
   @Test
   void superPacketsLeaveAsOneEspPacketPerSegment_andInboundGetsAZeroHeader() {
     FakeTun tun = new FakeTun();
     tun.reads.add(tcp(0x02, 0, 0, 0, new byte[] {2, 4, 0x05, (byte) 0xb4})); // SYN, MSS 1460
     tun.reads.add(tcp(0x18, 5000, VirtioNetHdr.GSO_TCPV4, 1360, new byte[0])); // 4 segments
     tun.reads.add(tcp(0x10, 100, VirtioNetHdr.GSO_UDP, 1360, new byte[0])); // refused
-    DataPlane dp = new DataPlane(tun, RandomSource.deterministic(3));
     List<byte[]> sent = new ArrayList<>();
-    dp.sender((from, to, pkt, len, udp) -> sent.add(Arrays.copyOf(pkt, len)));
-    dp.childEstablished(ike(), child());
+    DataPlane dp = withChild(tun, sent, 3);
     dp.runOutbound();
 
     assertEquals(5, sent.size());
@@ -246,10 +254,8 @@ class DataPlaneOffloadTest {
     rs[10 + 39] = 0x02;
     rs[10 + 40] = (byte) 133;
     tun.reads.add(rs);
-    DataPlane dp = new DataPlane(tun, RandomSource.deterministic(4));
     List<byte[]> sent = new ArrayList<>();
-    dp.sender((from, to, pkt, len, udp) -> sent.add(Arrays.copyOf(pkt, len)));
-    dp.childEstablished(ike(), child());
+    DataPlane dp = withChild(tun, sent, 4);
     dp.runOutbound();
     assertEquals(0, sent.size());
     assertEquals(1, dp.drops.get(DropCounters.Reason.NO_ROUTE), dp.drops.toString());
@@ -265,8 +271,8 @@ class DataPlaneOffloadTest {
     }
     DataPlane dp = new DataPlane(tun, RandomSource.deterministic(5));
     dp.sender((from, to, pkt, len, udp) -> {});
-    java.util.ArrayDeque<Integer> answers =
-        new java.util.ArrayDeque<>(List.of(Egress.SENT, Egress.DROPPED, Egress.NO_DESTINATION));
+    ArrayDeque<Integer> answers =
+        new ArrayDeque<>(List.of(Egress.SENT, Egress.DROPPED, Egress.NO_DESTINATION));
     dp.egress((p, off, len) -> answers.poll());
     dp.runOutbound();
     assertTrue(answers.isEmpty());
