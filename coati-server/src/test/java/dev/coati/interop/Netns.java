@@ -13,11 +13,17 @@ import java.util.concurrent.TimeUnit;
  * 10.200.0.1 on lo as the "LAN"). Traffic never leaves them; {@link #close()} removes them.
  */
 final class Netns implements AutoCloseable {
-  static final String CLI = "coati-it-cli";
-  static final String SRV = "coati-it-srv";
-  static final String NAT = "coati-it-nat";
-  static final String LAN = "coati-it-lan";
-  static final String CLI2 = "coati-it-cli2";
+  /**
+   * Prefix of the namespace names; {@code -Dcoati.netns.prefix=x-} lets two checkouts run their ITs
+   * on one machine at once.
+   */
+  static final String PREFIX = System.getProperty("coati.netns.prefix", "coati-it-");
+
+  static final String CLI = PREFIX + "cli";
+  static final String SRV = PREFIX + "srv";
+  static final String NAT = PREFIX + "nat";
+  static final String LAN = PREFIX + "lan";
+  static final String CLI2 = PREFIX + "cli2";
 
   /** A second client (see {@link #addSecondClient()}), reaching the gateway via 10.97.1.1. */
   static final String CLI2_ADDR = "10.97.1.2";
