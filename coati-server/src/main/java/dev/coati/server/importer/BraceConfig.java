@@ -45,6 +45,11 @@ final class BraceConfig {
     }
   }
 
+  /** The statements of a block; none for a simple statement. */
+  static List<Stmt> children(Stmt s) {
+    return s.body() == null ? List.of() : s.body();
+  }
+
   private record Token(String text, boolean quoted, int line) {}
 
   private BraceConfig() {}

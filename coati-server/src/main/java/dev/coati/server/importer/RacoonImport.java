@@ -1,5 +1,7 @@
 package dev.coati.server.importer;
 
+import static dev.coati.server.importer.BraceConfig.children;
+
 import dev.coati.server.importer.BraceConfig.Stmt;
 import dev.coati.util.Ipv4Address;
 import java.io.IOException;
@@ -41,12 +43,14 @@ final class RacoonImport {
   private String certDir;
 
   private final List<Path> given;
+  private final RacoonModeCfg modeCfg;
 
   /** {@code given}: the files handed to coati import (racoon's PSK file may be among them). */
   RacoonImport(ImportedConfig c, Path file, List<Path> given) {
     this.c = c;
     this.file = file;
     this.given = given;
+    this.modeCfg = new RacoonModeCfg(c, file.toString());
   }
 
   void run(String text) throws BraceConfig.SyntaxException, IOException {
@@ -61,9 +65,9 @@ final class RacoonImport {
         case "path" -> {}
         case "listen" -> listen(s);
         case "remote" -> remote(s);
-        case "mode_cfg" -> modeCfg(s);
+        case "mode_cfg" -> modeCfg.modeCfg(s);
         case "sainfo" -> sainfos.add(s);
-        case "radiuscfg" -> radius(s);
+        case "radiuscfg" -> modeCfg.radius(s);
         case "timer", "padding", "log", "privsep" ->
             c.took(at(s), "'" + s.head() + "': coati's own defaults apply (nothing to set)");
         default -> c.skip(at(s), "'" + s.text() + "' is not translated");
@@ -92,7 +96,7 @@ final class RacoonImport {
   }
 
   private void listen(Stmt s) {
-    for (Stmt l : body(s)) {
+    for (Stmt l : children(s)) {
       if ((l.head().equals("isakmp") || l.head().equals("isakmp_natt")) && l.arg(0) != null) {
         String a = l.arg(0).replaceAll("\\[.*", "");
         if (!c.listen.contains(a)) {
@@ -111,7 +115,7 @@ final class RacoonImport {
     boolean anonymous = who == null || who.equals("anonymous");
     boolean aggressive = false;
     List<String> auth = new ArrayList<>();
-    for (Stmt r : body(s)) {
+    for (Stmt r : children(s)) {
       switch (r.head()) {
         case "exchange_mode" -> aggressive = r.args().get(0).equals("aggressive");
         case "certificate_type" -> {
@@ -172,7 +176,7 @@ final class RacoonImport {
     String bits = null;
     String hash = null;
     String dh = null;
-    for (Stmt s : body(p)) {
+    for (Stmt s : children(p)) {
       switch (s.head()) {
         case "encryption_algorithm" -> {
           enc = s.arg(0);
@@ -249,79 +253,10 @@ final class RacoonImport {
             "peer-" + who.replace('.', '-'), who, aggressive, local, remote, false));
   }
 
-  private void modeCfg(Stmt s) {
-    String network = null;
-    int size = 0;
-    for (Stmt m : body(s)) {
-      switch (m.head()) {
-        case "network4" -> network = m.arg(0);
-        case "pool_size" -> size = Integer.parseInt(m.arg(0));
-        case "netmask4" -> c.took(at(m), "netmask4: the prefix comes from dataplane.address");
-        case "dns4" -> c.dns.addAll(m.args());
-        case "wins4" -> c.nbns.addAll(m.args());
-        case "default_domain" -> c.domain = m.arg(0);
-        case "banner" -> c.banner = m.arg(0);
-        case "split_network" -> {
-          if ("include".equals(m.arg(0))) {
-            c.splitInclude.addAll(m.args().subList(1, m.args().size()));
-          } else {
-            c.skip(at(m), "split_network " + m.arg(0) + ": only include lists are translated");
-          }
-        }
-        case "save_passwd" -> c.took(at(m), "save_passwd: remote_access.save_password");
-        case "auth_source" -> authSource(m);
-        case "conf_source" ->
-            c.took(
-                at(m),
-                "conf_source radius: coati uses a Framed-IP-Address" + " from RADIUS by itself");
-        case "accounting" ->
-            c.took(at(m), "accounting radius: coati accounts when radius is" + " configured");
-        case "pfs_group" ->
-            c.took(at(m), "pfs_group: coati accepts what the client proposes" + " (esp.pfs)");
-        default -> c.skip(at(m), "mode_cfg '" + m.text() + "' is not translated");
-      }
-    }
-    if (network != null && size > 0) {
-      long first = Ipv4Address.parse(network).unsigned();
-      long last = first + Math.min(size, 65534) - 1;
-      c.pool = network + "-" + new Ipv4Address((int) last);
-    }
-  }
-
-  private void authSource(Stmt m) {
-    String src = m.arg(0);
-    if ("radius".equals(src)) {
-      c.usersSource = "radius";
-    } else {
-      c.skip(
-          at(m),
-          "auth_source "
-              + src
-              + ": coati checks its users file (and RADIUS); add the"
-              + " users with 'coati user add NAME --config coati.yaml'");
-    }
-  }
-
-  private void radius(Stmt s) {
-    for (Stmt r : body(s)) {
-      if ((r.head().equals("auth") || r.head().equals("acct")) && r.args().size() >= 2) {
-        String secret = r.args().get(r.args().size() - 1);
-        String host = r.arg(0);
-        if (!isAddress(host)) {
-          c.skip(at(r), "RADIUS server " + host + ": coati needs its IPv4 address");
-        } else if (c.radiusServers.stream().noneMatch(m -> host.equals(m.address()))) {
-          c.radiusServers.add(new ImportedConfig.RadiusServer(host, secret));
-        }
-      } else {
-        c.skip(at(r), "radiuscfg '" + r.text() + "' is not translated");
-      }
-    }
-  }
-
   private void sainfo(Stmt s) {
     List<String> ciphers = new ArrayList<>();
     List<String> auths = new ArrayList<>();
-    for (Stmt a : body(s)) {
+    for (Stmt a : children(s)) {
       switch (a.head()) {
         case "encryption_algorithm" -> {
           for (String[] e : Algorithms.racoonList(a.words())) {
@@ -387,18 +322,9 @@ final class RacoonImport {
       String id = p[0];
       String key = p[1];
       c.psks.add(new ImportedConfig.Psk(List.of(id.equals("*") ? "any" : id), key, origin));
-      if (!isAddress(id) && !id.equals("*")) {
+      if (!IpsecConfImport.isAddress(id) && !id.equals("*")) {
         c.aggressiveIds.add(id);
       }
-    }
-  }
-
-  private static boolean isAddress(String s) {
-    try {
-      Ipv4Address.parse(s);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 
@@ -421,10 +347,6 @@ final class RacoonImport {
     }
     Path sibling = file.toAbsolutePath().getParent().resolve(p.getFileName());
     return Files.isReadable(sibling) ? sibling : p;
-  }
-
-  private static List<Stmt> body(Stmt s) {
-    return s.body() == null ? List.of() : s.body();
   }
 
   private String at(Stmt s) {

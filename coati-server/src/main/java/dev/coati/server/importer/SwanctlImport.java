@@ -1,5 +1,7 @@
 package dev.coati.server.importer;
 
+import static dev.coati.server.importer.BraceConfig.children;
+
 import dev.coati.server.importer.BraceConfig.Stmt;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,15 +27,15 @@ final class SwanctlImport {
     List<Stmt> top = BraceConfig.parse(text, true);
     for (Stmt s : top) {
       if (s.head().equals("pools")) {
-        for (Stmt p : body(s)) {
+        for (Stmt p : children(s)) {
           pools.put(p.head(), p);
         }
       }
     }
     for (Stmt s : top) {
       switch (s.head()) {
-        case "connections" -> body(s).forEach(this::connection);
-        case "secrets" -> body(s).forEach(this::secret);
+        case "connections" -> children(s).forEach(this::connection);
+        case "secrets" -> children(s).forEach(this::secret);
         case "pools" -> {}
         default -> c.skip(at(s), "'" + s.head() + "' is not translated");
       }
@@ -68,7 +70,7 @@ final class SwanctlImport {
     boolean transport = false;
     boolean xauth = false;
     boolean cert = false;
-    for (Stmt s : body(conn)) {
+    for (Stmt s : children(conn)) {
       if (s.body() == null) {
         continue;
       }
@@ -80,7 +82,7 @@ final class SwanctlImport {
       } else if (s.head().startsWith("remote")) {
         xauth |= "xauth".equals(sub.get("auth")) || "xauth-generic".equals(sub.get("auth"));
       } else if (s.head().equals("children")) {
-        for (Stmt child : body(s)) {
+        for (Stmt child : children(s)) {
           Map<String, String> ch = values(child);
           transport |= "transport".equals(ch.get("mode"));
           split(ch.get("local_ts"), localTs);
@@ -176,7 +178,7 @@ final class SwanctlImport {
 
   private static Map<String, String> values(Stmt s) {
     Map<String, String> out = new HashMap<>();
-    for (Stmt v : body(s)) {
+    for (Stmt v : children(s)) {
       if (v.body() == null && v.words().size() >= 2) {
         out.put(v.head(), String.join(" ", v.words().subList(1, v.words().size())));
       }
@@ -202,10 +204,6 @@ final class SwanctlImport {
     if (v != null && !v.isBlank()) {
       s.set(v);
     }
-  }
-
-  private static List<Stmt> body(Stmt s) {
-    return s.body() == null ? List.of() : s.body();
   }
 
   private String at(Stmt s) {
