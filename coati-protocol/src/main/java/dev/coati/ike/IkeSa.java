@@ -218,6 +218,8 @@ public final class IkeSa implements IkeSaView {
     this.state = s;
     if (s == State.ESTABLISHED) {
       establishedAt = exchanges.now();
+      // RFC 3948 section 4: the first keepalive one interval after the SA is up, not at once
+      lastKeepalive = establishedAt;
     }
   }
 

@@ -159,7 +159,16 @@ class NatTraversalTest {
     IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
     p.pump();
     assertTrue(i.localBehindNat());
-    for (int n = 0; n < 6; n++) {
+    p.advance(1_000);
+    p.pump();
+    assertTrue(p.iKeepalives.isEmpty(), "no keepalive on the first tick after phase 1");
+    p.advance(18_000);
+    p.pump();
+    assertTrue(p.iKeepalives.isEmpty(), "none before the interval has passed");
+    p.advance(1_000);
+    p.pump();
+    assertEquals(1, p.iKeepalives.size(), "the first one interval (20 s) after phase 1");
+    for (int n = 0; n < 4; n++) {
       p.advance(10_000);
       p.pump();
     }
