@@ -27,7 +27,7 @@ class RemoteAccessEngineTest {
   static final byte[] VIP = {10, 99, 99, 10};
 
   /** A gateway with one user (alice / wonderland) and one address to give. */
-  static final class Gateway implements RemoteAccess {
+  static class Gateway implements RemoteAccess {
     boolean push;
     final List<String> checked = new ArrayList<>();
     final List<String> configured = new ArrayList<>();
