@@ -312,8 +312,7 @@ public final class IkeEngine {
   /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   public void delete(IkeSa sa, String reason) {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
-      Informational.sendDeleteChildren(sa, sa.children());
-      Informational.sendDeleteIke(sa);
+      Informational.sendDeleteIkeAndChildren(sa, sa.children());
     }
     remove(sa, reason);
   }
