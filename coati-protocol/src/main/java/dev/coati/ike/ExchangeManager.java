@@ -133,27 +133,8 @@ final class ExchangeManager {
     if (seen >= 0 || ex.done) {
       return duplicate(mid, ex, seen);
     }
-    InboundMessage in;
-    try {
-      in = InboundMessage.read(sa, hdr, datagram, from);
-    } catch (IkeProtocolException e) {
-      if (mid == 0 && hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
-        // the first encrypted phase-1 message did not decrypt to valid payloads: the keys
-        // differ, which with PSK authentication means the pre-shared keys do not match
-        LOG.log(
-            Level.INFO,
-            "{0} phase 1 authentication failed: message did not decrypt (PSK mismatch?)",
-            sa.name());
-        sa.ivs().remove(mid);
-        fail(mid, ex, "decryption failed");
-        return Receipt.PROCESSED;
-      }
-      LOG.log(
-          Level.INFO,
-          "{0} dropped malformed message {1}: {2}",
-          sa.name(),
-          Integer.toHexString(mid),
-          e.getMessage());
+    InboundMessage in = read(mid, ex, hdr, datagram, from);
+    if (in == null) {
       return Receipt.PROCESSED;
     }
     OutboundMessage out = new OutboundMessage(ex.task.exchangeType(), mid);
@@ -186,6 +167,33 @@ final class ExchangeManager {
     }
     after(mid, ex, st, out);
     return Receipt.PROCESSED;
+  }
+
+  /** Decrypts and decodes; null (logged, the exchange failed if phase 1 cannot go on) if not. */
+  private InboundMessage read(
+      int mid, Exchange ex, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+    try {
+      return InboundMessage.read(sa, hdr, datagram, from);
+    } catch (IkeProtocolException e) {
+      if (mid == 0 && hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
+        // the first encrypted phase-1 message did not decrypt to valid payloads: the keys
+        // differ, which with PSK authentication means the pre-shared keys do not match
+        LOG.log(
+            Level.INFO,
+            "{0} phase 1 authentication failed: message did not decrypt (PSK mismatch?)",
+            sa.name());
+        sa.ivs().remove(mid);
+        fail(mid, ex, "decryption failed");
+        return null;
+      }
+      LOG.log(
+          Level.INFO,
+          "{0} dropped malformed message {1}: {2}",
+          sa.name(),
+          Integer.toHexString(mid),
+          e.getMessage());
+      return null;
+    }
   }
 
   /**

@@ -135,56 +135,17 @@ class RacoonPayloadOrderTest {
       List<String> vids,
       Set<String> nattAnnounced,
       String sender) {
-    List<Integer> allowed;
-    int first = -1;
-    switch (exchange) {
-      case 2 -> { // isakmp_ident.c: ident_r1recv, i2recv, r2recv, i3recv, r3recv, i4recv
-        if (index < 2) {
-          first = SA;
-          allowed = List.of(SA, VID);
-        } else if (index < 4) {
-          allowed = List.of(KE, NONCE, VID, CR, NAT_D, NAT_D_DRAFT);
-        } else {
-          allowed =
-              index == 4
-                  ? List.of(ID, HASH, CR, CERT, SIG, VID, N)
-                  : List.of(ID, HASH, CERT, SIG, VID, N);
-        }
-      }
-      case 4 -> { // isakmp_agg.c: agg_r1recv, agg_i2recv, agg_r2recv
-        if (index == 0) {
-          first = SA;
-          allowed = List.of(SA, KE, NONCE, ID, VID, CR);
-        } else if (index == 1) {
-          first = SA;
-          allowed = List.of(SA, KE, NONCE, ID, HASH, CR, CERT, SIG, VID, N, NAT_D, NAT_D_DRAFT);
-        } else {
-          allowed = List.of(HASH, VID, CERT, SIG, N, NAT_D, NAT_D_DRAFT);
-        }
-      }
-      case 32 -> { // isakmp_quick.c: quick_r1recv, quick_i2recv (HASH first), quick_r3recv
-        first = HASH;
-        allowed =
-            index < 2
-                ? List.of(HASH, SA, NONCE, KE, ID, N, NAT_OA, NAT_OA_DRAFT)
-                : List.of(HASH, N);
-        if (types.stream().filter(t -> t == ID).count() > 2
-            || types.stream().filter(t -> t == NAT_OA || t == NAT_OA_DRAFT).count() > 2) {
-          return "more than two ID or NAT-OA payloads";
-        }
-      }
-      case 6 -> { // isakmp_cfg.c isakmp_cfg_r: HASH checked first, then ATTR
-        first = HASH;
-        allowed = List.of(HASH, ATTR);
-      }
-      case 5 -> { // isakmp_inf.c isakmp_info_recv: HASH first, then N or D
-        first = HASH;
-        allowed = List.of(HASH, N, D);
-      }
-      default -> {
-        return "exchange type racoon does not speak";
-      }
+    if (exchange == 32
+        && (types.stream().filter(t -> t == ID).count() > 2
+            || types.stream().filter(t -> t == NAT_OA || t == NAT_OA_DRAFT).count() > 2)) {
+      return "more than two ID or NAT-OA payloads";
     }
+    Rule rule = rule(exchange, index);
+    if (rule == null) {
+      return "exchange type racoon does not speak";
+    }
+    List<Integer> allowed = rule.allowed();
+    int first = rule.first();
     if (first >= 0 && types.get(0) != first) {
       return "first payload must be " + first;
     }
@@ -201,6 +162,46 @@ class RacoonPayloadOrderTest {
       }
     }
     return null;
+  }
+
+  /** What one of racoon's receive functions accepts: the first payload (-1: any) and the set. */
+  record Rule(int first, List<Integer> allowed) {}
+
+  static Rule rule(int exchange, int index) {
+    return switch (exchange) {
+      // isakmp_ident.c: ident_r1recv, i2recv, r2recv, i3recv, r3recv, i4recv
+      case 2 ->
+          index < 2
+              ? new Rule(SA, List.of(SA, VID))
+              : index < 4
+                  ? new Rule(-1, List.of(KE, NONCE, VID, CR, NAT_D, NAT_D_DRAFT))
+                  : new Rule(
+                      -1,
+                      index == 4
+                          ? List.of(ID, HASH, CR, CERT, SIG, VID, N)
+                          : List.of(ID, HASH, CERT, SIG, VID, N));
+      // isakmp_agg.c: agg_r1recv, agg_i2recv, agg_r2recv
+      case 4 ->
+          index == 0
+              ? new Rule(SA, List.of(SA, KE, NONCE, ID, VID, CR))
+              : index == 1
+                  ? new Rule(
+                      SA,
+                      List.of(SA, KE, NONCE, ID, HASH, CR, CERT, SIG, VID, N, NAT_D, NAT_D_DRAFT))
+                  : new Rule(-1, List.of(HASH, VID, CERT, SIG, N, NAT_D, NAT_D_DRAFT));
+      // isakmp_quick.c: quick_r1recv, quick_i2recv (HASH first), quick_r3recv
+      case 32 ->
+          new Rule(
+              HASH,
+              index < 2
+                  ? List.of(HASH, SA, NONCE, KE, ID, N, NAT_OA, NAT_OA_DRAFT)
+                  : List.of(HASH, N));
+      // isakmp_cfg.c isakmp_cfg_r: HASH checked first, then ATTR
+      case 6 -> new Rule(HASH, List.of(HASH, ATTR));
+      // isakmp_inf.c isakmp_info_recv: HASH first, then N or D
+      case 5 -> new Rule(HASH, List.of(HASH, N, D));
+      default -> null;
+    };
   }
 
   /** The checker itself: coati's old aggressive-mode reply (NAT-D before the VIDs) is refused. */
