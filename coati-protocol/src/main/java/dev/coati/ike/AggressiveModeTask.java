@@ -118,8 +118,10 @@ final class AggressiveModeTask implements Task {
     } else {
       out.add(new HashPayload(hashR));
     }
-    out.addAll(phase1.ourNatD(List.of()));
+    // vendor IDs before NAT-D: racoon (and the Apple/Android stacks derived from it) reads
+    // payloads in order and takes NAT-D only after the NAT-T vendor ID (RFC 3947 section 3.2)
     out.addAll(OurVendorIds.payloads(ctx, sa));
+    out.addAll(phase1.ourNatD(List.of()));
     state = State.ANSWERED;
     return Status.NEED_MORE;
   }

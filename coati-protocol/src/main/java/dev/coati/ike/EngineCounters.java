@@ -10,6 +10,8 @@ public final class EngineCounters {
   long ikeFailed;
   long ikeDeleted;
   long childEstablished;
+  long duplicatesAnswered;
+  long duplicatesDropped;
 
   public long malformed() {
     return malformed;
@@ -41,5 +43,18 @@ public final class EngineCounters {
 
   public long childEstablished() {
     return childEstablished;
+  }
+
+  /** Retransmitted peer requests answered with the cached answer. */
+  public long duplicatesAnswered() {
+    return duplicatesAnswered;
+  }
+
+  /**
+   * Copies of peer messages dropped unanswered: answers to our own requests (which only our timer
+   * re-sends), stale messages of a finished exchange, older messages of a running one.
+   */
+  public long duplicatesDropped() {
+    return duplicatesDropped;
   }
 }

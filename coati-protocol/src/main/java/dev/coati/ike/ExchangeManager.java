@@ -7,15 +7,23 @@ import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.PayloadType;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Owns the messages of one IKE SA (strongSwan's task_manager_v1 role): message IDs, encryption and
  * IV commits, bounded retransmission of the last message while a reply is awaited, and duplicate
- * detection (a retransmitted request is answered with the cached response, never processed twice).
+ * detection (RFC 2408 section 5, RFC 2409 section 5): a retransmitted message of the peer is never
+ * processed twice. It is answered with the cached answer only when that answer is not ours to
+ * retransmit, i.e. in an exchange the peer started (our answer to its request) or when our message
+ * was the last of the exchange (aggressive mode's HASH_I, quick mode's third message). Any other
+ * copy, in particular the peer's answer to an exchange we started, is dropped and counted: our own
+ * requests go out again only when our timer says so, so a peer that re-sends whenever it sees
+ * something it ignores (vpnc) cannot turn a duplicate into a storm.
  */
 final class ExchangeManager {
   private static final System.Logger LOG = System.getLogger("dev.coati.ike");
@@ -23,18 +31,46 @@ final class ExchangeManager {
   /** How many finished exchanges are remembered to answer retransmitted requests. */
   static final int DONE_CACHE = 16;
 
+  /** The most peer messages one exchange has (main mode: three); more are not remembered. */
+  private static final int MAX_RECEIVED = 4;
+
+  /** What became of a received datagram. */
+  enum Receipt {
+    /** No exchange has this message ID: the caller may start one. */
+    UNKNOWN,
+    /** Processed by the exchange's task (or dropped as malformed, or failed the exchange). */
+    PROCESSED,
+    /** A retransmitted request, answered with our cached answer. */
+    DUPLICATE_ANSWERED,
+    /** A copy of something already handled, or a message for a finished exchange: dropped. */
+    DUPLICATE_DROPPED
+  }
+
   /** One exchange in flight or recently finished. */
   private static final class Exchange {
     final Task task;
-    byte[] lastReceived;
+    final boolean ours;
+    final List<byte[]> received = new ArrayList<>(2);
     byte[] lastSent;
+    byte[] cachedAnswer;
     boolean awaitingReply;
     int retransmits;
     long deadline;
     boolean done;
 
-    Exchange(Task task) {
+    Exchange(Task task, boolean ours) {
       this.task = task;
+      this.ours = ours;
+    }
+
+    /** Index of an identical datagram among those received, or -1. */
+    int seen(byte[] datagram) {
+      for (int i = received.size() - 1; i >= 0; i--) {
+        if (Arrays.equals(received.get(i), datagram)) {
+          return i;
+        }
+      }
+      return -1;
     }
   }
 
@@ -69,7 +105,7 @@ final class ExchangeManager {
 
   /** Starts an exchange we initiate. */
   void start(int messageId, Task task) {
-    Exchange ex = new Exchange(task);
+    Exchange ex = new Exchange(task, true);
     exchanges.put(messageId, ex);
     OutboundMessage out = new OutboundMessage(task.exchangeType(), messageId);
     Status st = task.initiate(out);
@@ -78,57 +114,28 @@ final class ExchangeManager {
 
   /** Registers a task the peer started with this message and processes it. */
   void receiveNew(int messageId, Task task, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
-    Exchange ex = new Exchange(task);
+    Exchange ex = new Exchange(task, false);
     exchanges.put(messageId, ex);
     receive(hdr, datagram, from);
   }
 
   /**
-   * Handles a datagram for an exchange already known. Returns false if no exchange has this message
-   * ID (the caller decides whether it starts a new one).
+   * Handles a datagram for an exchange already known ({@link Receipt#UNKNOWN} if no exchange has
+   * this message ID: the caller decides whether it starts a new one).
    */
-  boolean receive(IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+  Receipt receive(IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
     int mid = hdr.messageId();
     Exchange ex = exchanges.get(mid);
     if (ex == null) {
-      return false;
+      return Receipt.UNKNOWN;
     }
-    if (ex.lastReceived != null && Arrays.equals(ex.lastReceived, datagram)) {
-      if (ex.lastSent != null) {
-        LOG.log(
-            Level.DEBUG,
-            "{0} retransmitted request {1}, resending cached response",
-            sa.name(),
-            Integer.toHexString(mid));
-        ctx.outbox().send(sa.local(), sa.peer(), ex.lastSent);
-      }
-      return true;
+    int seen = ex.seen(datagram);
+    if (seen >= 0 || ex.done) {
+      return duplicate(mid, ex, seen);
     }
-    if (ex.done) {
-      return true;
-    }
-    InboundMessage in;
-    try {
-      in = InboundMessage.read(sa, hdr, datagram, from);
-    } catch (IkeProtocolException e) {
-      if (mid == 0 && hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
-        // the first encrypted phase-1 message did not decrypt to valid payloads: the keys
-        // differ, which with PSK authentication means the pre-shared keys do not match
-        LOG.log(
-            Level.INFO,
-            "{0} phase 1 authentication failed: message did not decrypt (PSK mismatch?)",
-            sa.name());
-        sa.ivs().remove(mid);
-        fail(mid, ex, "decryption failed");
-        return true;
-      }
-      LOG.log(
-          Level.INFO,
-          "{0} dropped malformed message {1}: {2}",
-          sa.name(),
-          Integer.toHexString(mid),
-          e.getMessage());
-      return true;
+    InboundMessage in = read(mid, ex, hdr, datagram, from);
+    if (in == null) {
+      return Receipt.PROCESSED;
     }
     OutboundMessage out = new OutboundMessage(ex.task.exchangeType(), mid);
     Status st;
@@ -147,17 +154,70 @@ final class ExchangeManager {
       }
       fail(mid, ex, e.getMessage());
       Informational.sendError(sa, ctx, e.notifyType(), hdr.isEncrypted() || sa.hasKeys());
-      return true;
+      return Receipt.PROCESSED;
     }
     if (hdr.isEncrypted() && st != Status.FAILED) {
       sa.ivs().confirm(mid);
     }
-    ex.lastReceived = datagram;
+    if (ex.received.size() < MAX_RECEIVED) {
+      ex.received.add(datagram);
+    }
     if (sa.hasKeys() && hdr.isEncrypted()) {
       sa.touch(now());
     }
     after(mid, ex, st, out);
-    return true;
+    return Receipt.PROCESSED;
+  }
+
+  /** Decrypts and decodes; null (logged, the exchange failed if phase 1 cannot go on) if not. */
+  private InboundMessage read(
+      int mid, Exchange ex, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+    try {
+      return InboundMessage.read(sa, hdr, datagram, from);
+    } catch (IkeProtocolException e) {
+      if (mid == 0 && hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
+        // the first encrypted phase-1 message did not decrypt to valid payloads: the keys
+        // differ, which with PSK authentication means the pre-shared keys do not match
+        LOG.log(
+            Level.INFO,
+            "{0} phase 1 authentication failed: message did not decrypt (PSK mismatch?)",
+            sa.name());
+        sa.ivs().remove(mid);
+        fail(mid, ex, "decryption failed");
+        return null;
+      }
+      LOG.log(
+          Level.INFO,
+          "{0} dropped malformed message {1}: {2}",
+          sa.name(),
+          Integer.toHexString(mid),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * A copy of a message already handled ({@code seen} is its index among the peer's messages of
+   * this exchange, -1 for a new message to a finished exchange): only the latest message gets our
+   * cached answer, and only if that answer is not retransmitted by our timer.
+   */
+  private Receipt duplicate(int mid, Exchange ex, int seen) {
+    if (seen >= 0 && seen == ex.received.size() - 1 && ex.cachedAnswer != null) {
+      LOG.log(
+          Level.DEBUG,
+          "{0} retransmitted message {1}, resending our answer",
+          sa.name(),
+          Integer.toHexString(mid));
+      ctx.outbox().send(sa.local(), sa.peer(), ex.cachedAnswer);
+      return Receipt.DUPLICATE_ANSWERED;
+    }
+    LOG.log(
+        Level.DEBUG,
+        "{0} dropped a copy of message {1} ({2})",
+        sa.name(),
+        Integer.toHexString(mid),
+        ex.ours ? "our exchange" : "peer's exchange");
+    return Receipt.DUPLICATE_DROPPED;
   }
 
   private void after(int mid, Exchange ex, Status st, OutboundMessage out) {
@@ -168,8 +228,14 @@ final class ExchangeManager {
     if (!out.isEmpty()) {
       ex.lastSent = encode(out);
       ctx.outbox().send(sa.local(), sa.peer(), ex.lastSent);
-    } else if (st == Status.NEED_MORE) {
-      ex.lastSent = null;
+      // answers to the peer's requests, and our last message of an exchange (which no timer
+      // retransmits), go out again when the message they answer does
+      ex.cachedAnswer = !ex.ours || st == Status.DONE ? ex.lastSent : null;
+    } else {
+      ex.cachedAnswer = null;
+      if (st == Status.NEED_MORE) {
+        ex.lastSent = null;
+      }
     }
     ex.awaitingReply = st == Status.NEED_MORE;
     ex.retransmits = 0;

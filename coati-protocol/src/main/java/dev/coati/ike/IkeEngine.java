@@ -89,9 +89,11 @@ public final class IkeEngine {
       sa.updatePeer(from);
       sa.updateLocal(local);
     }
-    boolean handled = sa.exchanges().receive(hdr, datagram, from);
-    if (!handled) {
-      newExchange(sa, hdr, datagram, from);
+    switch (sa.exchanges().receive(hdr, datagram, from)) {
+      case UNKNOWN -> newExchange(sa, hdr, datagram, from);
+      case DUPLICATE_ANSWERED -> counters.duplicatesAnswered++;
+      case DUPLICATE_DROPPED -> counters.duplicatesDropped++;
+      case PROCESSED -> {}
     }
     reap(sa);
     startPendingChildren(sa);
@@ -310,8 +312,7 @@ public final class IkeEngine {
   /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   public void delete(IkeSa sa, String reason) {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
-      Informational.sendDeleteChildren(sa, sa.children());
-      Informational.sendDeleteIke(sa);
+      Informational.sendDeleteIkeAndChildren(sa, sa.children());
     }
     remove(sa, reason);
   }

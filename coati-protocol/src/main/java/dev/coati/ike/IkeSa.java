@@ -32,6 +32,8 @@ public final class IkeSa implements IkeSaView {
   private long responderCookie;
   private PeerAddress local;
   private PeerAddress peer;
+  private final PeerAddress firstLocal;
+  private final PeerAddress firstPeer;
   private final ExchangeType mode;
   private State state = State.CONNECTING;
   private Phase1Transform transform;
@@ -69,6 +71,8 @@ public final class IkeSa implements IkeSaView {
     this.responderCookie = responderCookie;
     this.local = local;
     this.peer = peer;
+    this.firstLocal = local;
+    this.firstPeer = peer;
     this.mode = mode;
     this.exchanges = new ExchangeManager(this, ctx);
     this.dpd = new DeadPeerDetection(ctx.random().nextInt());
@@ -92,6 +96,16 @@ public final class IkeSa implements IkeSaView {
   @Override
   public PeerAddress local() {
     return local;
+  }
+
+  /** Our address and port when phase 1 began (before any NAT-T float). */
+  PeerAddress firstLocal() {
+    return firstLocal;
+  }
+
+  /** The peer's address and port when phase 1 began (before any NAT-T float). */
+  PeerAddress firstPeer() {
+    return firstPeer;
   }
 
   /** The peer's port changed (NAT-T float or a new NAT mapping). */
@@ -218,6 +232,8 @@ public final class IkeSa implements IkeSaView {
     this.state = s;
     if (s == State.ESTABLISHED) {
       establishedAt = exchanges.now();
+      // RFC 3948 section 4: the first keepalive one interval after the SA is up, not at once
+      lastKeepalive = establishedAt;
     }
   }
 

@@ -52,11 +52,30 @@ final class Informational {
     if (children.isEmpty()) {
       return;
     }
+    send(sa, List.of(deleteChildren(children)), true);
+  }
+
+  /**
+   * Sends one message deleting the ISAKMP SA and then its children. The ISAKMP Delete comes first:
+   * vpnc answers a Delete of its ESP SA with a new quick mode (and ignores Deletes while it waits
+   * for that), so children first kept it trying for half a minute; racoon and strongSwan handle
+   * every Delete payload of the message, whatever the order.
+   */
+  static void sendDeleteIkeAndChildren(IkeSa sa, List<ChildSa> children) {
+    List<Payload> deletes = new ArrayList<>();
+    deletes.add(new DeletePayload(DOI_IPSEC, ProtocolId.ISAKMP, 16, List.of(cookies(sa))));
+    if (!children.isEmpty()) {
+      deletes.add(deleteChildren(children));
+    }
+    send(sa, deletes, true);
+  }
+
+  private static DeletePayload deleteChildren(List<ChildSa> children) {
     List<byte[]> spis = new ArrayList<>();
     for (ChildSa c : children) {
       spis.add(new ByteWriter(4).i32(c.inboundSpi()).toByteArray());
     }
-    send(sa, List.of(new DeletePayload(DOI_IPSEC, ProtocolId.IPSEC_ESP, 4, spis)), true);
+    return new DeletePayload(DOI_IPSEC, ProtocolId.IPSEC_ESP, 4, spis);
   }
 
   /** Sends INITIAL-CONTACT (strongSwan sends it with the first phase-1 authentication). */

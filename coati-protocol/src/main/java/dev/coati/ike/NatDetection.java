@@ -42,20 +42,32 @@ final class NatDetection {
     return out;
   }
 
-  /** Compares the peer's NAT-D payloads with the addresses this exchange really uses. */
+  /**
+   * Compares the peer's NAT-D payloads with the addresses this exchange really uses. An aggressive
+   * mode initiator floats to port 4500 with its third message, and vpnc (0.5.3, {@code vpnc.c}
+   * do_phase1_am) hashes the addresses and ports of the first two messages into it: a hash equal to
+   * the addresses phase 1 began on counts as a match too, else a gateway that is not behind a NAT
+   * would think it is (and send keepalives to the client).
+   */
   static void check(IkeSa sa, IkeContext ctx, HashAlg h, List<NatDPayload> received) {
     if (received.size() < 2) {
       return;
     }
     long ci = sa.initiatorCookie();
     long cr = sa.responderCookie();
-    boolean localOk = MessageDigest.isEqual(received.get(0).hash(), hash(h, ci, cr, sa.local()));
-    byte[] peerHash = hash(h, ci, cr, sa.peer());
+    byte[] first = received.get(0).hash();
+    boolean localOk =
+        matches(first, h, ci, cr, sa.local()) || matches(first, h, ci, cr, sa.firstLocal());
     boolean peerOk = false;
     for (int i = 1; i < received.size(); i++) {
-      peerOk |= MessageDigest.isEqual(received.get(i).hash(), peerHash);
+      byte[] hash = received.get(i).hash();
+      peerOk |= matches(hash, h, ci, cr, sa.peer()) || matches(hash, h, ci, cr, sa.firstPeer());
     }
     // forcing UDP encapsulation: behave as if we were behind a NAT ourselves
     sa.setNat(!localOk || ctx.policy().forceUdpEncapsulation(), !peerOk);
+  }
+
+  private static boolean matches(byte[] hash, HashAlg h, long ci, long cr, PeerAddress a) {
+    return MessageDigest.isEqual(hash, hash(h, ci, cr, a));
   }
 }

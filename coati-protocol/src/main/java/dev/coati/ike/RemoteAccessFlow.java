@@ -26,6 +26,7 @@ final class RemoteAccessFlow {
   private static final class Session {
     int attempts;
     String user;
+    boolean passed;
     boolean authenticated;
   }
 
@@ -161,6 +162,7 @@ final class RemoteAccessFlow {
     }
     if (e == null && r != null && r.ok()) {
       s.user = r.user();
+      s.passed = true;
       LOG.log(Level.INFO, "{0} Xauth user {1} authenticated", sa.name(), r.user());
       status(sa, s, true);
       return;
@@ -222,7 +224,8 @@ final class RemoteAccessFlow {
       return null;
     }
     Session s = sessions.get(sa);
-    if (s != null && !s.authenticated) {
+    // a client asks only after our XAUTH_STATUS=1, which may overtake its ACK of that SET
+    if (s != null && !s.passed) {
       LOG.log(Level.INFO, "{0} mode config request before Xauth finished", sa.name());
       return null;
     }

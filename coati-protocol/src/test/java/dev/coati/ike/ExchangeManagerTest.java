@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IpsecAttr;
 import dev.coati.ike.wire.IsakmpCodec;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +120,56 @@ class ExchangeManagerTest {
     IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
     p.pump();
     assertEquals(IkeSa.State.ESTABLISHED, i.state());
+  }
+
+  @Test
+  void duplicateOfThePeersAnswer_toOurXauthRequest_isDroppedNotAnsweredWithTheRequest() {
+    RemoteAccessEngineTest.Gateway gw = new RemoteAccessEngineTest.Gateway();
+    EnginePair p = RemoteAccessEngineTest.pair(gw, "wonderland");
+    List<EnginePair.Datagram> held = new java.util.ArrayList<>();
+    // hold back the client's Xauth REPLY (its first transaction message) to replay it by hand
+    p.drop =
+        d ->
+            held.isEmpty()
+                && IsakmpCodec.peekHeader(d.bytes()).exchangeType().equals(ExchangeType.TRANSACTION)
+                && d.to().equals(EnginePair.R_ADDR)
+                && held.add(d);
+    p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    EnginePair.Datagram reply = held.get(0);
+    p.responder.receive(reply.to(), reply.from(), reply.bytes());
+    int sent = p.toInitiator.size(); // the XAUTH_STATUS SET
+    // vpnc re-sends its REPLY whenever it sees a packet it ignores
+    for (int n = 0; n < 5; n++) {
+      p.responder.receive(reply.to(), reply.from(), reply.bytes());
+    }
+    assertEquals(sent, p.toInitiator.size(), "no answer to a copy of the client's answer");
+    assertEquals(5, p.responder.counters().duplicatesDropped());
+    assertEquals(List.of("alice"), gw.checked, "the password was checked once");
+    p.pump();
+    assertArrayEquals(
+        RemoteAccessEngineTest.VIP,
+        p.initiator.sas().iterator().next().virtualAddress().orElseThrow());
+  }
+
+  @Test
+  void lostAggressiveModeHashI_responderRetransmits_initiatorResendsItsLastMessage() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 7);
+    p.iPolicy.localId = dev.coati.ike.wire.IdPayload.fqdn("client.example.org");
+    p.rPolicy.aggressiveIds.add("client.example.org");
+    AtomicInteger toResp = new AtomicInteger();
+    p.drop =
+        d ->
+            d.to().port() == 500
+                && d.to().equals(EnginePair.R_ADDR)
+                && toResp.incrementAndGet() == 2;
+    IkeSa i = p.connect(ExchangeType.AGGRESSIVE);
+    p.pump();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    assertEquals(IkeSa.State.CONNECTING, p.responderSa().state(), "HASH_I was lost");
+    p.advance(RetransmitPolicy.DEFAULT.delay(0));
+    p.pump();
+    assertEquals(IkeSa.State.ESTABLISHED, p.responderSa().state());
+    assertEquals(1, p.initiator.counters().duplicatesAnswered(), "HASH_I re-sent once");
   }
 }

@@ -159,12 +159,69 @@ class NatTraversalTest {
     IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
     p.pump();
     assertTrue(i.localBehindNat());
-    for (int n = 0; n < 6; n++) {
+    p.advance(1_000);
+    p.pump();
+    assertTrue(p.iKeepalives.isEmpty(), "no keepalive on the first tick after phase 1");
+    p.advance(18_000);
+    p.pump();
+    assertTrue(p.iKeepalives.isEmpty(), "none before the interval has passed");
+    p.advance(1_000);
+    p.pump();
+    assertEquals(1, p.iKeepalives.size(), "the first one interval (20 s) after phase 1");
+    for (int n = 0; n < 4; n++) {
       p.advance(10_000);
       p.pump();
     }
     assertEquals(3, p.iKeepalives.size(), "60 s behind a NAT: three keepalives");
     assertEquals(EnginePair.R_ADDR.withPort(4500), p.iKeepalives.get(0));
     assertTrue(p.rKeepalives.isEmpty(), "the side not behind a NAT sends none");
+  }
+
+  /**
+   * vpnc 0.5.3 behind a MASQUERADE NAT (client 10.1.0.2, NAT 10.97.0.254, gateway 10.97.0.1), its
+   * aggressive mode HASH_I message as vpnc's debug dump showed it (VpncIT's set-up, 2026-12-07):
+   * sent from and to port 4500, it carries SHA-1 NAT-D hashes of the gateway's and its own address
+   * with port 500, the ports of the first two messages. The gateway is not behind a NAT.
+   */
+  @Test
+  void vpncAggressiveMode_natDOfThePhase1Ports_gatewayNotBehindNat() {
+    long ci = Long.parseUnsignedLong("5b80122b8d3f2556", 16);
+    long cr = Long.parseUnsignedLong("017d6ea5d5662610", 16);
+    List<NatDPayload> fromVpnc =
+        List.of(
+            new NatDPayload(
+                PayloadType.NAT_D, Hex.decode("287b7483fd5bafaaae7d2ca7304253b4ee767c10")),
+            new NatDPayload(
+                PayloadType.NAT_D, Hex.decode("0f7ad8b83f3487fd8568f6c5aceefc372d1d66d8")));
+    TestPolicy policy = new TestPolicy("aes256-sha1-modp1024", "aes128-sha1", null);
+    RandomSource rnd = RandomSource.deterministic(10);
+    IkeContext ctx =
+        new IkeContext(
+            () -> 0,
+            rnd,
+            DhFactory.using(rnd),
+            policy,
+            (a, b, c) -> {},
+            new IkeListener() {},
+            RetransmitPolicy.DEFAULT);
+    PeerAddress gw = PeerAddress.ipv4(10, 97, 0, 1, 500);
+    PeerAddress natted = PeerAddress.ipv4(10, 97, 0, 254, 500);
+    IkeSa sa = new IkeSa(false, ci, cr, gw, natted, ExchangeType.AGGRESSIVE, ctx);
+    sa.setNatVariant(NatVariant.RFC3947);
+    // HASH_I arrives on 4500 from 4500: the engine moves both ends before the task checks NAT-D
+    sa.updateLocal(gw.withPort(4500));
+    sa.updatePeer(natted.withPort(4500));
+    NatDetection.check(sa, ctx, HashAlg.SHA1, fromVpnc);
+    assertFalse(sa.localBehindNat(), "the gateway is not behind a NAT");
+    assertTrue(sa.peerBehindNat(), "vpnc is");
+    // the same hashes with the ports vpnc really used (4500) would match too
+    NatDetection.check(
+        sa,
+        ctx,
+        HashAlg.SHA1,
+        List.of(
+            new NatDPayload(PayloadType.NAT_D, NatDetection.hash(HashAlg.SHA1, ci, cr, sa.local())),
+            fromVpnc.get(1)));
+    assertFalse(sa.localBehindNat());
   }
 }

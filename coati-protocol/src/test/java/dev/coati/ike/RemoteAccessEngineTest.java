@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.ike.wire.Attribute;
+import dev.coati.ike.wire.AttributePayload;
 import dev.coati.ike.wire.CfgAttr;
 import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IkeAttr;
@@ -27,7 +28,7 @@ class RemoteAccessEngineTest {
   static final byte[] VIP = {10, 99, 99, 10};
 
   /** A gateway with one user (alice / wonderland) and one address to give. */
-  static final class Gateway implements RemoteAccess {
+  static class Gateway implements RemoteAccess {
     boolean push;
     final List<String> checked = new ArrayList<>();
     final List<String> configured = new ArrayList<>();
@@ -185,5 +186,61 @@ class RemoteAccessEngineTest {
     assertArrayEquals(
         new byte[] {(byte) 255, (byte) 255, (byte) 255, (byte) 255},
         ModeConfigAttributes.netmask(32));
+  }
+
+  /**
+   * racoon's mode config REQUEST (ipsec-tools 0.9.1 isakmp_cfg.c isakmp_cfg_getconfig, as Android
+   * <= 11, macOS and iOS send it: the four IPv4 attributes with 4-byte zero values, the Unity ones
+   * and APPLICATION_VERSION empty) through our gateway: the REPLY has every attribute we have a
+   * value for, under the request's identifier.
+   */
+  @Test
+  void racoonsModeConfigRequest_getsEveryAttributeItAsksFor() {
+    Gateway gw = new Gateway();
+    EnginePair p = pair(gw, "wonderland");
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    byte[] zero = new byte[4];
+    byte[] none = new byte[0];
+    AttributePayload racoon =
+        new AttributePayload(
+            AttributePayload.CFG_REQUEST,
+            0x4d2c,
+            List.of(
+                Attribute.tlv(CfgAttr.INTERNAL_IP4_ADDRESS, zero),
+                Attribute.tlv(CfgAttr.INTERNAL_IP4_NETMASK, zero),
+                Attribute.tlv(CfgAttr.INTERNAL_IP4_DNS, zero),
+                Attribute.tlv(CfgAttr.INTERNAL_IP4_NBNS, zero),
+                Attribute.tlv(CfgAttr.UNITY_BANNER, none),
+                Attribute.tlv(CfgAttr.UNITY_DEF_DOMAIN, none),
+                Attribute.tlv(CfgAttr.UNITY_SPLITDNS_NAME, none),
+                Attribute.tlv(CfgAttr.UNITY_SPLIT_INCLUDE, none),
+                Attribute.tlv(CfgAttr.UNITY_LOCAL_LAN, none),
+                Attribute.tlv(CfgAttr.APPLICATION_VERSION, none)));
+    List<AttributePayload> replies = new ArrayList<>();
+    i.exchanges()
+        .start(
+            i.exchanges().newMessageId(),
+            TransactionTask.initiator(i, racoon, replies::add, () -> {}));
+    p.pump();
+    assertEquals(1, replies.size(), "one REPLY");
+    AttributePayload reply = replies.get(0);
+    assertEquals(AttributePayload.CFG_REPLY, reply.cfgType());
+    assertEquals(0x4d2c, reply.identifier());
+    java.util.Map<Integer, byte[]> got = new java.util.HashMap<>();
+    reply.attributes().forEach(a -> got.put(a.type(), a.value()));
+    assertArrayEquals(VIP, got.get(CfgAttr.INTERNAL_IP4_ADDRESS));
+    assertArrayEquals(
+        new byte[] {(byte) 255, (byte) 255, (byte) 255, 0}, got.get(CfgAttr.INTERNAL_IP4_NETMASK));
+    assertArrayEquals(new byte[] {10, 99, 99, 53}, got.get(CfgAttr.INTERNAL_IP4_DNS));
+    assertEquals("welcome", new String(got.get(CfgAttr.UNITY_BANNER), StandardCharsets.UTF_8));
+    assertEquals(
+        "corp.test", new String(got.get(CfgAttr.UNITY_DEF_DOMAIN), StandardCharsets.UTF_8));
+    assertEquals(
+        "corp.test,lab.test",
+        new String(got.get(CfgAttr.UNITY_SPLITDNS_NAME), StandardCharsets.UTF_8));
+    assertEquals("0acb0000ffffff00000000000000", Hex.encode(got.get(CfgAttr.UNITY_SPLIT_INCLUDE)));
+    assertTrue(got.containsKey(CfgAttr.APPLICATION_VERSION));
+    assertTrue(!got.containsKey(CfgAttr.INTERNAL_IP4_NBNS), "no WINS configured, none sent");
   }
 }

@@ -185,11 +185,12 @@ class StrongSwanCaptureTest {
             "NoncePayload",
             "IdPayload",
             "HashPayload",
-            "NatDPayload",
-            "NatDPayload",
             "VendorIdPayload",
-            "VendorIdPayload"),
-        kinds);
+            "VendorIdPayload",
+            "NatDPayload",
+            "NatDPayload"),
+        kinds,
+        "vendor IDs before NAT-D, as racoon needs (RacoonPayloadOrderTest)");
     assertEquals(NatVariant.RFC3947, r.sas().iterator().next().natVariant());
     assertEquals(64, ((KePayload) ours.payloads().get(1)).keyData().length);
     IkeSa sa = r.sas().iterator().next();

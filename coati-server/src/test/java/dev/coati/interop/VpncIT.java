@@ -1,0 +1,294 @@
+package dev.coati.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #12, deliver 7a: vpnc (Debian's 0.5.3, the Cisco EasyVPN clone) unmodified against coati,
+ * aggressive mode with the group PSK + Xauth, through a MASQUERADE NAT and without one, the user's
+ * password stored as {@code coati user add} writes it (PBKDF2: the slow check, during which vpnc
+ * re-sends its Xauth REPLY). vpnc hands what mode config brought to its script, which records it:
+ * address, DNS, split include and banner must arrive; the client pings a LAN host with 56 and 1400
+ * bytes; the whole connect stays a handful of IKE packets (once it was thousands: coati answered
+ * each copy of vpnc's REPLY with its Xauth REQUEST); a wrong password leases nothing; {@code coati
+ * kick} ends vpnc's session.
+ */
+class VpncIT {
+  static final Path VPNC = Path.of("/usr/sbin/vpnc");
+
+  /**
+   * IKE datagrams of one connect, both directions: 16 measured (3 aggressive mode, 2 Xauth, 2
+   * status, 2 mode config, 3 quick mode, vpnc's informational and our answer, plus vpnc re-sending
+   * its REPLY every 2 s while the password hash is checked).
+   */
+  static final int MAX_CONNECT_PACKETS = 30;
+
+  static final String BANNER = "Welcome to the coati test LAN";
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void requirements() {
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
+    assertTrue(
+        Netns.available() && Files.isExecutable(VPNC),
+        "needs root, strongSwan and vpnc (Debian package), or COATI_SKIP_INTEROP=1");
+  }
+
+  String gateway() throws IOException {
+    Files.writeString(dir.resolve("motd.txt"), BANNER + "\n");
+    return """
+        users:
+          file: users.txt
+        remote_access:
+          pool: 10.99.99.10-10.99.99.50
+          dns: [10.99.99.53]
+          domain: corp.test
+          banner: motd.txt
+          split_include: [10.203.0.0/24]
+        ike:
+          aggressive_ids: [vpngroup]
+        dataplane:
+          tun: coati0
+          address: 10.99.99.1/24
+        """;
+  }
+
+  void addUser(String name, String password) throws Exception {
+    Path users = dir.resolve("users.txt");
+    Netns.Result r =
+        CoatiProcess.cli(
+            password + "\n", "user", "add", name, "--file", users.toString(), "--password-stdin");
+    assertEquals(0, r.code(), r.output());
+    assertTrue(Files.readString(users).contains("$pbkdf2-sha256$"), "a salted hash, not {plain}");
+  }
+
+  @Test
+  void throughTheNat_everythingArrives_pingsTheLan_kickEndsTheSession() throws Exception {
+    connect(true);
+  }
+
+  @Test
+  void withoutNat_everythingArrives_pingsTheLan_kickEndsTheSession() throws Exception {
+    connect(false);
+  }
+
+  void connect(boolean nat) throws Exception {
+    addUser("alice", "alice-pass");
+    try (Netns ns = new Netns(nat).addLan();
+        CoatiProcess coati = new CoatiProcess(dir, "ra-vpnc-psk", gateway());
+        Capture cap = new Capture(dir.resolve("ike.pcap"));
+        Vpnc vpnc = new Vpnc(dir, "ra-vpnc-psk", "alice", "alice-pass")) {
+      Map<String, String> env = vpnc.awaitConnect();
+      assertFalse(env.isEmpty(), "vpnc connected: " + vpnc.log() + coati.log());
+      String vip = env.get("INTERNAL_IP4_ADDRESS");
+      assertTrue(vip != null && vip.startsWith("10.99.99."), env.toString());
+      assertEquals("10.99.99.53", env.get("INTERNAL_IP4_DNS"), env.toString());
+      assertEquals("1", env.get("CISCO_SPLIT_INC"), env.toString());
+      assertEquals("10.203.0.0", env.get("CISCO_SPLIT_INC_0_ADDR"));
+      assertEquals("24", env.get("CISCO_SPLIT_INC_0_MASKLEN"));
+      assertEquals(BANNER, env.get("CISCO_BANNER"));
+      assertEquals("corp.test", env.get("CISCO_DEF_DOMAIN"));
+      String log = coati.log();
+      assertTrue(log.contains("user alice gets " + vip), log);
+      assertTrue(log.contains("nat local=false peer=" + nat), "NAT seen right: " + log);
+      vpnc.awaitRoute(Netns.LAN_HOST);
+      for (String size : List.of("56", "1400")) {
+        Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, size);
+        assertEquals(3, TunnelTrafficIT.received(ping.output()), size + ": " + ping.output());
+      }
+      long ike = cap.stopAndCountIke();
+      System.out.println("vpnc " + (nat ? "via NAT" : "direct") + ": " + ike + " IKE packets");
+      assertTrue(ike >= 12 && ike <= MAX_CONNECT_PACKETS, ike + " IKE packets: a storm?");
+
+      Netns.Result kick =
+          CoatiProcess.cli("", "kick", "alice", "--socket", dir.resolve("coati.sock").toString());
+      assertEquals(0, kick.code(), kick.output());
+      assertTrue(vpnc.awaitExit(10), "vpnc ended its session after the kick: " + vpnc.log());
+      assertTrue(Files.exists(dir.resolve("env.disconnect")), "vpnc ran its disconnect script");
+      Thread.sleep(300);
+      assertTrue(coati.log().contains("released " + vip + " of alice"), coati.log());
+    }
+  }
+
+  @Test
+  void wrongPassword_refused_nothingLeased() throws Exception {
+    addUser("alice", "alice-pass");
+    try (Netns ns = new Netns();
+        CoatiProcess coati = new CoatiProcess(dir, "ra-vpnc-psk", gateway());
+        Vpnc vpnc = new Vpnc(dir, "ra-vpnc-psk", "alice", "not-alices")) {
+      assertTrue(vpnc.awaitExit(40), "vpnc gave up: " + vpnc.log());
+      assertFalse(Files.exists(dir.resolve("env.connect")), "no connect: " + vpnc.log());
+      String log = coati.log();
+      assertTrue(log.contains("Xauth failed for user alice"), log);
+      assertFalse(log.contains(" gets 10.99.99."), "no address leased: " + log);
+      assertFalse(log.contains("not-alices"), "the password is never logged");
+    }
+  }
+
+  /** tcpdump on the gateway's side of the link, stopped by its PID. */
+  static final class Capture implements AutoCloseable {
+    private final Path file;
+    private final Process process;
+
+    Capture(Path file) throws Exception {
+      this.file = file;
+      process =
+          new ProcessBuilder(
+                  Netns.inNs(
+                      Netns.SRV, "tcpdump", "-n", "-U", "-i", "sit0", "-w", file.toString(), "udp"))
+              .redirectErrorStream(true)
+              .redirectOutput(file.resolveSibling("tcpdump.log").toFile())
+              .start();
+      for (int i = 0;
+          i < 50 && !Files.readString(file.resolveSibling("tcpdump.log")).contains("listening");
+          i++) {
+        Thread.sleep(100);
+      }
+    }
+
+    /** IKE on 500, and on 4500 behind the non-ESP marker (four zero bytes). */
+    long stopAndCountIke() throws Exception {
+      Thread.sleep(300);
+      close();
+      String out =
+          Netns.run(
+              "tcpdump",
+              "-n",
+              "-r",
+              file.toString(),
+              "udp port 500 or (udp port 4500 and udp[8:4] = 0)");
+      return out.lines().filter(l -> !l.isBlank()).count();
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        process.destroy();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** vpnc in the client namespace; its script writes what it was handed to env.REASON. */
+  static final class Vpnc implements AutoCloseable {
+    private final Path dir;
+    private final Process process;
+
+    Vpnc(Path dir, String psk, String user, String password) throws Exception {
+      this.dir = dir;
+      Path script = dir.resolve("vpnc-script");
+      Files.writeString(
+          script,
+          """
+          #!/bin/sh
+          # records what the gateway pushed; sets the address and the split routes, nothing else
+          env | grep -E '^(reason|TUNDEV|INTERNAL_|CISCO_)' | sort > DIR/env.tmp
+          mv DIR/env.tmp DIR/env.$reason
+          if [ "$reason" = connect ]; then
+            ip link set dev "$TUNDEV" up mtu 1400
+            ip addr add "$INTERNAL_IP4_ADDRESS/32" dev "$TUNDEV"
+            i=0
+            while [ $i -lt "${CISCO_SPLIT_INC:-0}" ]; do
+              eval a=\\$CISCO_SPLIT_INC_${i}_ADDR m=\\$CISCO_SPLIT_INC_${i}_MASKLEN
+              ip route replace "$a/$m" dev "$TUNDEV" src "$INTERNAL_IP4_ADDRESS"
+              i=$((i+1))
+            done
+          fi
+          exit 0
+          """
+              .replace("DIR", dir.toString()));
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+      Path conf = dir.resolve("vpnc.conf");
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "IPSec gateway " + Netns.SRV_ADDR,
+              "IPSec ID vpngroup",
+              "IPSec secret " + psk,
+              "Xauth username " + user,
+              "Xauth password " + password,
+              "IKE Authmode psk",
+              "IKE DH Group dh2",
+              "Perfect Forward Secrecy nopfs",
+              "NAT Traversal Mode natt",
+              "Interface name vpnc0",
+              "Interface mode tun",
+              "Pidfile " + dir.resolve("vpnc.pid"),
+              "Script " + script,
+              "No Detach",
+              ""));
+      Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+      process =
+          new ProcessBuilder(Netns.inNs(Netns.CLI, VPNC.toString(), "--non-inter", conf.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("vpnc.log").toFile())
+              .start();
+    }
+
+    String log() throws IOException {
+      Path p = dir.resolve("vpnc.log");
+      return Files.exists(p) ? Files.readString(p) : "";
+    }
+
+    /** What the connect script was handed (empty if it did not run within 30 s). */
+    Map<String, String> awaitConnect() throws Exception {
+      Path env = dir.resolve("env.connect");
+      for (int i = 0; i < 300 && !Files.exists(env) && process.isAlive(); i++) {
+        Thread.sleep(100);
+      }
+      Map<String, String> out = new HashMap<>();
+      if (Files.exists(env)) {
+        for (String line : Files.readAllLines(env)) {
+          int eq = line.indexOf('=');
+          if (eq > 0) {
+            out.put(line.substring(0, eq), line.substring(eq + 1));
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Waits (5 s at most) until the script has routed {@code host} into the tunnel. */
+    void awaitRoute(String host) throws Exception {
+      for (int i = 0; i < 50; i++) {
+        if (Netns.tryRun(Netns.inNs(Netns.CLI, "ip", "route", "get", host).toArray(String[]::new))
+            .output()
+            .contains("dev vpnc0")) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("vpnc's script never routed " + host + " into the tunnel");
+    }
+
+    boolean awaitExit(int seconds) throws Exception {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        process.destroy(); // SIGTERM: vpnc sends its Deletes and runs the disconnect script
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+}
