@@ -166,6 +166,16 @@ public final class IkeSa implements IkeSaView {
   }
 
   @Override
+  public int authMethod() {
+    return transform == null ? 0 : transform.authMethod();
+  }
+
+  @Override
+  public boolean aggressiveMode() {
+    return mode.equals(ExchangeType.AGGRESSIVE);
+  }
+
+  @Override
   public Optional<byte[]> virtualAddress() {
     return Optional.ofNullable(virtualAddress).map(byte[]::clone);
   }

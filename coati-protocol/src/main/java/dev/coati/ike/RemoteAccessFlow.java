@@ -226,6 +226,10 @@ final class RemoteAccessFlow {
       LOG.log(Level.INFO, "{0} mode config request before Xauth finished", sa.name());
       return null;
     }
+    if (s == null && !ctx.policy().modeConfigWithoutXauth(sa)) {
+      LOG.log(Level.INFO, "{0} mode config request without Xauth: refused", sa.name());
+      return null;
+    }
     Optional<RemoteAccess.ClientConfig> cfg = config(sa, s);
     if (cfg.isEmpty()) {
       return null;
