@@ -57,19 +57,35 @@ final class ChildRegistry {
    * the newest established ISAKMP SA with the same peer and identity instead of dying.
    */
   void adopt(IkeSa old, java.util.Collection<IkeSa> sas) {
+    IkeSa heir = heir(old, sas);
+    if (heir != null) {
+      move(old, heir);
+    }
+  }
+
+  /**
+   * The newest live ISAKMP SA with {@code old}'s peer address and identity (and, for a road
+   * warrior, the same Xauth user), or null.
+   */
+  static IkeSa heir(IkeSa old, java.util.Collection<IkeSa> sas) {
     IkeSa heir = null;
     for (IkeSa s : sas) {
       if (s != old
           && s.state() == IkeSa.State.ESTABLISHED
+          && !s.phase1Expired()
           && Arrays.equals(s.peer().address(), old.peer().address())
           && s.peerId().equals(old.peerId())
+          && (old.user().isEmpty() || old.user().equals(s.user()))
+          && (old.virtualAddress().isEmpty() || s.virtualAddress().isPresent())
           && (heir == null || s.establishedAt() >= heir.establishedAt())) {
         heir = s;
       }
     }
-    if (heir == null) {
-      return;
-    }
+    return heir;
+  }
+
+  /** Moves every child of {@code old} to {@code heir}. */
+  void move(IkeSa old, IkeSa heir) {
     for (ChildSa c : old.children()) {
       old.removeChild(c);
       heir.addChild(c);

@@ -77,7 +77,9 @@ public final class IkeEngine {
       maybeStartResponder(local, from, hdr, datagram);
       return;
     }
-    if (!cookieMatches(sa, hdr) || !Arrays.equals(from.address(), sa.peer().address())) {
+    if (!cookieMatches(sa, hdr)
+        || !Arrays.equals(from.address(), sa.peer().address())
+        || sa.phase1Expired()) {
       counters.unknownSa++;
       return;
     }
@@ -234,7 +236,58 @@ public final class IkeEngine {
         sa.transform().orElseThrow());
     ctx.listener().ikeEstablished(sa);
     lifetimes.established(sa);
-    remoteAccess.phase1Up(sa);
+    if (!remoteAccess.phase1Up(sa)) {
+      adoptExpired(sa);
+    }
+  }
+
+  /**
+   * A new phase 1 with a peer whose ISAKMP SA expired (racoon lets it lapse and negotiates anew
+   * when it needs one): the IPsec SAs the expired one still holds move to {@code heir} and the
+   * expired SA goes. A road warrior's new SA adopts them once mode config gave it the address (its
+   * lease moved along then), so the session stays one.
+   */
+  void adoptExpired(IkeSa heir) {
+    for (IkeSa old : List.copyOf(sas.values())) {
+      if (old.phase1Expired() && ChildRegistry.heir(old, List.of(heir)) == heir) {
+        children.move(old, heir);
+        remove(old, "replaced by a newer ISAKMP SA");
+      }
+    }
+  }
+
+  /**
+   * An ISAKMP SA reached its lifetime. Its IPsec SAs do not die with it (RFC 2409 section 5.7;
+   * IKEv1 clients keep using them): a newer ISAKMP SA with the same peer, identity and user takes
+   * them over (as when the peer deletes the old one after re-authenticating); without one the
+   * expired SA keeps them, silent, until their own lifetime or a new phase 1 adopts them. Returns
+   * false if the SA is gone.
+   */
+  boolean expire(IkeSa sa) {
+    if (sa.children().isEmpty()) {
+      delete(sa, "lifetime expired");
+      return false;
+    }
+    if (ChildRegistry.heir(sa, sas.values()) != null) {
+      retire(sa);
+      return false;
+    }
+    sa.exchanges().abortAll("ISAKMP SA lifetime expired");
+    pendingChildren.remove(sa);
+    sa.expirePhase1();
+    LOG.log(
+        Level.INFO,
+        "{0} ISAKMP SA lifetime expired: its {1} IPsec SAs live on until their own lifetime or a"
+            + " new phase 1 with {2}",
+        sa.name(),
+        sa.children().size(),
+        sa.peer());
+    return true;
+  }
+
+  /** The last child of an expired ISAKMP SA is gone: so is the SA. */
+  void removeExpired(IkeSa sa) {
+    remove(sa, "lifetime expired");
   }
 
   /** Starts phase 1 towards a peer, main mode or aggressive mode. */
@@ -282,7 +335,7 @@ public final class IkeEngine {
 
   /** Deletes a child SA politely: a Delete to the peer, then locally. */
   public void deleteChild(IkeSa sa, ChildSa child) {
-    if (sa.state() == IkeSa.State.ESTABLISHED) {
+    if (sa.state() == IkeSa.State.ESTABLISHED && !sa.phase1Expired()) {
       Informational.sendDeleteChildren(sa, List.of(child));
     }
     children.drop(sa, child);
@@ -293,7 +346,7 @@ public final class IkeEngine {
    * only the ISAKMP SA is deleted; its IPsec SAs move to the newer one on both sides.
    */
   public void retire(IkeSa sa) {
-    if (sa.state() == IkeSa.State.ESTABLISHED) {
+    if (sa.state() == IkeSa.State.ESTABLISHED && !sa.phase1Expired()) {
       Informational.sendDeleteIke(sa);
     }
     children.adopt(sa, sas.values());
@@ -309,7 +362,7 @@ public final class IkeEngine {
 
   /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   public void delete(IkeSa sa, String reason) {
-    if (sa.state() == IkeSa.State.ESTABLISHED) {
+    if (sa.state() == IkeSa.State.ESTABLISHED && !sa.phase1Expired()) {
       Informational.sendDeleteChildren(sa, sa.children());
       Informational.sendDeleteIke(sa);
     }
@@ -365,6 +418,10 @@ public final class IkeEngine {
 
   private void timers(long now) {
     for (IkeSa sa : List.copyOf(sas.values())) {
+      if (sa.phase1Expired()) {
+        lifetimes.tick(sa, now);
+        continue;
+      }
       if (sa.exchanges().tick()) {
         remove(sa, "phase 1 timed out");
         continue;

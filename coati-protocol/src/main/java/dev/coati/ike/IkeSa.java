@@ -52,6 +52,7 @@ public final class IkeSa implements IkeSaView {
   private long lastSeen;
   private long lastKeepalive;
   private boolean reauthentication;
+  private boolean phase1Expired;
   private String user;
   private byte[] virtualAddress;
   private final DeadPeerDetection dpd;
@@ -182,6 +183,19 @@ public final class IkeSa implements IkeSaView {
 
   void setVirtualAddress(byte[] a) {
     this.virtualAddress = a.clone();
+  }
+
+  /**
+   * The ISAKMP SA reached its lifetime while IPsec SAs it negotiated still live: it takes part in
+   * no exchange any more and only holds those children (RFC 2409 section 5.7: they are independent
+   * of phase 1) until their own lifetime ends or a new phase 1 adopts them.
+   */
+  public boolean phase1Expired() {
+    return phase1Expired;
+  }
+
+  void expirePhase1() {
+    this.phase1Expired = true;
   }
 
   /** A re-authentication of an SA we already have with this peer (no INITIAL-CONTACT then). */

@@ -40,16 +40,20 @@ final class RemoteAccessFlow {
     this.ctx = ctx;
   }
 
-  /** Phase 1 is up: a responder SA negotiated with an Xauth method asks for credentials. */
-  void phase1Up(IkeSa sa) {
+  /**
+   * Phase 1 is up: a responder SA negotiated with an Xauth method asks for credentials. Returns
+   * whether Xauth runs on it.
+   */
+  boolean phase1Up(IkeSa sa) {
     RemoteAccess ra = ctx.policy().remoteAccess();
     int method = sa.transform().map(Phase1Transform::authMethod).orElse(0);
     if (sa.isInitiator() || ra == null || !IkeAuth.initiatorIsXauthClient(method)) {
-      return;
+      return false;
     }
     Session s = new Session();
     sessions.put(sa, s);
     later(() -> request(sa, s));
+    return true;
   }
 
   /** Quick mode only after Xauth (when the SA runs it). */
@@ -258,6 +262,7 @@ final class RemoteAccessFlow {
     }
     if (cfg.get().address() != null) {
       sa.setVirtualAddress(cfg.get().address());
+      engine.adoptExpired(sa);
     }
     return cfg;
   }

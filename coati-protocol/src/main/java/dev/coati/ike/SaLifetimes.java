@@ -46,14 +46,20 @@ final class SaLifetimes {
         rekey(sa, c);
       }
     }
+    if (sa.phase1Expired()) {
+      if (sa.children().isEmpty()) {
+        engine.removeExpired(sa);
+        return false;
+      }
+      return true;
+    }
     long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);
     if (life <= 0) {
       return true;
     }
     long age = now - sa.establishedAt();
     if (age >= life * 1000) {
-      engine.delete(sa, "lifetime expired");
-      return false;
+      return engine.expire(sa);
     }
     if (age >= life * 900 && sa.isInitiator() && !reauthOf.containsValue(sa)) {
       LOG.log(Level.INFO, "{0} re-authenticating with {1}", sa.name(), sa.peer());
@@ -97,7 +103,7 @@ final class SaLifetimes {
   }
 
   private void rekey(IkeSa sa, ChildSa c) {
-    if (!c.initiatedByUs() || !rekeyed.add(c)) {
+    if (!c.initiatedByUs() || sa.phase1Expired() || !rekeyed.add(c)) {
       return;
     }
     int mode = c.transform().tunnel() ? IpsecAttr.TUNNEL : IpsecAttr.TRANSPORT;
