@@ -79,7 +79,8 @@ public final class IkeEngine {
     }
     if (!cookieMatches(sa, hdr)
         || !Arrays.equals(from.address(), sa.peer().address())
-        || sa.phase1Expired()) {
+        || (sa.phase1Expired() && !hdr.exchangeType().equals(ExchangeType.INFORMATIONAL))) {
+      // an expired ISAKMP SA starts nothing new; the peer's Delete and DPD still count
       counters.unknownSa++;
       return;
     }
@@ -335,7 +336,7 @@ public final class IkeEngine {
 
   /** Deletes a child SA politely: a Delete to the peer, then locally. */
   public void deleteChild(IkeSa sa, ChildSa child) {
-    if (sa.state() == IkeSa.State.ESTABLISHED && !sa.phase1Expired()) {
+    if (sa.state() == IkeSa.State.ESTABLISHED) {
       Informational.sendDeleteChildren(sa, List.of(child));
     }
     children.drop(sa, child);
@@ -362,7 +363,7 @@ public final class IkeEngine {
 
   /** Deletes an IKE SA and its children politely (Delete notifies), then locally. */
   public void delete(IkeSa sa, String reason) {
-    if (sa.state() == IkeSa.State.ESTABLISHED && !sa.phase1Expired()) {
+    if (sa.state() == IkeSa.State.ESTABLISHED) {
       Informational.sendDeleteChildren(sa, sa.children());
       Informational.sendDeleteIke(sa);
     }
