@@ -14,7 +14,7 @@ import java.util.Set;
  *   <li>A child's negotiator rekeys it at its soft lifetime (90% of the time, or of the volume the
  *       data plane counted) with a new quick mode for the same traffic, make-before-break; either
  *       side deletes it at the hard lifetime. A peer that rekeys first leaves a newer child to
- *       route through.
+ *       route through. A child the peer started and has not rekeyed by 95% we rekey ourselves.
  *   <li>An ISAKMP SA we initiated is re-authenticated at 90% of its lifetime: a new phase 1 with
  *       the same peer (no INITIAL-CONTACT, so the peer keeps our IPsec SAs), and once it is up the
  *       old one is retired (Delete for the ISAKMP SA only; its IPsec SAs move to the new one, RFC
@@ -44,6 +44,9 @@ final class SaLifetimes {
         expire(sa, c);
       } else if (now >= c.softExpiry()) {
         rekey(sa, c);
+      }
+      if (!c.initiatedByUs() && now >= peerRekeyDue(c) && now < c.hardExpiry()) {
+        rekeyForPeer(sa, c);
       }
     }
     if (sa.phase1Expired()) {
@@ -100,6 +103,37 @@ final class SaLifetimes {
   private void expire(IkeSa sa, ChildSa c) {
     rekeyed.remove(c);
     engine.deleteChild(sa, c);
+  }
+
+  /**
+   * When we rekey a child the peer started and has not rekeyed itself: at 95% of its life, after
+   * the peer's own 90% (strongSwan and racoon rekey by then; Libreswan ignores RESPONDER-LIFETIME
+   * and would renegotiate only after our Delete, losing packets in between).
+   */
+  private static long peerRekeyDue(ChildSa c) {
+    return c.lifeSeconds() <= 0 ? Long.MAX_VALUE : c.establishedAt() + c.lifeSeconds() * 950;
+  }
+
+  private void rekeyForPeer(IkeSa sa, ChildSa c) {
+    if (sa.phase1Expired() || superseded(sa, c) || !rekeyed.add(c)) {
+      return;
+    }
+    int mode = c.transform().tunnel() ? IpsecAttr.TUNNEL : IpsecAttr.TRANSPORT;
+    LOG.log(Level.INFO, "{0} rekeying {1} the peer has not rekeyed", sa.name(), c);
+    engine.startChild(sa, new ChildRequest(c.local(), c.remote(), mode));
+  }
+
+  /** A newer child for the same traffic exists (the peer or we rekeyed {@code c}). */
+  private static boolean superseded(IkeSa sa, ChildSa c) {
+    for (ChildSa d : sa.children()) {
+      if (d != c
+          && d.establishedAt() >= c.establishedAt()
+          && d.local().equals(c.local())
+          && d.remote().equals(c.remote())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void rekey(IkeSa sa, ChildSa c) {
