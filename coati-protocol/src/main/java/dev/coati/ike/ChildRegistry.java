@@ -84,6 +84,21 @@ final class ChildRegistry {
     return heir;
   }
 
+  /**
+   * A new phase 1 with a peer whose ISAKMP SA expired (racoon lets it lapse and negotiates anew
+   * when it needs one): the IPsec SAs the expired one still holds move to {@code heir}, and the
+   * expired SA is handed to {@code gone}.
+   */
+  void adoptExpired(
+      IkeSa heir, java.util.Collection<IkeSa> sas, java.util.function.Consumer<IkeSa> gone) {
+    for (IkeSa old : java.util.List.copyOf(sas)) {
+      if (old.phase1Expired() && heir(old, java.util.List.of(heir)) == heir) {
+        move(old, heir);
+        gone.accept(old);
+      }
+    }
+  }
+
   /** Moves every child of {@code old} to {@code heir}. */
   void move(IkeSa old, IkeSa heir) {
     for (ChildSa c : old.children()) {

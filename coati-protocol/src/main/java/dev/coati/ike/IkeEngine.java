@@ -243,47 +243,11 @@ public final class IkeEngine {
   }
 
   /**
-   * A new phase 1 with a peer whose ISAKMP SA expired (racoon lets it lapse and negotiates anew
-   * when it needs one): the IPsec SAs the expired one still holds move to {@code heir} and the
-   * expired SA goes. A road warrior's new SA adopts them once mode config gave it the address (its
-   * lease moved along then), so the session stays one.
+   * A new phase 1 (for a road warrior: once mode config gave it its address back, so the lease and
+   * session stay one) adopts the IPsec SAs of the peer's expired ISAKMP SA, which then goes.
    */
   void adoptExpired(IkeSa heir) {
-    for (IkeSa old : List.copyOf(sas.values())) {
-      if (old.phase1Expired() && ChildRegistry.heir(old, List.of(heir)) == heir) {
-        children.move(old, heir);
-        remove(old, "replaced by a newer ISAKMP SA");
-      }
-    }
-  }
-
-  /**
-   * An ISAKMP SA reached its lifetime. Its IPsec SAs do not die with it (RFC 2409 section 5.7;
-   * IKEv1 clients keep using them): a newer ISAKMP SA with the same peer, identity and user takes
-   * them over (as when the peer deletes the old one after re-authenticating); without one the
-   * expired SA keeps them, silent, until their own lifetime or a new phase 1 adopts them. Returns
-   * false if the SA is gone.
-   */
-  boolean expire(IkeSa sa) {
-    if (sa.children().isEmpty()) {
-      delete(sa, "lifetime expired");
-      return false;
-    }
-    if (ChildRegistry.heir(sa, sas.values()) != null) {
-      retire(sa);
-      return false;
-    }
-    sa.exchanges().abortAll("ISAKMP SA lifetime expired");
-    pendingChildren.remove(sa);
-    sa.expirePhase1();
-    LOG.log(
-        Level.INFO,
-        "{0} ISAKMP SA lifetime expired: its {1} IPsec SAs live on until their own lifetime or a"
-            + " new phase 1 with {2}",
-        sa.name(),
-        sa.children().size(),
-        sa.peer());
-    return true;
+    children.adoptExpired(heir, sas.values(), old -> remove(old, "replaced by a newer ISAKMP SA"));
   }
 
   /** The last child of an expired ISAKMP SA is gone: so is the SA. */

@@ -62,13 +62,41 @@ final class SaLifetimes {
     }
     long age = now - sa.establishedAt();
     if (age >= life * 1000) {
-      return engine.expire(sa);
+      return expire(sa);
     }
     if (age >= life * 900 && sa.isInitiator() && !reauthOf.containsValue(sa)) {
       LOG.log(Level.INFO, "{0} re-authenticating with {1}", sa.name(), sa.peer());
       IkeSa fresh = engine.initiate(sa.local(), sa.peer(), sa.mode(), true);
       reauthOf.put(fresh, sa);
     }
+    return true;
+  }
+
+  /**
+   * An ISAKMP SA reached its lifetime. Its IPsec SAs do not die with it (RFC 2409 section 5.7;
+   * IKEv1 clients keep using them): a newer ISAKMP SA with the same peer, identity and user takes
+   * them over (as when the peer deletes the old one after re-authenticating); without one the
+   * expired SA keeps them, starting nothing, until their own lifetime or a new phase 1 adopts them.
+   * Returns false if the SA is gone.
+   */
+  private boolean expire(IkeSa sa) {
+    if (sa.children().isEmpty()) {
+      engine.delete(sa, "lifetime expired");
+      return false;
+    }
+    if (ChildRegistry.heir(sa, engine.sas()) != null) {
+      engine.retire(sa);
+      return false;
+    }
+    sa.exchanges().abortAll("ISAKMP SA lifetime expired");
+    sa.expirePhase1();
+    LOG.log(
+        Level.INFO,
+        "{0} ISAKMP SA lifetime expired: its {1} IPsec SAs live on until their own lifetime or a"
+            + " new phase 1 with {2}",
+        sa.name(),
+        sa.children().size(),
+        sa.peer());
     return true;
   }
 

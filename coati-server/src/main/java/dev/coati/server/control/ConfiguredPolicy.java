@@ -201,7 +201,7 @@ public final class ConfiguredPolicy implements IkePolicy {
     }
     GatewayConfig c = config;
     return method != IkeAttr.PSK
-        || c.remoteAccess() == null
+        || (c.remoteAccess() == null && c.peers().isEmpty())
         || c.l2tp() != null
         || SiteToSitePeers.anyDynamic(c)
         || SiteToSitePeers.byAddress(c, SiteToSitePeers.address(peer)).isPresent();
@@ -298,7 +298,10 @@ public final class ConfiguredPolicy implements IkePolicy {
       byte[] v = sa.virtualAddress().get();
       return TrafficSelector.host(v, remote.protocol(), remote.port()).equals(remote);
     }
-    return method == IkeAttr.PSK && c.remoteAccess() == null && c.l2tp() == null;
+    return method == IkeAttr.PSK
+        && c.remoteAccess() == null
+        && c.l2tp() == null
+        && c.peers().isEmpty();
   }
 
   /**

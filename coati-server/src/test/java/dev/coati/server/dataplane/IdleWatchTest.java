@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 public class IdleWatchTest {
   /** A road warrior's SA view: only what the idle check reads. */
   public record Client(String name, byte[] vip, int method, String xauthUser) implements IkeSaView {
-    /** With an address: an Xauth client (user = name); without: a plain PSK (L2TP) client. */
+    /** With an address: an Xauth client (no user recorded); without: a plain PSK client. */
     public Client(String name, byte[] vip) {
       this(
           name,
           vip,
           vip != null ? dev.coati.ike.wire.IkeAttr.XAUTH_INIT_PSK : dev.coati.ike.wire.IkeAttr.PSK,
-          vip != null ? name : null);
+          null);
     }
 
     @Override
