@@ -57,19 +57,50 @@ final class ChildRegistry {
    * the newest established ISAKMP SA with the same peer and identity instead of dying.
    */
   void adopt(IkeSa old, java.util.Collection<IkeSa> sas) {
+    IkeSa heir = heir(old, sas);
+    if (heir != null) {
+      move(old, heir);
+    }
+  }
+
+  /**
+   * The newest live ISAKMP SA with {@code old}'s peer address and identity (and, for a road
+   * warrior, the same Xauth user), or null.
+   */
+  static IkeSa heir(IkeSa old, java.util.Collection<IkeSa> sas) {
     IkeSa heir = null;
     for (IkeSa s : sas) {
       if (s != old
           && s.state() == IkeSa.State.ESTABLISHED
+          && !s.phase1Expired()
           && Arrays.equals(s.peer().address(), old.peer().address())
           && s.peerId().equals(old.peerId())
+          && (old.user().isEmpty() || old.user().equals(s.user()))
+          && (old.virtualAddress().isEmpty() || s.virtualAddress().isPresent())
           && (heir == null || s.establishedAt() >= heir.establishedAt())) {
         heir = s;
       }
     }
-    if (heir == null) {
-      return;
+    return heir;
+  }
+
+  /**
+   * A new phase 1 with a peer whose ISAKMP SA expired (racoon lets it lapse and negotiates anew
+   * when it needs one): the IPsec SAs the expired one still holds move to {@code heir}, and the
+   * expired SA is handed to {@code gone}.
+   */
+  void adoptExpired(
+      IkeSa heir, java.util.Collection<IkeSa> sas, java.util.function.Consumer<IkeSa> gone) {
+    for (IkeSa old : java.util.List.copyOf(sas)) {
+      if (old.phase1Expired() && heir(old, java.util.List.of(heir)) == heir) {
+        move(old, heir);
+        gone.accept(old);
+      }
     }
+  }
+
+  /** Moves every child of {@code old} to {@code heir}. */
+  void move(IkeSa old, IkeSa heir) {
     for (ChildSa c : old.children()) {
       old.removeChild(c);
       heir.addChild(c);

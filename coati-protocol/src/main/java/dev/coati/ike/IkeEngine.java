@@ -77,7 +77,10 @@ public final class IkeEngine {
       maybeStartResponder(local, from, hdr, datagram);
       return;
     }
-    if (!cookieMatches(sa, hdr) || !Arrays.equals(from.address(), sa.peer().address())) {
+    if (!cookieMatches(sa, hdr)
+        || !Arrays.equals(from.address(), sa.peer().address())
+        || (sa.phase1Expired() && !hdr.exchangeType().equals(ExchangeType.INFORMATIONAL))) {
+      // an expired ISAKMP SA starts nothing new; the peer's Delete and DPD still count
       counters.unknownSa++;
       return;
     }
@@ -236,7 +239,22 @@ public final class IkeEngine {
         sa.transform().orElseThrow());
     ctx.listener().ikeEstablished(sa);
     lifetimes.established(sa);
-    remoteAccess.phase1Up(sa);
+    if (!remoteAccess.phase1Up(sa)) {
+      adoptExpired(sa);
+    }
+  }
+
+  /**
+   * A new phase 1 (for a road warrior: once mode config gave it its address back, so the lease and
+   * session stay one) adopts the IPsec SAs of the peer's expired ISAKMP SA, which then goes.
+   */
+  void adoptExpired(IkeSa heir) {
+    children.adoptExpired(heir, sas.values(), old -> remove(old, "replaced by a newer ISAKMP SA"));
+  }
+
+  /** The last child of an expired ISAKMP SA is gone: so is the SA. */
+  void removeExpired(IkeSa sa) {
+    remove(sa, "lifetime expired");
   }
 
   /** Starts phase 1 towards a peer, main mode or aggressive mode. */
@@ -295,7 +313,7 @@ public final class IkeEngine {
    * only the ISAKMP SA is deleted; its IPsec SAs move to the newer one on both sides.
    */
   public void retire(IkeSa sa) {
-    if (sa.state() == IkeSa.State.ESTABLISHED) {
+    if (sa.state() == IkeSa.State.ESTABLISHED && !sa.phase1Expired()) {
       Informational.sendDeleteIke(sa);
     }
     children.adopt(sa, sas.values());
@@ -366,6 +384,10 @@ public final class IkeEngine {
 
   private void timers(long now) {
     for (IkeSa sa : List.copyOf(sas.values())) {
+      if (sa.phase1Expired()) {
+        lifetimes.tick(sa, now);
+        continue;
+      }
       if (sa.exchanges().tick()) {
         remove(sa, "phase 1 timed out");
         continue;

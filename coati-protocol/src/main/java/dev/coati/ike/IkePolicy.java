@@ -29,6 +29,22 @@ public interface IkePolicy {
   /** Phase-1 authentication methods we accept and offer (RFC 2409 values, {@code IkeAttr}). */
   Set<Integer> authMethods();
 
+  /**
+   * Whether a responder accepts {@code method} from this peer address (before its identity is
+   * known): by default any of {@link #authMethods()}.
+   */
+  default boolean authMethodAllowed(PeerAddress peer, int method) {
+    return authMethods().contains(method);
+  }
+
+  /**
+   * Whether an SA that ran no Xauth may get a mode config address (a road warrior authenticated by
+   * its certificate alone). A pre-shared key proves only membership of the group, never a user.
+   */
+  default boolean modeConfigWithoutXauth(IkeSaView sa) {
+    return false;
+  }
+
   /** Maximum phase-1 lifetime in seconds; a longer offer is accepted and shortened to this. */
   long ikeLifetimeSeconds();
 

@@ -54,6 +54,7 @@ public final class IkeSa implements IkeSaView {
   private long lastSeen;
   private long lastKeepalive;
   private boolean reauthentication;
+  private boolean phase1Expired;
   private String user;
   private byte[] virtualAddress;
   private final DeadPeerDetection dpd;
@@ -180,12 +181,35 @@ public final class IkeSa implements IkeSaView {
   }
 
   @Override
+  public int authMethod() {
+    return transform == null ? 0 : transform.authMethod();
+  }
+
+  @Override
+  public boolean aggressiveMode() {
+    return mode.equals(ExchangeType.AGGRESSIVE);
+  }
+
+  @Override
   public Optional<byte[]> virtualAddress() {
     return Optional.ofNullable(virtualAddress).map(byte[]::clone);
   }
 
   void setVirtualAddress(byte[] a) {
     this.virtualAddress = a.clone();
+  }
+
+  /**
+   * The ISAKMP SA reached its lifetime while IPsec SAs it negotiated still live: it takes part in
+   * no exchange any more and only holds those children (RFC 2409 section 5.7: they are independent
+   * of phase 1) until their own lifetime ends or a new phase 1 adopts them.
+   */
+  public boolean phase1Expired() {
+    return phase1Expired;
+  }
+
+  void expirePhase1() {
+    this.phase1Expired = true;
   }
 
   /** A re-authentication of an SA we already have with this peer (no INITIAL-CONTACT then). */

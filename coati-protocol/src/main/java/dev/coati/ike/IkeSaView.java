@@ -40,6 +40,16 @@ public interface IkeSaView {
     return Optional.empty();
   }
 
+  /** The phase-1 authentication method (RFC 2409 / Xauth values, {@code IkeAttr}); 0: none yet. */
+  default int authMethod() {
+    return 0;
+  }
+
+  /** Phase 1 ran in aggressive mode (the peer's identity chose the pre-shared key). */
+  default boolean aggressiveMode() {
+    return false;
+  }
+
   /** The address mode config gave the client, if any. */
   default Optional<byte[]> virtualAddress() {
     return Optional.empty();

@@ -77,7 +77,10 @@ final class Phase1 {
       throw new IkeProtocolException(NotifyType.SITUATION_NOT_SUPPORTED, "situation");
     }
     ProposalSelector.Choice choice =
-        ProposalSelector.selectPhase1(offered, ctx.policy())
+        ProposalSelector.selectPhase1(
+                offered,
+                ctx.policy(),
+                t -> ctx.policy().authMethodAllowed(sa.peer(), t.authMethod()))
             .orElseThrow(
                 () ->
                     new IkeProtocolException(

@@ -41,16 +41,20 @@ final class RemoteAccessFlow {
     this.ctx = ctx;
   }
 
-  /** Phase 1 is up: a responder SA negotiated with an Xauth method asks for credentials. */
-  void phase1Up(IkeSa sa) {
+  /**
+   * Phase 1 is up: a responder SA negotiated with an Xauth method asks for credentials. Returns
+   * whether Xauth runs on it.
+   */
+  boolean phase1Up(IkeSa sa) {
     RemoteAccess ra = ctx.policy().remoteAccess();
     int method = sa.transform().map(Phase1Transform::authMethod).orElse(0);
     if (sa.isInitiator() || ra == null || !IkeAuth.initiatorIsXauthClient(method)) {
-      return;
+      return false;
     }
     Session s = new Session();
     sessions.put(sa, s);
     later(() -> request(sa, s));
+    return true;
   }
 
   /** Quick mode only after Xauth (when the SA runs it). */
@@ -229,6 +233,10 @@ final class RemoteAccessFlow {
       LOG.log(Level.INFO, "{0} mode config request before Xauth finished", sa.name());
       return null;
     }
+    if (s == null && !ctx.policy().modeConfigWithoutXauth(sa)) {
+      LOG.log(Level.INFO, "{0} mode config request without Xauth: refused", sa.name());
+      return null;
+    }
     Optional<RemoteAccess.ClientConfig> cfg = config(sa, s);
     if (cfg.isEmpty()) {
       return null;
@@ -257,6 +265,7 @@ final class RemoteAccessFlow {
     }
     if (cfg.get().address() != null) {
       sa.setVirtualAddress(cfg.get().address());
+      engine.adoptExpired(sa);
     }
     return cfg;
   }

@@ -14,7 +14,7 @@ import java.util.Set;
  *   <li>A child's negotiator rekeys it at its soft lifetime (90% of the time, or of the volume the
  *       data plane counted) with a new quick mode for the same traffic, make-before-break; either
  *       side deletes it at the hard lifetime. A peer that rekeys first leaves a newer child to
- *       route through.
+ *       route through. A child the peer started and has not rekeyed by 95% we rekey ourselves.
  *   <li>An ISAKMP SA we initiated is re-authenticated at 90% of its lifetime: a new phase 1 with
  *       the same peer (no INITIAL-CONTACT, so the peer keeps our IPsec SAs), and once it is up the
  *       old one is retired (Delete for the ISAKMP SA only; its IPsec SAs move to the new one, RFC
@@ -45,6 +45,16 @@ final class SaLifetimes {
       } else if (now >= c.softExpiry()) {
         rekey(sa, c);
       }
+      if (!c.initiatedByUs() && now >= peerRekeyDue(c) && now < c.hardExpiry()) {
+        rekeyForPeer(sa, c);
+      }
+    }
+    if (sa.phase1Expired()) {
+      if (sa.children().isEmpty()) {
+        engine.removeExpired(sa);
+        return false;
+      }
+      return true;
     }
     long life = sa.transform().map(Phase1Transform::lifeSeconds).orElse(0L);
     if (life <= 0) {
@@ -52,14 +62,41 @@ final class SaLifetimes {
     }
     long age = now - sa.establishedAt();
     if (age >= life * 1000) {
-      engine.delete(sa, "lifetime expired");
-      return false;
+      return expire(sa);
     }
     if (age >= life * 900 && sa.isInitiator() && !reauthOf.containsValue(sa)) {
       LOG.log(Level.INFO, "{0} re-authenticating with {1}", sa.name(), sa.peer());
       IkeSa fresh = engine.initiate(sa.local(), sa.peer(), sa.mode(), true);
       reauthOf.put(fresh, sa);
     }
+    return true;
+  }
+
+  /**
+   * An ISAKMP SA reached its lifetime. Its IPsec SAs do not die with it (RFC 2409 section 5.7;
+   * IKEv1 clients keep using them): a newer ISAKMP SA with the same peer, identity and user takes
+   * them over (as when the peer deletes the old one after re-authenticating); without one the
+   * expired SA keeps them, starting nothing, until their own lifetime or a new phase 1 adopts them.
+   * Returns false if the SA is gone.
+   */
+  private boolean expire(IkeSa sa) {
+    if (sa.children().isEmpty()) {
+      engine.delete(sa, "lifetime expired");
+      return false;
+    }
+    if (ChildRegistry.heir(sa, engine.sas()) != null) {
+      engine.retire(sa);
+      return false;
+    }
+    sa.exchanges().abortAll("ISAKMP SA lifetime expired");
+    sa.expirePhase1();
+    LOG.log(
+        Level.INFO,
+        "{0} ISAKMP SA lifetime expired: its {1} IPsec SAs live on until their own lifetime or a"
+            + " new phase 1 with {2}",
+        sa.name(),
+        sa.children().size(),
+        sa.peer());
     return true;
   }
 
@@ -96,8 +133,39 @@ final class SaLifetimes {
     engine.deleteChild(sa, c);
   }
 
+  /**
+   * When we rekey a child the peer started and has not rekeyed itself: at 95% of its life, after
+   * the peer's own 90% (strongSwan and racoon rekey by then; Libreswan ignores RESPONDER-LIFETIME
+   * and would renegotiate only after our Delete, losing packets in between).
+   */
+  private static long peerRekeyDue(ChildSa c) {
+    return c.lifeSeconds() <= 0 ? Long.MAX_VALUE : c.establishedAt() + c.lifeSeconds() * 950;
+  }
+
+  private void rekeyForPeer(IkeSa sa, ChildSa c) {
+    if (sa.phase1Expired() || superseded(sa, c) || !rekeyed.add(c)) {
+      return;
+    }
+    int mode = c.transform().tunnel() ? IpsecAttr.TUNNEL : IpsecAttr.TRANSPORT;
+    LOG.log(Level.INFO, "{0} rekeying {1} the peer has not rekeyed", sa.name(), c);
+    engine.startChild(sa, new ChildRequest(c.local(), c.remote(), mode));
+  }
+
+  /** A newer child for the same traffic exists (the peer or we rekeyed {@code c}). */
+  private static boolean superseded(IkeSa sa, ChildSa c) {
+    for (ChildSa d : sa.children()) {
+      if (d != c
+          && d.establishedAt() >= c.establishedAt()
+          && d.local().equals(c.local())
+          && d.remote().equals(c.remote())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void rekey(IkeSa sa, ChildSa c) {
-    if (!c.initiatedByUs() || !rekeyed.add(c)) {
+    if (!c.initiatedByUs() || sa.phase1Expired() || !rekeyed.add(c)) {
       return;
     }
     int mode = c.transform().tunnel() ? IpsecAttr.TUNNEL : IpsecAttr.TRANSPORT;

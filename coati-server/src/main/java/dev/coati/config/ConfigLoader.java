@@ -51,6 +51,7 @@ public final class ConfigLoader {
   private GatewayConfig.Control control = GatewayConfig.Control.DEFAULT;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
+  private YamlNode dynamicMainModePeer;
 
   private ConfigLoader(Path path) {
     this.file = path.toString();
@@ -83,7 +84,10 @@ public final class ConfigLoader {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
         case "ike" -> ike(section);
-        case "peers" -> peers(section);
+        case "peers" -> {
+          peers.addAll(PeersSection.parse(section, dir));
+          dynamicMainModePeer = PeersSection.dynamicMainMode(section, peers);
+        }
         case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users = UsersSection.parse(section, dir);
         case "radius" -> radius = RadiusSection.parse(section, dir);
@@ -182,55 +186,6 @@ public final class ConfigLoader {
     }
   }
 
-  private void peers(YamlNode n) throws ConfigException {
-    Set<String> keys =
-        Set.of("name", "remote", "mode", "local_subnets", "remote_subnets", "secret_file", "start");
-    for (YamlNode p : n.list()) {
-      String name = null;
-      String remote = null;
-      boolean aggressive = false;
-      List<String> local = List.of();
-      List<String> remoteNets = List.of();
-      Secret secret = null;
-      boolean start = false;
-      for (YamlNode e : p.entries(keys)) {
-        switch (e.key()) {
-          case "name" -> name = e.string();
-          case "remote" -> remote = address(e);
-          case "mode" -> aggressive = mode(e);
-          case "local_subnets" -> local = subnets(e);
-          case "remote_subnets" -> remoteNets = subnets(e);
-          case "secret_file" -> secret = secretFile(e);
-          default -> start = e.bool();
-        }
-      }
-      if (name == null || remote == null) {
-        throw p.error("a peer needs name: and remote: (its IPv4 address)");
-      }
-      if (local.isEmpty() || remoteNets.isEmpty()) {
-        throw p.error("a peer needs local_subnets: and remote_subnets: (e.g. [10.1.0.0/24])");
-      }
-      peers.add(
-          new GatewayConfig.PeerConfig(name, remote, aggressive, local, remoteNets, secret, start));
-    }
-  }
-
-  private static String address(YamlNode e) throws ConfigException {
-    String s = e.string();
-    if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      throw e.error("expected an IPv4 address such as 192.0.2.7");
-    }
-    return s;
-  }
-
-  private static boolean mode(YamlNode e) throws ConfigException {
-    return switch (e.string()) {
-      case "main" -> false;
-      case "aggressive" -> true;
-      default -> throw e.error("expected main or aggressive");
-    };
-  }
-
   static List<String> subnets(YamlNode e) throws ConfigException {
     List<String> out = new ArrayList<>();
     for (YamlNode s : e.list()) {
@@ -321,6 +276,9 @@ public final class ConfigLoader {
     if (psks.isEmpty() && needsGroupPsk()) {
       throw root.error(
           "no pre-shared key: add secrets: { psk: [ { peers: any, secret_file: psk.txt } ] }");
+    }
+    if (dynamicMainModePeer != null && psks.stream().anyMatch(e -> e.matches("any"))) {
+      throw dynamicMainModePeer.error(PeersSection.MAIN_MODE_WITH_ANY_KEY);
     }
     if (gatewayId == null) {
       gatewayId = "ipv4:" + listen.get(0);

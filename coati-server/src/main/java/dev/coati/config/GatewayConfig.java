@@ -147,18 +147,29 @@ public record GatewayConfig(
   public record Tun(String name, String address, int prefix, int mtu) {}
 
   /**
-   * A site-to-site peer (seed 001's conn with auto=start): its address, the subnets on each side,
-   * main or aggressive mode, an optional own PSK, and whether we initiate (and re-initiate after
-   * DPD timeout or Delete).
+   * A site-to-site peer (seed 001's conn with auto=start): its address ({@code "any"} for a peer
+   * whose address changes, then recognised by its pinned identity and own key), its identity
+   * ({@code id}, as written: "fqdn:..." etc.; null: not pinned), the subnets on each side, main or
+   * aggressive mode, an optional own PSK, and whether we initiate (and re-initiate after DPD
+   * timeout or Delete).
    */
   public record PeerConfig(
       String name,
       String remote,
+      String id,
       boolean aggressive,
       List<String> localSubnets,
       List<String> remoteSubnets,
       Secret secret,
-      boolean start) {}
+      boolean start) {
+    /** {@code remote: any}: the peer's address is not known in advance. */
+    public boolean dynamic() {
+      return ANY.equals(remote);
+    }
+  }
+
+  /** The {@code remote:} value of a peer whose address changes. */
+  public static final String ANY = "any";
 
   /** A pre-shared key for some peers: "any", IP addresses or identities (FQDN, KEY_ID text). */
   public record PskEntry(List<String> peers, Secret secret) {

@@ -211,4 +211,46 @@ class ConfigLoaderTest {
     String port = error(GOOD + "metrics:\n  listen: 127.0.0.1:99999\n");
     assertTrue(port.contains("expected ADDRESS:PORT"), port);
   }
+
+  /** Issue #13: peers pin an identity (id:), remote: any needs id: and its own key. */
+  @Test
+  void peers_pinnedIdentity_remoteAny_andEveryMistakeNamesItsLine() throws Exception {
+    Path own = dir.resolve("branch.psk");
+    Files.writeString(own, "branch-key\n");
+    Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rw-------"));
+    String peers =
+        """
+        peers:
+          - name: branch
+            remote: 192.0.2.7
+            id: fqdn:branch.test
+            local_subnets: [10.1.0.0/24]
+            remote_subnets: [10.2.0.0/24]
+          - name: roam
+            remote: any
+            id: keyid:roam
+            mode: aggressive
+            local_subnets: [10.1.0.0/24]
+            remote_subnets: [10.3.0.0/24]
+            secret_file: branch.psk
+        """;
+    GatewayConfig c = ConfigLoader.load(write(GOOD + peers));
+    assertEquals("fqdn:branch.test", c.peers().get(0).id());
+    assertTrue(!c.peers().get(0).dynamic() && c.peers().get(1).dynamic());
+    String m = error(GOOD + peers.replace("    id: keyid:roam\n", ""));
+    assertTrue(m.contains(":24: peers[1]: peer roam has remote: any, so it needs id:"), m);
+    m = error(GOOD + peers.replace("    secret_file: branch.psk\n", ""));
+    assertTrue(m.contains("peers[1]: peer roam has remote: any") && m.contains("secret_file"), m);
+    m = error(GOOD + peers.replace("mode: aggressive", "start: true"));
+    assertTrue(m.contains("peers[1]: peer roam has remote: any: coati cannot start it"), m);
+    m = error(GOOD + peers.replace("mode: aggressive", "mode: main"));
+    assertTrue(
+        m.contains(":24: peers[1]: a remote: any peer in main mode")
+            && m.contains("use mode: aggressive"),
+        m);
+    m = error(GOOD + peers.replace("id: fqdn:branch.test", "id: dns:branch"));
+    assertTrue(m.contains(":21: peers[0].id: expected an identity such as fqdn:"), m);
+    m = error(GOOD + peers.replace("remote: 192.0.2.7", "remote: branch.example"));
+    assertTrue(m.contains(":20: peers[0].remote: expected an IPv4 address"), m);
+  }
 }

@@ -137,31 +137,83 @@ public final class ConfiguredPolicy implements IkePolicy {
     return config.ikeLifetimeSeconds();
   }
 
+  /**
+   * The key for a peer: a site-to-site peer's own (by its fixed address, or in aggressive mode by
+   * the identity a {@code remote: any} peer is pinned to), then {@code secrets.psk} by identity,
+   * address and {@code any}; in main mode from an unknown address, the one {@code remote: any}
+   * main-mode peer's key (the loader allows it only without a key for {@code any}).
+   */
   @Override
   public Optional<Secret> preSharedKey(PeerAddress peer, Optional<IdPayload> peerId) {
-    String address = peer.toString().substring(0, peer.toString().lastIndexOf(':'));
-    for (GatewayConfig.PeerConfig p : config.peers()) {
-      if (p.remote().equals(address) && p.secret() != null) {
-        return Optional.of(Secret.copyOf(p.secret().bytes()));
-      }
+    GatewayConfig c = config;
+    String address = SiteToSitePeers.address(peer);
+    Optional<GatewayConfig.PeerConfig> own =
+        SiteToSitePeers.byAddress(c, address)
+            .or(() -> peerId.flatMap(id -> SiteToSitePeers.dynamicById(c, id)))
+            .filter(p -> p.secret() != null);
+    if (own.isPresent()) {
+      return Optional.of(Secret.copyOf(own.get().secret().bytes()));
     }
     List<String> keys =
         peerId.isPresent()
             ? List.of(idText(peerId.get()), address, "any")
             : List.of(address, "any");
     for (String k : keys) {
-      for (GatewayConfig.PskEntry e : config.psks()) {
+      for (GatewayConfig.PskEntry e : c.psks()) {
         if (e.matches(k)) {
           return Optional.of(Secret.copyOf(e.secret().bytes()));
         }
       }
     }
-    return Optional.empty();
+    return peerId.isEmpty()
+        ? SiteToSitePeers.dynamicMainMode(c).map(p -> Secret.copyOf(p.secret().bytes()))
+        : Optional.empty();
   }
 
   @Override
   public boolean aggressiveModeAllowed(PeerAddress peer, IdPayload peerId) {
-    return config.aggressiveIds().contains(idText(peerId));
+    GatewayConfig c = config;
+    boolean configuredPeer =
+        SiteToSitePeers.byAddress(c, SiteToSitePeers.address(peer))
+            .or(() -> SiteToSitePeers.dynamicById(c, peerId))
+            .filter(GatewayConfig.PeerConfig::aggressive)
+            .isPresent();
+    return configuredPeer || c.aggressiveIds().contains(idText(peerId));
+  }
+
+  /** A site-to-site peer with a fixed address and {@code id:} must present that identity. */
+  @Override
+  public boolean identityAllowed(PeerAddress peer, IdPayload peerId) {
+    return SiteToSitePeers.byAddress(config, SiteToSitePeers.address(peer))
+        .map(p -> p.id() == null || SiteToSitePeers.pinnedTo(p, peerId))
+        .orElse(true);
+  }
+
+  /**
+   * Plain PSK is a method for configured site-to-site peers and L2TP/IPsec clients (who
+   * authenticate in PPP), and for any PSK holder on a gateway without road warriors; a gateway with
+   * road warriors and neither refuses it, so the group key alone opens nothing.
+   */
+  @Override
+  public boolean authMethodAllowed(PeerAddress peer, int method) {
+    if (!authMethods().contains(method)) {
+      return false;
+    }
+    GatewayConfig c = config;
+    return method != IkeAttr.PSK
+        || (c.remoteAccess() == null && c.peers().isEmpty())
+        || c.l2tp() != null
+        || SiteToSitePeers.anyDynamic(c)
+        || SiteToSitePeers.byAddress(c, SiteToSitePeers.address(peer)).isPresent();
+  }
+
+  /** A client certificate (remote_access auth {@code rsa}) is a user; a group PSK is not. */
+  @Override
+  public boolean modeConfigWithoutXauth(IkeSaView sa) {
+    GatewayConfig c = config;
+    return sa.authMethod() == IkeAttr.RSA_SIG
+        && c.remoteAccess() != null
+        && c.remoteAccess().auth().contains("rsa");
   }
 
   @Override
@@ -215,28 +267,41 @@ public final class ConfiguredPolicy implements IkePolicy {
   }
 
   /**
-   * A configured site-to-site peer may only ask for traffic inside its subnets. Other
-   * PSK-authenticated peers may ask for anything until the remote-access pool (issue #4) narrows
-   * them to their assigned address.
+   * What a peer may protect is what it authenticated as: a configured site-to-site peer its subnets
+   * (tunnel mode); an L2TP/IPsec client (plain PSK or certificate phase 1, the user comes in PPP)
+   * transport mode for L2TP only; a road warrior (Xauth, hybrid, or {@code rsa}) tunnel mode from
+   * the address leased to it, once authenticated. Any other PSK holder only on a gateway that has
+   * no road warriors (then {@code secrets.psk} is a site-to-site key).
    */
   @Override
   public boolean trafficAllowed(
       IkeSaView sa, TrafficSelector remote, TrafficSelector local, boolean tunnel) {
-    if (!tunnel) {
-      return l2tpSelectors(remote, local);
+    GatewayConfig c = config;
+    Optional<Secret> key =
+        sa.authMethod() == IkeAttr.PSK
+            ? preSharedKey(sa.peer(), sa.aggressiveMode() ? sa.peerId() : Optional.empty())
+            : Optional.empty();
+    Optional<GatewayConfig.PeerConfig> peer = SiteToSitePeers.of(c, sa, key);
+    key.ifPresent(Secret::destroy);
+    if (peer.isPresent()) {
+      return tunnel
+          && SiteToSitePeers.within(peer.get().remoteSubnets(), remote)
+          && SiteToSitePeers.within(peer.get().localSubnets(), local);
     }
-    if (sa.virtualAddress().isPresent()) {
-      // a mode-config client may only send from the address it was given
+    int method = sa.authMethod();
+    boolean plain = method == IkeAttr.PSK || method == IkeAttr.RSA_SIG;
+    if (!tunnel) {
+      return plain && sa.virtualAddress().isEmpty() && l2tpSelectors(remote, local);
+    }
+    if (sa.virtualAddress().isPresent() && (sa.user().isPresent() || modeConfigWithoutXauth(sa))) {
+      // a road warrior may only send from the address leased to it
       byte[] v = sa.virtualAddress().get();
       return TrafficSelector.host(v, remote.protocol(), remote.port()).equals(remote);
     }
-    String address = sa.peer().toString().substring(0, sa.peer().toString().lastIndexOf(':'));
-    for (GatewayConfig.PeerConfig p : config.peers()) {
-      if (p.remote().equals(address)) {
-        return within(p.remoteSubnets(), remote) && within(p.localSubnets(), local);
-      }
-    }
-    return true;
+    return method == IkeAttr.PSK
+        && c.remoteAccess() == null
+        && c.l2tp() == null
+        && c.peers().isEmpty();
   }
 
   /**
@@ -254,15 +319,6 @@ public final class ConfiguredPolicy implements IkePolicy {
         && (udp || any)
         && java.util.Arrays.equals(local.from(), local.to())
         && java.util.Arrays.equals(remote.from(), remote.to());
-  }
-
-  static boolean within(List<String> subnets, TrafficSelector ts) {
-    for (String s : subnets) {
-      if (subnet(s).contains(ts)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** "10.1.0.0/24" as a selector for any protocol and port. */

@@ -167,6 +167,7 @@ public final class Reloader {
                 List.of(
                         p.name(),
                         p.remote(),
+                        String.valueOf(p.id()),
                         p.aggressive(),
                         p.localSubnets(),
                         p.remoteSubnets(),

@@ -37,14 +37,19 @@ final class StatusCollector {
     List<L2tpServer.SessionView> shown = new ArrayList<>();
     List<SessionRow> rows = new ArrayList<>();
     for (IkeSa sa : sas) {
+      if (successor(sa, sas, accountingIds) != null) {
+        continue; // shown under the SA that took its session over
+      }
+      List<IkeSa> earlier =
+          sas.stream().filter(o -> successor(o, sas, accountingIds) == sa).toList();
       List<L2tpServer.SessionView> mine =
           links.stream().filter(l -> l.peer().equals(sa.peer())).toList();
       shown.addAll(mine);
       if (mine.isEmpty()) {
-        rows.add(ikeRow(sa, dp, accountingIds, now));
+        rows.add(ikeRow(sa, earlier, dp, accountingIds, now));
       }
       for (L2tpServer.SessionView l : mine) {
-        rows.add(l2tpRow(l, ikeRow(sa, dp, accountingIds, now), accountingIds, now));
+        rows.add(l2tpRow(l, ikeRow(sa, earlier, dp, accountingIds, now), accountingIds, now));
       }
     }
     for (L2tpServer.SessionView l : links) {
@@ -55,12 +60,47 @@ final class StatusCollector {
     return rows;
   }
 
+  /**
+   * A road warrior's re-authentication: until its old ISAKMP SA is deleted or expires, the client
+   * has two, both with its user and address; the one whose session the other took over (the other
+   * holds the session's Acct-Session-Id, or is newer) is shown as part of it. Null: none.
+   */
+  private static IkeSa successor(
+      IkeSa sa, Collection<IkeSa> sas, Function<String, String> accountingIds) {
+    if (sa.user().isEmpty() || sa.virtualAddress().isEmpty()) {
+      return null;
+    }
+    for (IkeSa o : sas) {
+      if (o != sa
+          && o.user().equals(sa.user())
+          && o.peer().equals(sa.peer())
+          && o.virtualAddress().isPresent()
+          && java.util.Arrays.equals(o.virtualAddress().get(), sa.virtualAddress().get())
+          && newerSession(o, sa, accountingIds)) {
+        return o;
+      }
+    }
+    return null;
+  }
+
+  private static boolean newerSession(IkeSa o, IkeSa sa, Function<String, String> accountingIds) {
+    boolean oHas = accountingIds.apply(o.name()) != null;
+    boolean saHas = accountingIds.apply(sa.name()) != null;
+    return oHas != saHas ? oHas : o.establishedAt() > sa.establishedAt();
+  }
+
   private static SessionRow ikeRow(
-      IkeSa sa, DataPlane dp, Function<String, String> accountingIds, long now) {
+      IkeSa sa,
+      List<IkeSa> earlier,
+      DataPlane dp,
+      Function<String, String> accountingIds,
+      long now) {
     int method = sa.transform().map(Phase1Transform::authMethod).orElse(-1);
     List<SessionRow.Child> children = new ArrayList<>();
     boolean transport = false;
-    for (ChildSa c : sa.children()) {
+    List<ChildSa> all = new ArrayList<>(sa.children());
+    earlier.forEach(e -> all.addAll(e.children()));
+    for (ChildSa c : all) {
       transport |= !c.transform().tunnel();
       children.add(child(c, dp == null ? null : dp.traffic(c)));
     }

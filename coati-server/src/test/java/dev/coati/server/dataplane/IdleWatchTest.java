@@ -21,7 +21,26 @@ import org.junit.jupiter.api.Test;
 
 public class IdleWatchTest {
   /** A road warrior's SA view: only what the idle check reads. */
-  public record Client(String name, byte[] vip) implements IkeSaView {
+  public record Client(String name, byte[] vip, int method, String xauthUser) implements IkeSaView {
+    /** With an address: an Xauth client (no user recorded); without: a plain PSK client. */
+    public Client(String name, byte[] vip) {
+      this(
+          name,
+          vip,
+          vip != null ? dev.coati.ike.wire.IkeAttr.XAUTH_INIT_PSK : dev.coati.ike.wire.IkeAttr.PSK,
+          null);
+    }
+
+    @Override
+    public int authMethod() {
+      return method;
+    }
+
+    @Override
+    public Optional<String> user() {
+      return Optional.ofNullable(xauthUser);
+    }
+
     @Override
     public PeerAddress peer() {
       return PeerAddress.ipv4(10, 97, 0, 2, 4500);
