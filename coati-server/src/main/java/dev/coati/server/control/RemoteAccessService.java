@@ -13,6 +13,7 @@ import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
 import dev.coati.server.events.Traffic;
+import dev.coati.server.log.LogSetup;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final Map<String, String> peerOfSa = new HashMap<>();
   private final Map<String, IkeSaView> saByName = new HashMap<>();
   private UserSessions sessions =
-      new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, System.out);
+      new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, LogSetup.events());
   private DataPlane dataPlane;
 
   /**
