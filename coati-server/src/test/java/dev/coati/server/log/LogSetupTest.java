@@ -44,7 +44,11 @@ class LogSetupTest {
     assertTrue(
         l[1].matches(ISO_UTC_MS + " INFO  ike\\[3\\] IKE SA established peer=192.0.2.7:500"), l[1]);
     assertTrue(l[2].matches(ISO_UTC_MS + " WARN  coati: warning: something"), l[2]);
-    assertTrue(l[3].matches(ISO_UTC_MS + " WARN  boom.*IllegalStateException: bad thing.*"), l[3]);
+    assertTrue(
+        l[3].matches(
+            ISO_UTC_MS
+                + " WARN  boom java.lang.IllegalStateException: bad [|] thing( [|] at [^|]+){3}"),
+        l[3]);
   }
 
   @Test
