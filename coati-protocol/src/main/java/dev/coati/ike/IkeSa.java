@@ -241,6 +241,13 @@ public final class IkeSa implements IkeSaView {
     return mode;
   }
 
+  @Override
+  public boolean awaitsXauth() {
+    return !isInitiator()
+        && transform().map(t -> IkeAuth.initiatorIsXauthClient(t.authMethod())).orElse(false);
+  }
+
+  @Override
   public Optional<Phase1Transform> transform() {
     return Optional.ofNullable(transform);
   }

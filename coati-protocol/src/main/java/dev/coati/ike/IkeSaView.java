@@ -35,6 +35,19 @@ public interface IkeSaView {
     return false;
   }
 
+  /** The negotiated phase-1 transform, once chosen. */
+  default Optional<Phase1Transform> transform() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether this SA's phase 1 is only the first half of the authentication: we are the responder
+   * and the method makes the initiator an Xauth client (PSK + Xauth, RSA + Xauth, hybrid RSA).
+   */
+  default boolean awaitsXauth() {
+    return false;
+  }
+
   /** The user Xauth authenticated on this SA, if any. */
   default Optional<String> user() {
     return Optional.empty();
