@@ -280,7 +280,7 @@ class StrongSwanInteropIT {
         Netns.Result up = c.swanctl("--initiate", "--child", "nat");
         assertEquals(0, up.code(), up.output() + coati.log());
         assertTrue(
-            coati.log().contains("IKE SA established with " + Netns.NAT_OUTSIDE + ":"),
+            coati.log().contains("IKE SA established peer=" + Netns.NAT_OUTSIDE + ":"),
             "coati sees the NAT box's address: " + coati.log());
         Netns.Result r =
             Netns.tryRun(
@@ -322,7 +322,10 @@ class StrongSwanInteropIT {
         Thread.sleep(100);
       }
       long took = System.currentTimeMillis() - t0;
-      assertTrue(coati.log().contains("gone: DPD timeout"), coati.log());
+      assertTrue(
+          coati.log().contains("IKE SA deleted peer=")
+              && coati.log().contains(" reason=\"DPD timeout"),
+          coati.log());
       assertTrue(coati.log().contains("CHILD SA deleted"), coati.log());
       assertTrue(took < 12_000, "removed within delay + timeout (+ a tick): " + took + " ms");
     }

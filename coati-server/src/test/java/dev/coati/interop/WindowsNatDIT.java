@@ -420,7 +420,7 @@ class WindowsNatDIT {
           hashR.data(),
           "HASH_R verifies: coati authenticated with the PSK");
       assertEquals(IdPayload.fqdn("vpn.test"), idir);
-      String established = "IKE SA established with " + NAT_OUTSIDE + ":4500";
+      String established = "IKE SA established peer=" + NAT_OUTSIDE + ":4500";
       for (int i = 0; i < 50 && !coati.log().contains(established); i++) {
         Thread.sleep(100);
       }

@@ -32,20 +32,22 @@ public final class LoggingListener implements IkeListener {
     up.add(sa.name());
     Kv line =
         sa.awaitsXauth() ? Kv.line(sa.name(), "phase 1 done, Xauth pending") : established(sa);
-    out.println(phase1(line, sa));
+    out.println(phase1(line, sa, null));
   }
 
   /** The line for an IKE SA whose Xauth accepted {@code user}: established only now. */
   public static String authenticated(IkeSaView sa, String user) {
-    return phase1(established(sa).add("user", user).add("xauth", "ok"), sa);
+    return phase1(established(sa), sa, user);
   }
 
   private static Kv established(IkeSaView sa) {
     return Kv.line(sa.name(), "IKE SA established");
   }
 
-  private static String phase1(Kv line, IkeSaView sa) {
+  private static String phase1(Kv line, IkeSaView sa, String xauthUser) {
     return line.add("peer", sa.peer())
+        .add("user", xauthUser)
+        .add("xauth", xauthUser == null ? null : "ok")
         .add("id", sa.peerId().map(id -> id.describe()).orElse("?"))
         .add("mode", sa.isInitiator() ? "initiator" : "responder")
         .add("ike", sa.transform().map(ProposalText::phase1).orElse(null))

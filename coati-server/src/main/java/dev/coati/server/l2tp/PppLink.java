@@ -207,6 +207,11 @@ final class PppLink implements PppSession.Host {
     if (leased) {
       s.pool.release(user, name);
       leased = false;
+      s.log.println(
+          Kv.line(name, "address released")
+              .add("user", user)
+              .add("address", address)
+              .add("reason", reason));
     }
     if (upSince != 0) {
       s.sessions.down(name, reason);
