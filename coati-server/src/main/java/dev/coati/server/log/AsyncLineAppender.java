@@ -55,6 +55,7 @@ final class AsyncLineAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
   public void start() {
     encoder.start();
     lastSummary = System.currentTimeMillis();
+    reportedDrops = dropped.get();
     writer = new Thread(this::drain, "coati-log");
     writer.setDaemon(true);
     super.start();
@@ -102,31 +103,28 @@ final class AsyncLineAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
 
   private void drain() {
     List<ILoggingEvent> events = new ArrayList<>(BATCH);
-    while (!stopping || !queue.isEmpty()) {
+    while (!stopping) {
       try {
         ILoggingEvent first = queue.poll(500, TimeUnit.MILLISECONDS);
         if (first != null) {
           events.add(first);
           queue.drainTo(events, BATCH - 1);
         }
-        summaries(events);
-        write(events);
+        summaries(events, false);
       } catch (InterruptedException x) {
-        if (!stopping) {
-          continue;
-        }
-        queue.drainTo(events);
-        write(events);
-        return;
-      } finally {
-        events.clear();
+        // stop() interrupts a waiting writer: the final drain follows
       }
+      write(events);
+      events.clear();
     }
+    queue.drainTo(events);
+    summaries(events, true);
+    write(events);
   }
 
-  private void summaries(List<ILoggingEvent> events) {
+  private void summaries(List<ILoggingEvent> events, boolean force) {
     long now = System.currentTimeMillis();
-    if (now - lastSummary < SUMMARY_MILLIS) {
+    if (!force && now - lastSummary < SUMMARY_MILLIS) {
       return;
     }
     lastSummary = now;

@@ -39,6 +39,12 @@ public final class LogSetup {
     }
   }
 
+  /**
+   * Lines that may wait for the writer (system property {@code coati.log.queue}, default {@value
+   * AsyncLineAppender#CAPACITY}); more are dropped and counted.
+   */
+  public static final String QUEUE_PROPERTY = "coati.log.queue";
+
   /** Logger of the gateway's own event lines (SA, session and start-up lines). */
   public static final String EVENTS = "coati";
 
@@ -98,7 +104,7 @@ public final class LogSetup {
         new AsyncLineAppender(
             target,
             encoder(ctx, format, journald),
-            AsyncLineAppender.CAPACITY,
+            Integer.getInteger(QUEUE_PROPERTY, AsyncLineAppender.CAPACITY),
             DROPPED,
             new PacketLineLimiter(System::currentTimeMillis));
     a.setContext(ctx);
