@@ -58,13 +58,13 @@ class StalledLogIT {
           dir.resolve("users.txt").toString(),
           "--password-stdin");
     }
-    long quiet;
+    List<Long> quiet;
     try (Netns ns = new Netns().addLan().addSecondClient()) {
       Path q = Files.createDirectories(dir.resolve("quiet"));
       Files.copy(dir.resolve("users.txt"), q.resolve("users.txt"));
       try (CoatiProcess coati = new CoatiProcess(q, "stall-psk-1", config());
           Charon bob = bob(q)) {
-        quiet = slowestConnect(bob, coati);
+        quiet = connects(bob, coati);
       }
       Path s = Files.createDirectories(dir.resolve("stalled"));
       Files.copy(dir.resolve("users.txt"), s.resolve("users.txt"));
@@ -94,7 +94,7 @@ class StalledLogIT {
                         Netns.LAN_HOST))
                 .redirectErrorStream(true)
                 .start();
-        long stalled = slowestConnect(bob, coati);
+        List<Long> stalled = connects(bob, coati);
         assertTrue(ping.waitFor(60, TimeUnit.SECONDS), "ping ends");
         String pings = new String(ping.getInputStream().readAllBytes());
         double dropped = metric("coati_log_dropped_total");
@@ -104,13 +104,15 @@ class StalledLogIT {
         assertTrue(cat.waitFor(10, TimeUnit.SECONDS), "the pipe closes when coati exits");
         String log = Files.readString(drained);
         System.out.printf(
-            "StalledLogIT: slowest connect quiet %d ms, with a stalled log %d ms; %s; %.0f log"
-                + " lines dropped%n",
+            "StalledLogIT: connects (ms) quiet %s, with a stalled log %s; %s; %.0f log lines"
+                + " dropped%n",
             quiet, stalled, summary(pings), dropped);
         assertTrue(dropped > 0, "the log really stalled (lines were dropped): " + log);
+        // every connect succeeded (asserted in connects); typical times within 2x (+0.5 s for a
+        // shared machine); the old synchronous log never let one through once the pipe was full
         assertTrue(
-            stalled <= 2 * quiet + 1000,
-            "connect with a stalled log " + stalled + " ms, quiet " + quiet + " ms");
+            median(stalled) <= 2 * median(quiet) + 500,
+            "connects with a stalled log " + stalled + " ms, quiet " + quiet + " ms");
         assertEquals(PINGS, TunnelTrafficIT.received(pings), pings);
         assertTrue(maxRttMillis(pings) < 1000, "no ping stalled: " + pings);
         assertTrue(log.contains(" log lines dropped (the log reader is too slow; total="), log);
@@ -127,18 +129,23 @@ class StalledLogIT {
         "");
   }
 
-  /** Connects and disconnects bob {@link #CONNECTS} times; the slowest connect in ms. */
-  private static long slowestConnect(Charon bob, CoatiProcess coati) throws Exception {
-    long slowest = 0;
+  /** Connects and disconnects bob {@link #CONNECTS} times; each connect's time in ms. */
+  private static List<Long> connects(Charon bob, CoatiProcess coati) throws Exception {
+    List<Long> times = new ArrayList<>();
     for (int i = 0; i < CONNECTS; i++) {
       long t0 = System.nanoTime();
       Netns.Result up = bob.swanctl("--initiate", "--child", "rw");
-      long ms = (System.nanoTime() - t0) / 1_000_000;
+      times.add((System.nanoTime() - t0) / 1_000_000);
       assertEquals(0, up.code(), up.output() + coati.log() + bob.log());
-      slowest = Math.max(slowest, ms);
       assertEquals(0, bob.swanctl("--terminate", "--ike", "rw").code());
     }
-    return slowest;
+    return times;
+  }
+
+  private static long median(List<Long> times) {
+    List<Long> s = new ArrayList<>(times);
+    s.sort(null);
+    return s.get(s.size() / 2);
   }
 
   private static double metric(String name) throws Exception {
