@@ -133,7 +133,7 @@ class RemoteAccessIT {
           up.output().contains("installing DNS server 10.99.99.53")
               || c.log().contains("10.99.99.53"),
           "the DNS server arrived: " + up.output());
-      assertTrue(coati.log().contains("xauth=ok"), coati.log());
+      assertTrue(coati.log().contains(" user=alice xauth=ok "), coati.log());
       assertTrue(
           coati.log().contains("address assigned user=alice address=" + vip + " "), coati.log());
       Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
