@@ -121,6 +121,9 @@ public final class Main {
               : GatewayConfig.demo(
                   demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out),
                   GatewayConfig.demoControl(Path.of(stateDir == null ? "run" : stateDir)));
+      if (!rest.contains("--log-format") && config.logFormat().equals("json")) {
+        LogSetup.start(LogSetup.Format.JSON, LogSetup.underJournald(), LogSetup.target());
+      }
       describe(config, configFile, out);
       if (rest.contains("--once")) {
         return 0;

@@ -122,7 +122,7 @@ final class ExchangeManager {
                 + " message did not decrypt: the pre-shared keys differ\"",
             sa.name(),
             sa.peer(),
-            sa.mode());
+            ProposalText.mode(sa.mode()));
         sa.ivs().remove(mid);
         fail(mid, ex, "decryption failed");
         return true;

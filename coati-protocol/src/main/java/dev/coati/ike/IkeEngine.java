@@ -200,7 +200,7 @@ public final class IkeEngine {
                 + " notify did not decrypt: the pre-shared keys differ\"",
             sa.name(),
             sa.peer(),
-            sa.mode());
+            ProposalText.mode(sa.mode()));
       } else {
         PACKET.log(Level.INFO, "{0} dropped informational: {1}", sa.name(), e.getMessage());
       }

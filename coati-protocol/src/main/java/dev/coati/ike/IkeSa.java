@@ -237,6 +237,7 @@ public final class IkeSa implements IkeSaView {
     this.responderCookie = c;
   }
 
+  @Override
   public ExchangeType mode() {
     return mode;
   }

@@ -2,6 +2,7 @@ package dev.coati.ike;
 
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
+import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IkeAttr;
 import dev.coati.ike.wire.Proposal;
 import dev.coati.ike.wire.SaPayload;
@@ -50,6 +51,15 @@ public final class ProposalText {
 
   static String oursEsp(List<EspProposalSpec> ours) {
     return bounded(ours.stream().map(ProposalText::esp).toList());
+  }
+
+  /** A phase-1 exchange for logs: "main", "aggressive", or the exchange name; "-" for null. */
+  public static String mode(ExchangeType m) {
+    return m == null
+        ? "-"
+        : m.equals(ExchangeType.AGGRESSIVE)
+            ? "aggressive"
+            : m.equals(ExchangeType.IDENTITY_PROTECTION) ? "main" : m.toString();
   }
 
   /** The RFC 2409 / Xauth / hybrid method name. */

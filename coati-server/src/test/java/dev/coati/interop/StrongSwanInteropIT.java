@@ -105,7 +105,8 @@ class StrongSwanInteropIT {
                     connection(
                         "am", true, "keyid:vpngroup", "aes128-sha1-modp2048", "aes128-sha1")))) {
       assertUp(c, "am");
-      assertTrue(coati.log().contains("AGGRESSIVE"), coati.log());
+      assertTrue(coati.log().contains(" mode=aggressive "), coati.log());
+      assertTrue(coati.log().contains(" id=keyid:vpngroup "), "a readable key ID: " + coati.log());
     }
   }
 
@@ -155,6 +156,10 @@ class StrongSwanInteropIT {
         assertFalse(bad.swanctl("--list-sas").output().contains("INSTALLED"));
       }
       assertFalse(coati.log().contains("CHILD SA established"), coati.log());
+      assertTrue(
+          coati.log().contains(" phase 1 authentication failed peer=")
+              && coati.log().contains("the pre-shared keys differ"),
+          "a wrong PSK is named: " + coati.log());
       try (Charon good =
           new Charon(
               dir.resolve("good"),

@@ -56,6 +56,7 @@ public final class LogSetup {
       "%-5level %replace(%msg){'[\\r\\n]+', ' '}"
           + "%replace(%replace( %ex{3}){'\\s*[\\r\\n]+\\s*', ' | '}){'^ $| \\| $', ''}%nopex%n";
   private static AsyncLineAppender current;
+  private static OutputStream target;
 
   private LogSetup() {}
 
@@ -71,7 +72,13 @@ public final class LogSetup {
    */
   public static synchronized void start(Format format, boolean journald, OutputStream target) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    LogSetup.target = target;
     install(ctx, format, journald, target == System.out ? stdout() : target);
+  }
+
+  /** Where {@link #start} last sent the log (to switch the format, e.g. from the config file). */
+  public static synchronized OutputStream target() {
+    return target == null ? System.out : target;
   }
 
   /** Whether journald reads our standard output (systemd sets JOURNAL_STREAM). */
