@@ -5,6 +5,7 @@ import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.PayloadType;
+import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -133,7 +134,7 @@ final class ExchangeManager {
               "{0} dropped malformed message {1}: {2}",
               sa.name(),
               Integer.toHexString(mid),
-              e.getMessage());
+              LogSafe.escape(e.getMessage()));
       return true;
     }
     OutboundMessage out = new OutboundMessage(ex.task.exchangeType(), mid);
@@ -147,7 +148,7 @@ final class ExchangeManager {
               "{0} exchange {1} failed: {2} ({3})",
               sa.name(),
               hdr.exchangeType(),
-              e.getMessage(),
+              LogSafe.escape(e.getMessage()),
               e.notifyType());
       if (hdr.isEncrypted() || mid != 0) {
         sa.ivs().remove(mid);

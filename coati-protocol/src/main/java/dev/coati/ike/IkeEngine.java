@@ -7,6 +7,7 @@ import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
 import dev.coati.ike.wire.ProtocolId;
+import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -202,7 +203,11 @@ public final class IkeEngine {
             sa.peer(),
             ProposalText.mode(sa.mode()));
       } else {
-        PACKET.log(Level.INFO, "{0} dropped informational: {1}", sa.name(), e.getMessage());
+        PACKET.log(
+            Level.INFO,
+            "{0} dropped informational: {1}",
+            sa.name(),
+            LogSafe.escape(e.getMessage()));
       }
       return;
     } finally {

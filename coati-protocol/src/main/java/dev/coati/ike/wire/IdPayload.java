@@ -81,16 +81,17 @@ public record IdPayload(IdType idType, int protocol, int port, byte[] data) impl
   }
 
   /**
-   * A readable form for logs, safe to print (peer text escaped by {@link LogSafe}): addresses
-   * dotted, names as text, a key ID as {@code keyid:TEXT} when it is printable, others hex.
+   * A readable form for logs and messages: addresses dotted, names as text, a key ID as {@code
+   * keyid:TEXT} when it is printable ASCII, others hex. Names are the peer's text: a log line
+   * escapes it ({@link LogSafe}) like every peer string.
    */
   public String describe() {
     int t = idType.code();
     if (t == 2 || t == 3) {
-      return LogSafe.escape(new String(data, StandardCharsets.UTF_8));
+      return new String(data, StandardCharsets.UTF_8);
     }
     if (t == IdType.KEY_ID.code() && LogSafe.isPrintableAscii(data)) {
-      return "keyid:" + LogSafe.text(data);
+      return "keyid:" + new String(data, StandardCharsets.US_ASCII);
     }
     if ((t == 1 && data.length == 4) || ((t == 4 || t == 7) && data.length == 8)) {
       StringBuilder sb = new StringBuilder();

@@ -50,6 +50,10 @@ public final class LogSetup {
 
   private static final AtomicLong DROPPED = new AtomicLong();
   private static final String TIME = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} ";
+  // under journald: the sd-daemon(3) priority prefix instead of a timestamp (SyslogLevelPrefix)
+  private static final String PRIORITY =
+      "%replace(%replace(%replace(%replace(%level){'^ERROR$', '<3>'}){'^WARN$', '<4>'})"
+          + "{'^INFO$', '<6>'}){'^(DEBUG|TRACE)$', '<7>'}";
   // one line: line breaks in a message become spaces (peer strings are escaped by LogSafe before
   // that), an exception is its first three lines joined by " | "
   private static final String BODY =
@@ -141,7 +145,7 @@ public final class LogSetup {
     PatternLayoutEncoder p = new PatternLayoutEncoder();
     p.setContext(ctx);
     p.setCharset(StandardCharsets.UTF_8);
-    p.setPattern((journald ? "" : TIME) + BODY);
+    p.setPattern((journald ? PRIORITY : TIME) + BODY);
     return p;
   }
 

@@ -68,7 +68,10 @@ class LogSetupTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LogSetup.start(LogSetup.Format.TEXT, true, out);
     LogSetup.events().println("ike[1] hello");
-    assertEquals("INFO  ike[1] hello", lines(out)[0]);
+    LogSetup.events().println("coati: warning: x");
+    String[] l = lines(out);
+    assertEquals("<6>INFO  ike[1] hello", l[0]);
+    assertEquals("<4>WARN  coati: warning: x", l[1]);
   }
 
   @Test
