@@ -33,10 +33,10 @@ trap 'rm -rf "$work"' EXIT
 # --- layout ------------------------------------------------------------------------------------
 check "runtime/bin/java, bin/coati, packaging/ are executable" \
   test -x "$dist/runtime/bin/java" -a -x "$dist/bin/coati" -a -x "$dist/packaging/install.sh" -a -f "$dist/packaging/coati.service"
-for j in coati-server coati-protocol coati-native bcprov-jdk18on bcpkix-jdk18on bcutil-jdk18on snakeyaml-engine; do
+for j in coati-server coati-protocol coati-native bcprov-jdk18on bcpkix-jdk18on bcutil-jdk18on snakeyaml-engine slf4j-api slf4j-jdk-platform-logging logback-classic logback-core; do
   compgen -G "$dist/lib/$j-*.jar" >/dev/null || fail "lib/$j-*.jar"
 done
-ok "lib/ has coati's 3 jars, Bouncy Castle and SnakeYAML Engine ($(ls "$dist/lib" | wc -l) jars)"
+ok "lib/ has coati's 3 jars, Bouncy Castle, SnakeYAML Engine, SLF4J and logback ($(ls "$dist/lib" | wc -l) jars)"
 modules="$("$dist/runtime/bin/java" --list-modules | sed 's/@.*//' | sort | paste -sd, -)"
 expected="$(tr ',' '\n' <"$dist/runtime/coati-modules.txt" | sort | paste -sd, -)"
 check "the runtime holds exactly the jdeps modules ($modules)" test "$modules" = "$expected"
@@ -52,6 +52,8 @@ check "bin/coati demo wrote coati.yaml, psk.txt, users.txt, pki/" \
 "$dist/bin/coati" run --config "$work/demo/coati.yaml" --once >"$work/once.out" 2>&1 || { cat "$work/once.out"; fail "bin/coati run --once"; }
 check "bin/coati run --config demo --once loads the configuration (certificates via Bouncy Castle)" \
   grep -q "remote access (PSK + Xauth, mode config): on; L2TP/IPsec: on" "$work/once.out"
+check "bin/coati run logs through SLF4J/logback: every line one timestamped event, no other output" \
+  bash -c '! grep -vqE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (INFO |WARN |ERROR) " "$1"' _ "$work/once.out"
 "$dist/bin/coati" user list --file "$work/demo/users.txt" >"$work/users.out" 2>&1 || { cat "$work/users.out"; fail "bin/coati user list"; }
 check "bin/coati user list" grep -q "^demo " "$work/users.out"
 {

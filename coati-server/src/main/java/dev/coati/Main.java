@@ -29,6 +29,7 @@ import dev.coati.server.dataplane.TransportRoutes;
 import dev.coati.server.events.EventsSetup;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
+import dev.coati.server.log.LogSetup;
 import dev.coati.server.metrics.CountingAuthenticator;
 import dev.coati.server.metrics.Metrics;
 import dev.coati.server.metrics.MetricsServer;
@@ -98,6 +99,24 @@ public final class Main {
       err.println("coati: --config and --state-dir need a value");
       return 2;
     }
+    LogSetup.Format format = LogSetup.Format.TEXT;
+    if (rest.contains("--log-format")) {
+      format = LogSetup.Format.parse(option(rest, "--log-format"));
+      if (format == null) {
+        err.println("coati: --log-format takes text or json");
+        return 2;
+      }
+    }
+    LogSetup.start(format, LogSetup.underJournald(), out);
+    try {
+      return run(rest, configFile, stateDir, LogSetup.events(), err);
+    } finally {
+      LogSetup.stop(2000);
+    }
+  }
+
+  private static int run(
+      List<String> rest, String configFile, String stateDir, PrintStream out, PrintStream err) {
     try {
       RandomSource random = RandomSource.secure();
       GatewayConfig config =
@@ -106,6 +125,9 @@ public final class Main {
               : GatewayConfig.demo(
                   demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out),
                   GatewayConfig.demoControl(Path.of(stateDir == null ? "run" : stateDir)));
+      if (!rest.contains("--log-format") && config.logFormat().equals("json")) {
+        LogSetup.start(LogSetup.Format.JSON, LogSetup.underJournald(), LogSetup.target());
+      }
       describe(config, configFile, out);
       if (rest.contains("--once")) {
         return 0;

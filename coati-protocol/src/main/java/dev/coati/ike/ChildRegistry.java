@@ -36,7 +36,7 @@ final class ChildRegistry {
       public void established(ChildSa child) {
         sa.addChild(child);
         counters.childEstablished++;
-        LOG.log(Level.INFO, "{0} {1} established", sa.name(), child);
+        LOG.log(Level.DEBUG, "{0} {1} established", sa.name(), child);
         ctx.listener().childEstablished(sa, child);
       }
     };

@@ -5,6 +5,7 @@ import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.PayloadType;
+import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import java.util.Map;
  */
 final class ExchangeManager {
   private static final System.Logger LOG = System.getLogger("dev.coati.ike");
+  // lines about single unauthenticated packets: rate-limited by the server's log
+  private static final System.Logger PACKET = System.getLogger("dev.coati.ike.packet");
 
   /** How many finished exchanges are remembered to answer retransmitted requests. */
   static final int DONE_CACHE = 16;
@@ -142,13 +145,14 @@ final class ExchangeManager {
     try {
       st = ex.task.process(in, out);
     } catch (IkeProtocolException e) {
-      LOG.log(
-          Level.INFO,
-          "{0} exchange {1} failed: {2} ({3})",
-          sa.name(),
-          hdr.exchangeType(),
-          e.getMessage(),
-          e.notifyType());
+      (sa.state() == IkeSa.State.ESTABLISHED ? LOG : PACKET)
+          .log(
+              Level.INFO,
+              "{0} exchange {1} failed: {2} ({3})",
+              sa.name(),
+              hdr.exchangeType(),
+              LogSafe.escape(e.getMessage()),
+              e.notifyType());
       if (hdr.isEncrypted() || mid != 0) {
         sa.ivs().remove(mid);
       }
@@ -178,20 +182,24 @@ final class ExchangeManager {
       if (mid == 0 && hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
         // the first encrypted phase-1 message did not decrypt to valid payloads: the keys
         // differ, which with PSK authentication means the pre-shared keys do not match
-        LOG.log(
+        PACKET.log(
             Level.INFO,
-            "{0} phase 1 authentication failed: message did not decrypt (PSK mismatch?)",
-            sa.name());
+            "{0} phase 1 authentication failed peer={1} mode={2} reason=\"the first encrypted"
+                + " message did not decrypt: the pre-shared keys differ\"",
+            sa.name(),
+            sa.peer(),
+            ProposalText.mode(sa.mode()));
         sa.ivs().remove(mid);
         fail(mid, ex, "decryption failed");
         return null;
       }
-      LOG.log(
-          Level.INFO,
-          "{0} dropped malformed message {1}: {2}",
-          sa.name(),
-          Integer.toHexString(mid),
-          e.getMessage());
+      (sa.state() == IkeSa.State.ESTABLISHED ? LOG : PACKET)
+          .log(
+              Level.INFO,
+              "{0} dropped malformed message {1}: {2}",
+              sa.name(),
+              Integer.toHexString(mid),
+              LogSafe.escape(e.getMessage()));
       return null;
     }
   }
@@ -304,8 +312,12 @@ final class ExchangeManager {
       if (ex.retransmits >= ctx.retransmit().maxRetransmits() || ex.lastSent == null) {
         it.remove();
         ex.task.abort("no reply after " + ex.retransmits + " retransmits");
-        LOG.log(
-            Level.INFO, "{0} exchange {1} timed out", sa.name(), Integer.toHexString(e.getKey()));
+        (sa.state() == IkeSa.State.ESTABLISHED ? LOG : PACKET)
+            .log(
+                Level.INFO,
+                "{0} exchange {1} timed out",
+                sa.name(),
+                Integer.toHexString(e.getKey()));
         phase1Failed |= e.getKey() == 0;
         continue;
       }

@@ -7,6 +7,7 @@ import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
 import dev.coati.ike.wire.ProtocolId;
+import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ import java.util.Map;
  */
 public final class IkeEngine {
   private static final System.Logger LOG = System.getLogger("dev.coati.ike");
+  // lines about single unauthenticated packets: rate-limited by the server's log
+  private static final System.Logger PACKET = System.getLogger("dev.coati.ike.packet");
 
   /** RFC 3948 section 4: keepalives every 20 s by default from the side behind the NAT. */
   static final long KEEPALIVE_MILLIS = 20_000;
@@ -172,7 +175,7 @@ public final class IkeEngine {
     if (phase2 && et.equals(ExchangeType.QUICK_MODE)) {
       if (!remoteAccess.quickModeAllowed(sa)) {
         counters.unhandled++;
-        LOG.log(Level.INFO, "{0} quick mode before Xauth finished: ignored", sa.name());
+        PACKET.log(Level.INFO, "{0} quick mode before Xauth finished: ignored", sa.name());
         return;
       }
       Task qm = new QuickModeTask(sa, ctx, children.sink(sa));
@@ -194,7 +197,23 @@ public final class IkeEngine {
       Informational.verify(sa, in);
     } catch (IkeProtocolException e) {
       counters.malformed++;
-      LOG.log(Level.INFO, "{0} dropped informational: {1}", sa.name(), e.getMessage());
+      if (hdr.isEncrypted() && sa.state() == IkeSa.State.CONNECTING) {
+        // an encrypted notify before phase 1 finished that does not decrypt: the peer derived
+        // other keys (aggressive mode: it could not verify our HASH_R), so the PSKs differ
+        PACKET.log(
+            Level.INFO,
+            "{0} phase 1 authentication failed peer={1} mode={2} reason=\"the peer''s encrypted"
+                + " notify did not decrypt: the pre-shared keys differ\"",
+            sa.name(),
+            sa.peer(),
+            ProposalText.mode(sa.mode()));
+      } else {
+        PACKET.log(
+            Level.INFO,
+            "{0} dropped informational: {1}",
+            sa.name(),
+            LogSafe.escape(e.getMessage()));
+      }
       return;
     } finally {
       if (hdr.isEncrypted()) {
@@ -231,7 +250,7 @@ public final class IkeEngine {
     sa.setState(IkeSa.State.ESTABLISHED);
     counters.ikeEstablished++;
     LOG.log(
-        Level.INFO,
+        Level.DEBUG,
         "{0} established with {1} ({2}, {3})",
         sa.name(),
         sa.peer(),
@@ -350,7 +369,7 @@ public final class IkeEngine {
     sa.setState(IkeSa.State.DELETED);
     sa.destroyKeys();
     counters.ikeDeleted++;
-    LOG.log(Level.INFO, "{0} deleted: {1}", sa.name(), reason);
+    LOG.log(Level.DEBUG, "{0} deleted: {1}", sa.name(), reason);
     if (!wasUp) {
       counters.ikeFailed++;
     }

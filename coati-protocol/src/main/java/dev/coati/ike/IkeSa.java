@@ -277,10 +277,18 @@ public final class IkeSa implements IkeSaView {
     this.responderCookie = c;
   }
 
+  @Override
   public ExchangeType mode() {
     return mode;
   }
 
+  @Override
+  public boolean awaitsXauth() {
+    return !isInitiator()
+        && transform().map(t -> IkeAuth.initiatorIsXauthClient(t.authMethod())).orElse(false);
+  }
+
+  @Override
   public Optional<Phase1Transform> transform() {
     return Optional.ofNullable(transform);
   }

@@ -1,5 +1,6 @@
 package dev.coati.ike;
 
+import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IdPayload;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +33,24 @@ public interface IkeSaView {
 
   /** NAT discovery found that the peer's address is translated. */
   default boolean peerBehindNat() {
+    return false;
+  }
+
+  /** The phase-1 exchange: main mode (ID_PROT) or aggressive mode; null if not known. */
+  default ExchangeType mode() {
+    return null;
+  }
+
+  /** The negotiated phase-1 transform, once chosen. */
+  default Optional<Phase1Transform> transform() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether this SA's phase 1 is only the first half of the authentication: we are the responder
+   * and the method makes the initiator an Xauth client (PSK + Xauth, RSA + Xauth, hybrid RSA).
+   */
+  default boolean awaitsXauth() {
     return false;
   }
 

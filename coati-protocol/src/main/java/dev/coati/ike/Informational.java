@@ -21,6 +21,7 @@ import java.util.List;
  */
 final class Informational {
   private static final System.Logger LOG = System.getLogger("dev.coati.ike");
+  private static final System.Logger PACKET = System.getLogger("dev.coati.ike.packet");
 
   /** IPsec DOI. */
   static final int DOI_IPSEC = 1;
@@ -144,7 +145,7 @@ final class Informational {
 
   static void logUnprotected(IkeSa sa, InboundMessage in) {
     for (NotifyPayload n : in.all(NotifyPayload.class)) {
-      LOG.log(Level.INFO, "{0} peer sent unprotected notify {1}", sa.name(), n.notifyType());
+      PACKET.log(Level.INFO, "{0} peer sent unprotected notify {1}", sa.name(), n.notifyType());
     }
   }
 }

@@ -84,7 +84,11 @@ final class Phase1 {
             .orElseThrow(
                 () ->
                     new IkeProtocolException(
-                        NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable phase 1 transform"));
+                        NotifyType.NO_PROPOSAL_CHOSEN,
+                        "no acceptable phase 1 transform: peer offered "
+                            + ProposalText.offeredPhase1(offered)
+                            + ", we accept "
+                            + ProposalText.oursPhase1(ctx.policy().ikeProposals())));
     Phase1Transform chosen = choice.phase1();
     long life = ctx.policy().ikeLifetimeSeconds();
     if (chosen.lifeSeconds() > 0 && chosen.lifeSeconds() < life) {

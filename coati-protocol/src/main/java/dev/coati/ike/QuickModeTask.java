@@ -179,7 +179,11 @@ final class QuickModeTask implements Task {
             .orElseThrow(
                 () ->
                     new IkeProtocolException(
-                        NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable ESP transform"));
+                        NotifyType.NO_PROPOSAL_CHOSEN,
+                        "no acceptable ESP transform: peer offered "
+                            + ProposalText.offeredEsp(offered)
+                            + ", we accept "
+                            + ProposalText.oursEsp(ctx.policy().espProposals())));
     chosen = choice.phase2();
     keys.setPeerSpi(choice.proposal().spi());
     keys.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));

@@ -3,6 +3,7 @@ package dev.coati.ike;
 import dev.coati.ike.wire.Attribute;
 import dev.coati.ike.wire.AttributePayload;
 import dev.coati.ike.wire.CfgAttr;
+import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
@@ -167,12 +168,17 @@ final class RemoteAccessFlow {
     if (e == null && r != null && r.ok()) {
       s.user = r.user();
       s.passed = true;
-      LOG.log(Level.INFO, "{0} Xauth user {1} authenticated", sa.name(), r.user());
+      LOG.log(Level.DEBUG, "{0} Xauth user {1} authenticated", sa.name(), LogSafe.value(r.user()));
       status(sa, s, true);
       return;
     }
     String why = e != null ? "authentication error" : r == null ? "no answer" : r.message();
-    LOG.log(Level.INFO, "{0} Xauth attempt {1} failed: {2}", sa.name(), s.attempts, why);
+    LOG.log(
+        Level.DEBUG,
+        "{0} Xauth attempt {1} failed: {2}",
+        sa.name(),
+        s.attempts,
+        LogSafe.escape(why));
     if (s.attempts < ctx.policy().remoteAccess().maxXauthAttempts()) {
       request(sa, s);
     } else {
@@ -259,7 +265,11 @@ final class RemoteAccessFlow {
     String user = s != null ? s.user : sa.peerId().map(Object::toString).orElse(sa.name());
     Optional<RemoteAccess.ClientConfig> cfg = ra.clientConfig(sa, user);
     if (cfg.isEmpty()) {
-      LOG.log(Level.INFO, "{0} no configuration for {1}: deleting", sa.name(), user);
+      LOG.log(
+          Level.INFO,
+          "{0} no configuration for user={1}: deleting",
+          sa.name(),
+          LogSafe.value(user));
       later(() -> engine.delete(sa, "no address for the client"));
       return cfg;
     }

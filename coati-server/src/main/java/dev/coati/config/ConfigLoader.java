@@ -44,6 +44,7 @@ public final class ConfigLoader {
   private YamlNode remoteAccessNode;
   private GatewayConfig.L2tpConfig l2tp;
   private String metrics;
+  private String logFormat = "text";
   private GatewayConfig.EventsConfig events;
   private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
@@ -79,7 +80,8 @@ public final class ConfigLoader {
                 "metrics",
                 "events",
                 "radius",
-                "control"))) {
+                "control",
+                "log"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -94,6 +96,7 @@ public final class ConfigLoader {
         case "metrics" -> metrics = MetricsSection.parse(section);
         case "events" -> events = EventsSection.parse(section, dir);
         case "control" -> control = ControlSection.parse(section, dir);
+        case "log" -> logFormat = LogSection.parse(section);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -319,7 +322,8 @@ public final class ConfigLoader {
         events,
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
-        control);
+        control,
+        logFormat);
   }
 
   @SuppressWarnings("unchecked")

@@ -48,7 +48,8 @@ public record GatewayConfig(
     EventsConfig events,
     RadiusConfig radius,
     UserSource usersSource,
-    Control control) {
+    Control control,
+    String logFormat) {
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -229,6 +230,7 @@ public record GatewayConfig(
         null,
         null,
         UserSource.LOCAL,
-        control);
+        control,
+        "text");
   }
 }

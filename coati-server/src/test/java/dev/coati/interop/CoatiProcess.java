@@ -37,12 +37,56 @@ final class CoatiProcess implements AutoCloseable {
       List<String> launcher,
       List<String> jvmOptions)
       throws Exception {
-    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "");
+    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "", false);
   }
 
   /** With {@code gatewayExtra}: more keys of the gateway section (indented two spaces). */
   CoatiProcess(Path dir, String psk, String yamlBody, String gatewayExtra) throws Exception {
-    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody, List.of(), List.of(), gatewayExtra);
+    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody, List.of(), List.of(), gatewayExtra, false);
+  }
+
+  /**
+   * coati with standard output and error on a pipe that nobody reads (a stalled journald): a
+   * wrapper shrinks the pipe to one page and leaves its read end open as fd 9 of the gateway, where
+   * {@link #drainStalledOutput} can read it later. Ready when the control socket answers.
+   */
+  static CoatiProcess withStalledOutput(
+      Path dir, String psk, String yamlBody, List<String> jvmOptions) throws Exception {
+    Path wrapper = dir.resolve("stall-stdout.py");
+    Files.writeString(
+        wrapper,
+        """
+        import fcntl, os, sys
+        r, w = os.pipe()
+        fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: one page
+        os.dup2(r, 9)
+        os.dup2(w, 1)
+        os.dup2(w, 2)
+        os.close(r)
+        os.close(w)
+        os.execvp(sys.argv[1], sys.argv[1:])
+        """);
+    return new CoatiProcess(
+        Netns.SRV,
+        Netns.SRV_ADDR,
+        dir,
+        psk,
+        yamlBody,
+        List.of("python3", wrapper.toString()),
+        jvmOptions,
+        "",
+        true);
+  }
+
+  /**
+   * Reads what the stalled pipe holds and what coati writes until it exits (call {@link #stop}
+   * while this runs): the whole log of a {@link #withStalledOutput} gateway.
+   */
+  Process drainStalledOutput(Path into) throws IOException {
+    return new ProcessBuilder("cat", "/proc/" + process.pid() + "/fd/9")
+        .redirectOutput(into.toFile())
+        .redirectErrorStream(true)
+        .start();
   }
 
   private CoatiProcess(
@@ -53,7 +97,8 @@ final class CoatiProcess implements AutoCloseable {
       String yamlBody,
       List<String> launcher,
       List<String> jvmOptions,
-      String gatewayExtra)
+      String gatewayExtra,
+      boolean stalledOutput)
       throws Exception {
     Path pskFile = dir.resolve("psk.txt");
     Files.writeString(pskFile, psk + "\n");
@@ -86,6 +131,10 @@ final class CoatiProcess implements AutoCloseable {
             cfg.toString()));
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (stalledOutput) {
+      awaitControlSocket(dir.resolve("coati.sock"));
+      return;
+    }
     for (int i = 0; i < 100 && !log().contains("running;"); i++) {
       if (!process.isAlive()) {
         throw new IOException("coati exited: " + log());
@@ -95,6 +144,19 @@ final class CoatiProcess implements AutoCloseable {
     if (!log().contains("running;")) {
       throw new IOException("coati did not start: " + log());
     }
+  }
+
+  private void awaitControlSocket(Path socket) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (!process.isAlive()) {
+        throw new IOException("coati exited: " + log());
+      }
+      if (Files.exists(socket) && cli("", "status", "--socket", socket.toString()).code() == 0) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("coati did not start (no answer on " + socket + ")");
   }
 
   String log() throws IOException {

@@ -211,8 +211,9 @@ class L2tpIpsecIT {
       assertTrue(ppp.contains("Protocol-Reject for 'IPv6 Control Protocol'"), ppp);
       assertEquals(0, vm.awaitExit(java.time.Duration.ofSeconds(90)), "orderly disconnect");
       String log = coati.log();
-      assertTrue(log.contains("PPP up: user carol at " + r.get("PPP_IP")), log);
-      assertTrue(log.contains("released"), "the address went back to the pool: " + log);
+      assertTrue(log.contains("PPP up user=carol address=" + r.get("PPP_IP") + " "), log);
+      assertTrue(
+          log.contains("address released user=carol"), "the address went back to the pool: " + log);
       coati.stop(); // flushes the event log
       List<String> events = java.nio.file.Files.readAllLines(dir.resolve("events.jsonl"));
       assertEquals(2, events.size(), events.toString());
@@ -274,7 +275,8 @@ class L2tpIpsecIT {
       two.awaitFile("up", java.time.Duration.ofMinutes(2));
       String log = coati.log();
       assertTrue(
-          log.contains("PPP up: user carol") && log.contains("PPP up: user dave at 10.99.99.44"),
+          log.contains("PPP up user=carol ")
+              && log.contains("PPP up user=dave address=10.99.99.44 "),
           log);
       assertEquals(2, count(log, "PPP starts for 10.98.1.254:"), "both via the NAT: " + log);
       one.signal("stop");
@@ -307,11 +309,12 @@ class L2tpIpsecIT {
       assertConnected(g, "none");
       gone.awaitFile("up", java.time.Duration.ofMinutes(1));
       String before = coati.log();
-      assertTrue(before.contains("PPP authentication failed for user carol"), before);
-      assertTrue(!before.contains("user carol gets"), "no lease after a failure: " + before);
+      assertTrue(before.contains("PPP authentication failed user=carol "), before);
+      assertTrue(
+          !before.contains("address assigned user=carol"), "no lease after a failure: " + before);
       long t0 = System.nanoTime();
       gone.powerOff();
-      String released = "LCP echo timeout; " + g.get("PPP_IP") + " released";
+      String released = "address=" + g.get("PPP_IP") + " reason=\"LCP echo timeout";
       for (int i = 0; i < 150 && !coati.log().contains(released); i++) {
         Thread.sleep(200);
       }
@@ -383,7 +386,7 @@ class L2tpIpsecIT {
         Netns.Result kick = CoatiProcess.cli("", "kick", "carol", "--socket", sock.toString());
         assertEquals(0, kick.code(), kick.output());
         assertTrue(kick.output().contains("kicked l2tp-"), kick.output());
-        String released = "10.99.99.77 released";
+        String released = "address released user=carol address=10.99.99.77 ";
         for (int i = 0; i < 100 && !coati.log().contains(released); i++) {
           Thread.sleep(100);
         }

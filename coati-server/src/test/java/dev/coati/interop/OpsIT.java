@@ -101,7 +101,7 @@ class OpsIT {
       Netns.Result kick = ok("kick", "alice");
       assertTrue(
           kick.output().contains("kicked ") && kick.output().contains("user alice"), kick.output());
-      awaitGone(c, coati, "released 10.99.99.10 of alice");
+      awaitGone(c, coati, "address released user=alice address=10.99.99.10\n");
       assertEquals("no sessions\n", ok("status").output());
 
       connect(c, coati);
@@ -124,7 +124,7 @@ class OpsIT {
       assertTrue(
           reloaded.output().contains("no longer in the users file: kicked"), reloaded.output());
       assertFalse(reloaded.output().contains("restart needed"), reloaded.output());
-      awaitGone(c, coati, "released 10.99.99.10 of alice");
+      awaitGone(c, coati, "address released user=alice address=10.99.99.10\n");
       assertEquals("no sessions\n", ok("status").output());
 
       Files.writeString(config, good.replace("coati0", "coati1"));

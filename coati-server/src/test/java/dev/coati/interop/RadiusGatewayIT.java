@@ -121,7 +121,7 @@ class RadiusGatewayIT {
 
       Netns.Result ack = radclient("User-Name = \"carol\"", DAE_SECRET);
       assertTrue(ack.output().contains("Received Disconnect-ACK"), ack.output() + coati.log());
-      awaitGone(c, coati, "released 10.99.99.77 of carol");
+      awaitGone(c, coati, "address released user=carol address=10.99.99.77\n");
       String stop = await(() -> one("Acct-Status-Type = Stop", "User-Name = \"carol\""), coati);
       assertTrue(stop.contains("Acct-Terminate-Cause = Admin-Reset"), stop);
       assertTrue(stop.contains("Class = 0x" + hex("carol-class")), stop);
@@ -205,7 +205,7 @@ class RadiusGatewayIT {
 
       Netns.Result kick = CoatiProcess.cli("", "kick", "fred", "--socket", socket.toString());
       assertEquals(0, kick.code(), kick.output());
-      awaitGone(fred, coati, "released " + vip + " of fred");
+      awaitGone(fred, coati, "address released user=fred address=" + vip + "\n");
       String stop = await(() -> one("Acct-Status-Type = Stop", "User-Name = \"fred\""), coati);
       assertEquals(sessionId(start), sessionId(stop), start + "\n" + stop);
       assertTrue(stop.contains("Acct-Terminate-Cause = Admin-Reset"), stop);

@@ -105,7 +105,8 @@ class StrongSwanInteropIT {
                     connection(
                         "am", true, "keyid:vpngroup", "aes128-sha1-modp2048", "aes128-sha1")))) {
       assertUp(c, "am");
-      assertTrue(coati.log().contains("AGGRESSIVE"), coati.log());
+      assertTrue(coati.log().contains(" mode=aggressive "), coati.log());
+      assertTrue(coati.log().contains(" id=keyid:vpngroup "), "a readable key ID: " + coati.log());
     }
   }
 
@@ -155,6 +156,10 @@ class StrongSwanInteropIT {
         assertFalse(bad.swanctl("--list-sas").output().contains("INSTALLED"));
       }
       assertFalse(coati.log().contains("CHILD SA established"), coati.log());
+      assertTrue(
+          coati.log().contains(" phase 1 authentication failed peer=")
+              && coati.log().contains("the pre-shared keys differ"),
+          "a wrong PSK is named: " + coati.log());
       try (Charon good =
           new Charon(
               dir.resolve("good"),
@@ -280,7 +285,7 @@ class StrongSwanInteropIT {
         Netns.Result up = c.swanctl("--initiate", "--child", "nat");
         assertEquals(0, up.code(), up.output() + coati.log());
         assertTrue(
-            coati.log().contains("IKE SA established with " + Netns.NAT_OUTSIDE + ":"),
+            coati.log().contains("IKE SA established peer=" + Netns.NAT_OUTSIDE + ":"),
             "coati sees the NAT box's address: " + coati.log());
         Netns.Result r =
             Netns.tryRun(
@@ -322,7 +327,10 @@ class StrongSwanInteropIT {
         Thread.sleep(100);
       }
       long took = System.currentTimeMillis() - t0;
-      assertTrue(coati.log().contains("gone: DPD timeout"), coati.log());
+      assertTrue(
+          coati.log().contains("IKE SA deleted peer=")
+              && coati.log().contains(" reason=\"DPD timeout"),
+          coati.log());
       assertTrue(coati.log().contains("CHILD SA deleted"), coati.log());
       assertTrue(took < 12_000, "removed within delay + timeout (+ a tick): " + took + " ms");
     }

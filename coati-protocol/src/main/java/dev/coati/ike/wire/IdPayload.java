@@ -2,6 +2,7 @@ package dev.coati.ike.wire;
 
 import dev.coati.util.ByteReader;
 import dev.coati.util.ByteWriter;
+import dev.coati.util.LogSafe;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -79,11 +80,18 @@ public record IdPayload(IdType idType, int protocol, int port, byte[] data) impl
     return 4 + data.length;
   }
 
-  /** A readable form for logs (addresses dotted, names as text, others hex). */
+  /**
+   * A readable form for logs and messages: addresses dotted, names as text, a key ID as {@code
+   * keyid:TEXT} when it is printable ASCII, others hex. Names are the peer's text: a log line
+   * escapes it ({@link LogSafe}) like every peer string.
+   */
   public String describe() {
     int t = idType.code();
     if (t == 2 || t == 3) {
       return new String(data, StandardCharsets.UTF_8);
+    }
+    if (t == IdType.KEY_ID.code() && LogSafe.isPrintableAscii(data)) {
+      return "keyid:" + new String(data, StandardCharsets.US_ASCII);
     }
     if ((t == 1 && data.length == 4) || ((t == 4 || t == 7) && data.length == 8)) {
       StringBuilder sb = new StringBuilder();

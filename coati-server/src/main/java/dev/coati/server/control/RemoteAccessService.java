@@ -13,6 +13,8 @@ import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
 import dev.coati.server.events.Traffic;
+import dev.coati.server.log.Kv;
+import dev.coati.server.log.LogSetup;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import java.io.PrintStream;
@@ -44,7 +46,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final Map<String, String> peerOfSa = new HashMap<>();
   private final Map<String, IkeSaView> saByName = new HashMap<>();
   private UserSessions sessions =
-      new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, System.out);
+      new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, LogSetup.events());
   private DataPlane dataPlane;
 
   /**
@@ -109,14 +111,13 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     }
     if (r.success() || sessions.events().logFailure(address(sa), log)) {
       log.println(
-          sa.name()
-              + " Xauth "
-              + (r.success() ? "ok" : "failed")
-              + " for user "
-              + r.user()
-              + " from "
-              + sa.peer()
-              + (r.success() ? "" : ": " + r.reason()));
+          r.success()
+              ? LoggingListener.authenticated(sa, r.user())
+              : Kv.line(sa.name(), "Xauth failed")
+                  .add("user", r.user())
+                  .add("peer", sa.peer())
+                  .add("reason", r.reason())
+                  .toString());
     }
     done.complete(new XauthResult(r.success(), r.user(), r.reason()));
   }
@@ -129,12 +130,16 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     boolean tookOver = takeOverReauthenticated(sa, user);
     LeaseResult r = pool.lease(user, sa.name(), fixed, max, System.currentTimeMillis());
     if (r instanceof LeaseResult.Refused no) {
-      log.println(sa.name() + " no address for " + user + ": " + no.message());
+      log.println(Kv.line(sa.name(), "no address").add("user", user).add("reason", no.message()));
       return Optional.empty();
     }
     Ipv4Address address = ((LeaseResult.Granted) r).lease().address();
     if (userOfSa.put(sa.name(), user) == null && !tookOver) {
-      log.println(sa.name() + " user " + user + " gets " + address);
+      log.println(
+          Kv.line(sa.name(), "address assigned")
+              .add("user", user)
+              .add("address", address)
+              .add("peer", sa.peer()));
       sessions.up(
           SessionEvent.up("xauth", sa.name(), user, sa.peer().toString(), address.toString()),
           a == null ? AuthResult.Session.NONE : a.session(),
@@ -174,7 +179,11 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
       userOfSa.remove(old);
       peerOfSa.remove(old);
       pool.release(user, old);
-      log.println(sa.name() + " takes over the address of " + old + " (re-authentication)");
+      log.println(
+          Kv.line(sa.name(), "takes over the address")
+              .add("from", old)
+              .add("user", user)
+              .add("reason", "re-authentication"));
       // The session goes on: the old SA's deleted children stay counted; its live ones count
       // under the old SA until they move to the new one when the old one is deleted (their
       // counters move with them), then under the new one.
@@ -216,7 +225,12 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     String user = userOfSa.remove(sa.name());
     if (user != null) {
       pool.release(user, sa.name())
-          .ifPresent(l -> log.println(sa.name() + " released " + l.address() + " of " + user));
+          .ifPresent(
+              l ->
+                  log.println(
+                      Kv.line(sa.name(), "address released")
+                          .add("user", user)
+                          .add("address", l.address())));
       sessions.down(sa.name(), reason);
     }
     if (dataPlane != null) {

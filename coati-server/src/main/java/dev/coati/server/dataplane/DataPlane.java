@@ -200,13 +200,13 @@ public final class DataPlane implements IkeListener {
     bySpi.put(child.inboundSpi(), r);
     if (!t.tunnel()) {
       transport.add(r); // L2TP/IPsec: the LNS owns what the child carries
-      LOG.log(Level.INFO, "{0} ESP {1} installed (L2TP)", sa.name(), child);
+      LOG.log(Level.DEBUG, "{0} ESP {1} installed (L2TP)", sa.name(), child);
       return;
     }
     List<Route> next = new ArrayList<>(routes);
     next.add(0, r); // the newest SA of a selector wins (rekeyed SAs replace old ones)
     routes = List.copyOf(next);
-    LOG.log(Level.INFO, "{0} ESP {1} installed", sa.name(), child);
+    LOG.log(Level.DEBUG, "{0} ESP {1} installed", sa.name(), child);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.coati.server.events;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.function.LongSupplier;
  * the human log, then one line says how many were suppressed; the JSON log keeps them all.
  */
 public final class SessionEvents {
+  private static final System.Logger LOG = System.getLogger(SessionEvents.class.getName());
   static final int FAILURES_PER_MINUTE = 5;
 
   /** Nothing configured: events are dropped (the human log still has its lines). */
@@ -77,7 +79,7 @@ public final class SessionEvents {
             try {
               listener.accept(e);
             } catch (RuntimeException x) {
-              System.err.println("coati: session event listener failed: " + x);
+              LOG.log(Level.WARNING, "coati: session event listener failed: {0}", x.toString());
             }
           }
         });
@@ -118,7 +120,7 @@ public final class SessionEvents {
       }
       Files.writeString(jsonLog, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      System.err.println("coati: cannot write the event log " + jsonLog + ": " + e.getMessage());
+      LOG.log(Level.WARNING, "coati: cannot write the event log {0}: {1}", jsonLog, e.getMessage());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.coati.l2tp.TunnelSecurity;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.dataplane.Egress;
 import dev.coati.server.dataplane.TransportRoutes;
+import dev.coati.server.log.Kv;
 import dev.coati.util.RandomSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -66,7 +67,10 @@ public final class L2tpServer implements TransportRoutes.Receiver, Egress {
         l.dead("L2TP tunnel closed: " + reason);
       }
       links.clear();
-      log.println("l2tp tunnel " + tunnel.ourTunnelId() + " from " + peer + " down: " + reason);
+      log.println(
+          Kv.line("l2tp[" + tunnel.ourTunnelId() + "]", "tunnel down")
+              .add("peer", peer)
+              .add("reason", reason));
     }
 
     void transmit(List<byte[]> messages) {

@@ -8,6 +8,7 @@ import dev.coati.ppp.IpcpGrant;
 import dev.coati.ppp.PppSession;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.events.SessionEvent;
+import dev.coati.server.log.Kv;
 import dev.coati.util.Ipv4Address;
 import java.util.Optional;
 
@@ -52,7 +53,7 @@ final class PppLink implements PppSession.Host {
   void start(long now) {
     lastPacket = now;
     started = now;
-    s.log.println(name + " PPP starts for " + tunnel.peer);
+    s.log.println(Kv.line(name, "PPP starts").add("peer", tunnel.peer));
     ppp.start(now);
   }
 
@@ -124,14 +125,10 @@ final class PppLink implements PppSession.Host {
     if (r.success()
         || s.sessions.events().logFailure(peer.substring(0, peer.lastIndexOf(':')), s.log)) {
       s.log.println(
-          name
-              + " PPP authentication "
-              + (r.success() ? "ok" : "failed")
-              + " for user "
-              + r.user()
-              + " from "
-              + tunnel.peer
-              + (r.success() ? "" : ": " + r.reason()));
+          Kv.line(name, r.success() ? "PPP authentication ok" : "PPP authentication failed")
+              .add("user", r.user())
+              .add("peer", tunnel.peer)
+              .add("reason", r.success() ? null : r.reason()));
     }
     ppp.authenticated(r, s.clock.getAsLong());
   }
@@ -146,14 +143,19 @@ final class PppLink implements PppSession.Host {
             result.maxSessions().orElse(0),
             s.clock.getAsLong());
     if (r instanceof LeaseResult.Refused no) {
-      s.log.println(name + " no address for " + result.user() + ": " + no.message());
+      s.log.println(
+          Kv.line(name, "no address").add("user", result.user()).add("reason", no.message()));
       return Optional.empty();
     }
     user = result.user();
     limits = result.session();
     leased = true;
     address = ((LeaseResult.Granted) r).lease().address();
-    s.log.println(name + " user " + user + " gets " + address);
+    s.log.println(
+        Kv.line(name, "address assigned")
+            .add("user", user)
+            .add("address", address)
+            .add("peer", tunnel.peer));
     return Optional.of(new IpcpGrant(s.gateway, address, s.dns, s.nbns));
   }
 
@@ -181,7 +183,11 @@ final class PppLink implements PppSession.Host {
         SessionEvent.up("l2tp", name, who, tunnel.peer.toString(), peerAddress.toString()),
         limits,
         this::traffic);
-    s.log.println(name + " PPP up: user " + who + " at " + peerAddress + " via " + tunnel.peer);
+    s.log.println(
+        Kv.line(name, "PPP up")
+            .add("user", who)
+            .add("address", peerAddress)
+            .add("peer", tunnel.peer));
   }
 
   @Override
@@ -201,17 +207,23 @@ final class PppLink implements PppSession.Host {
     if (leased) {
       s.pool.release(user, name);
       leased = false;
+      s.log.println(
+          Kv.line(name, "address released")
+              .add("user", user)
+              .add("address", address)
+              .add("reason", reason));
     }
     if (upSince != 0) {
       s.sessions.down(name, reason);
     }
-    s.log.println(
-        name
-            + " PPP down"
-            + (user == null ? "" : " (user " + user + ")")
-            + ": "
-            + reason
-            + (address == null ? "" : "; " + address + " released"));
+    if (upSince == 0) { // a session that was up has its "session down" line with the counters
+      s.log.println(
+          Kv.line(name, "PPP down")
+              .add("user", user)
+              .add("peer", tunnel.peer)
+              .add("address", address)
+              .add("reason", reason));
+    }
   }
 
   /** An IP packet of {@code len} bytes went to the client (the TUN thread). */

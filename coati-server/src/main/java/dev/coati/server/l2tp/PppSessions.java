@@ -34,7 +34,10 @@ public final class PppSessions {
   final L2tpServer server;
   dev.coati.server.sessions.UserSessions sessions =
       new dev.coati.server.sessions.UserSessions(
-          dev.coati.server.events.SessionEvents.NONE, System::currentTimeMillis, 0, System.out);
+          dev.coati.server.events.SessionEvents.NONE,
+          System::currentTimeMillis,
+          0,
+          dev.coati.server.log.LogSetup.events());
 
   /** Wiring of the sessions; see the fields. {@code maxMss}: from the TUN MTU. */
   public record Wiring(

@@ -5,6 +5,7 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
+import dev.coati.server.log.LogSetup;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -132,6 +133,8 @@ public final class Metrics implements IkeListener {
     head(b, "coati_auth_seconds", "summary", "time the user backend took");
     b.append("coati_auth_seconds_sum ").append(authSeconds.sum() / 1e6).append('\n');
     sample(b, "coati_auth_seconds_count", null, authCount.sum());
+    head(b, "coati_log_dropped_total", "counter", "log lines dropped: the log reader was too slow");
+    sample(b, "coati_log_dropped_total", null, LogSetup.dropped());
     head(b, "coati_pool_addresses", "gauge", "address pool: capacity and leased");
     sample(b, "coati_pool_addresses", "state=\"capacity\"", poolCapacity);
     sample(b, "coati_pool_addresses", "state=\"leased\"", poolCapacity - poolFree);

@@ -5,6 +5,7 @@ import dev.coati.ike.IkeSaView;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.sessions.UserSessions;
+import dev.coati.util.LogSafe;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,7 +114,7 @@ public final class Operations implements ControlServer.Handler {
                   : row.session())
               + " "
               + row.kind()
-              + (row.user() == null ? "" : " user " + row.user())
+              + (row.user() == null ? "" : " user " + LogSafe.value(row.user()))
               + (row.address() == null ? "" : " address " + row.address())
               + " from "
               + row.peer());

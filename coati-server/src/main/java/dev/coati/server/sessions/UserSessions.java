@@ -4,6 +4,7 @@ import dev.coati.auth.AuthResult;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
 import dev.coati.server.events.Traffic;
+import dev.coati.server.log.Kv;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -162,7 +163,21 @@ public final class UserSessions {
   public void down(String name, String reason) {
     Entry e = live.remove(name);
     if (e != null) {
-      events.emit(e.up.as("down", seconds(e, clock.getAsLong()), reason, e.traffic()));
+      long seconds = seconds(e, clock.getAsLong());
+      Traffic t = e.traffic();
+      log.println(
+          Kv.line(name, "session down")
+              .add("kind", e.up.kind())
+              .add("user", e.user())
+              .add("peer", e.up.peer())
+              .add("address", e.up.address())
+              .add("seconds", seconds)
+              .add("bytes_in", t.inOctets())
+              .add("bytes_out", t.outOctets())
+              .add("packets_in", t.inPackets())
+              .add("packets_out", t.outPackets())
+              .add("reason", reason));
+      events.emit(e.up.as("down", seconds, reason, t));
     }
   }
 
@@ -182,7 +197,7 @@ public final class UserSessions {
   public void end(Entry e, String reason) {
     if (!e.ending) {
       e.ending = true;
-      log.println(e.name() + " (user " + e.user() + ") ends: " + reason);
+      log.println(Kv.line(e.name(), "session ending").add("user", e.user()).add("reason", reason));
       ender.accept(e, reason);
     }
   }

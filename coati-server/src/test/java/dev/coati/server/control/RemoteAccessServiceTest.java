@@ -87,7 +87,7 @@ class RemoteAccessServiceTest {
     byte[] a1 = ra.clientConfig(first, "alice").orElseThrow().address();
     byte[] a2 = ra.clientConfig(again, "alice").orElseThrow().address();
     assertArrayEquals(a1, a2, "the re-authenticated SA keeps the address");
-    assertTrue(log.toString().contains("takes over the address of ike[1]"), log.toString());
+    assertTrue(log.toString().contains("takes over the address from=ike[1]"), log.toString());
     ra.ikeDeleted(first, "deleted by peer");
     assertEquals(1, ra.leases(), "deleting the old SA releases nothing");
     Sa phone = new Sa("ike[3]", nat.withPort(61002)); // a second device behind the same NAT
