@@ -70,9 +70,12 @@ public final class Capabilities {
 
   private static int unprivilegedPortStart() {
     try {
+      // readAllLines, not readString: on this procfs file readString returns only "1" of "1024"
       return Integer.parseInt(
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).trim());
-    } catch (IOException | NumberFormatException e) {
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))
+              .get(0)
+              .trim());
+    } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
       return 1024;
     }
   }
