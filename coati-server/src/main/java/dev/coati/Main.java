@@ -60,8 +60,11 @@ public final class Main {
   static int gateway(Path configFile, boolean once, PrintStream out, PrintStream err) {
     try {
       RandomSource random = RandomSource.secure();
-      GatewayConfig config = ConfigLoader.load(configFile);
+      ConfigLoader.Inspection checked = ConfigLoader.inspect(configFile);
+      GatewayConfig config = checked.config();
       describe(config, configFile.toString(), out);
+      checked.problems().forEach(p -> err.println("coati: " + p));
+      checked.warnings().forEach(w -> err.println("coati: " + w));
       if (once) {
         return 0;
       }

@@ -5,6 +5,7 @@ import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.IkePolicy.PfsPolicy;
+import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,9 @@ public final class ConfigLoader {
   private GatewayConfig.Control control = GatewayConfig.Control.DEFAULT;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
+  private YamlNode anyPsk;
+  private final List<String> warnings = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
 
   private ConfigLoader(Path path) {
     this.file = path.toString();
@@ -59,6 +63,20 @@ public final class ConfigLoader {
 
   public static GatewayConfig load(Path path) throws ConfigException {
     return new ConfigLoader(path).read();
+  }
+
+  /**
+   * The configuration with what {@code coati check} reports besides hard errors: {@code problems}
+   * that make the gateway fail at its work though it starts (a users file that does not exist:
+   * every login fails), and {@code warnings} about legal but likely wrong settings; each as {@code
+   * file:line: key: text}.
+   */
+  public record Inspection(GatewayConfig config, List<String> problems, List<String> warnings) {}
+
+  public static Inspection inspect(Path path) throws ConfigException {
+    ConfigLoader l = new ConfigLoader(path);
+    GatewayConfig c = l.read();
+    return new Inspection(c, List.copyOf(l.problems), List.copyOf(l.warnings));
   }
 
   private GatewayConfig read() throws ConfigException {
@@ -124,11 +142,7 @@ public final class ConfigLoader {
         case "listen" -> {
           listen.clear();
           for (YamlNode a : e.list()) {
-            String s = a.string();
-            if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-              throw a.error("expected an IPv4 address such as 0.0.0.0 or 192.0.2.1");
-            }
-            listen.add(s);
+            listen.add(a.ipv4("0.0.0.0 or 192.0.2.1"));
           }
         }
         case "id" -> gatewayId = e.string();
@@ -148,11 +162,22 @@ public final class ConfigLoader {
             peers = f.strings();
           } else {
             secret = secretFile(f);
+            if (secret.length() < 20) {
+              warnings.add(
+                  f.warning(
+                      "the pre-shared key has "
+                          + secret.length()
+                          + " characters; with aggressive mode or a leaked handshake a short one"
+                          + " is cracked offline: use 20 or more random characters"));
+            }
           }
         }
         if (secret == null) {
           throw entry.error(
               "each psk entry needs secret_file: (a file of mode 0600 holding the key)");
+        }
+        if (peers.contains("any")) {
+          anyPsk = entry;
         }
         psks.add(new GatewayConfig.PskEntry(peers, secret));
       }
@@ -216,11 +241,7 @@ public final class ConfigLoader {
   }
 
   private static String address(YamlNode e) throws ConfigException {
-    String s = e.string();
-    if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      throw e.error("expected an IPv4 address such as 192.0.2.7");
-    }
-    return s;
+    return e.ipv4("192.0.2.7");
   }
 
   private static boolean mode(YamlNode e) throws ConfigException {
@@ -234,10 +255,19 @@ public final class ConfigLoader {
   static List<String> subnets(YamlNode e) throws ConfigException {
     List<String> out = new ArrayList<>();
     for (YamlNode s : e.list()) {
-      String v = s.string();
-      if (!v.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")
-          || Integer.parseInt(v.substring(v.indexOf('/') + 1)) > 32) {
-        throw s.error("expected a subnet such as 10.1.0.0/24");
+      String v = s.string().strip();
+      int slash = v.indexOf('/');
+      boolean ok =
+          slash > 0
+              && v.substring(slash + 1).matches("\\d{1,2}")
+              && Integer.parseInt(v.substring(slash + 1)) <= 32;
+      try {
+        Ipv4Address.parse(ok ? v.substring(0, slash) : "");
+      } catch (IllegalArgumentException x) {
+        ok = false;
+      }
+      if (!ok) {
+        throw s.error("expected a subnet such as 10.1.0.0/24, not '" + v + "'");
       }
       out.add(v);
     }
@@ -318,6 +348,7 @@ public final class ConfigLoader {
       L2tpSection.check(l2tpNode, remoteAccess);
     }
     UsersSection.check(users, radius);
+    inspect();
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,
@@ -347,6 +378,31 @@ public final class ConfigLoader {
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
         control);
+  }
+
+  /** Problems and warnings that do not stop the load (see {@link Inspection}). */
+  private void inspect() {
+    if (users != null && users.file() != null && !Files.exists(users.file())) {
+      problems.add(
+          users
+              .node()
+              .error(
+                  "the users file "
+                      + users.file()
+                      + " does not exist, so every login would fail: create it with coati user"
+                      + " add NAME --config "
+                      + file)
+              .getMessage());
+    }
+    if (!aggressiveIds.isEmpty() && anyPsk != null) {
+      warnings.add(
+          anyPsk.warning(
+              "this PSK (peers: any) answers aggressive mode for "
+                  + aggressiveIds
+                  + ": anyone who sends such a group name gets a hash of it to crack offline;"
+                  + " keep it long and random, or drop ike.aggressive_ids if no client needs"
+                  + " aggressive mode"));
+    }
   }
 
   @SuppressWarnings("unchecked")
