@@ -53,6 +53,7 @@ public final class ConfigLoader {
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
   private YamlNode anyPsk;
+  private YamlNode root;
   private final List<String> warnings = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
 
@@ -73,6 +74,17 @@ public final class ConfigLoader {
    */
   public record Inspection(GatewayConfig config, List<String> problems, List<String> warnings) {}
 
+  /**
+   * Every key the loader accepts in the sections and entries {@code path} has (dotted, lists as
+   * {@code []}: {@code radius.servers[].address}), whether or not the file sets it; loading a file
+   * with every section gives the whole reference (docs/CONFIG.md is checked against it).
+   */
+  public static Set<String> acceptedKeys(Path path) throws ConfigException {
+    ConfigLoader l = new ConfigLoader(path);
+    l.read();
+    return java.util.Collections.unmodifiableSet(l.root.accepted());
+  }
+
   public static Inspection inspect(Path path) throws ConfigException {
     ConfigLoader l = new ConfigLoader(path);
     GatewayConfig c = l.read();
@@ -80,7 +92,7 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig read() throws ConfigException {
-    YamlNode root = YamlNode.read(Path.of(file));
+    root = YamlNode.read(Path.of(file));
     for (YamlNode section :
         root.entries(
             Set.of(

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -20,8 +21,12 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-/** A YAML node with its dotted key path and line, for typed reads with precise errors. */
-record YamlNode(String file, String path, Node node) {
+/**
+ * A YAML node with its dotted key path and line, for typed reads with precise errors. {@code
+ * accepted} collects, for the whole file, every key the loader accepts where it looked (as {@code
+ * radius.servers[].address}): the reference of keys that docs/CONFIG.md is checked against.
+ */
+record YamlNode(String file, String path, Node node, Set<String> accepted) {
 
   /** The root of a YAML file; unreadable, empty or malformed files fail with file and line. */
   static YamlNode read(Path path) throws ConfigException {
@@ -38,7 +43,7 @@ record YamlNode(String file, String path, Node node) {
               .composeString(text)
               .orElseThrow(() -> new ConfigException(file, 1, "", "the file is empty"));
       duplicates(file, root);
-      return new YamlNode(file, "", root);
+      return new YamlNode(file, "", root, new TreeSet<>());
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
       throw new ConfigException(file, line, "", "not valid YAML: " + e.getProblem());
@@ -120,6 +125,10 @@ record YamlNode(String file, String path, Node node) {
     if (!(node instanceof MappingNode m)) {
       throw error("expected a mapping (key: value lines)");
     }
+    String schema = path.replaceAll("\\[\\d+\\]", "[]");
+    for (String k : known) {
+      accepted.add(schema.isEmpty() ? k : schema + "." + k);
+    }
     List<YamlNode> out = new ArrayList<>();
     for (NodeTuple t : m.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
@@ -127,12 +136,12 @@ record YamlNode(String file, String path, Node node) {
       }
       String child = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
       if (!known.contains(k.getValue())) {
-        throw new YamlNode(file, child, t.getKeyNode())
+        throw new YamlNode(file, child, t.getKeyNode(), accepted)
             .error(
                 "unknown key; known keys here: "
                     + String.join(", ", known.stream().sorted().toList()));
       }
-      out.add(new YamlNode(file, child, t.getValueNode()));
+      out.add(new YamlNode(file, child, t.getValueNode(), accepted));
     }
     return out;
   }
@@ -225,7 +234,7 @@ record YamlNode(String file, String path, Node node) {
     List<YamlNode> out = new ArrayList<>();
     int i = 0;
     for (Node n : s.getValue()) {
-      out.add(new YamlNode(file, path + "[" + i++ + "]", n));
+      out.add(new YamlNode(file, path + "[" + i++ + "]", n, accepted));
     }
     return out;
   }
