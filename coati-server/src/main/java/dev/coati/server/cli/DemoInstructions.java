@@ -117,9 +117,11 @@ final class DemoInstructions {
           "Note: "
               + s.address()
               + " is reachable from this machine only; for a phone or another computer run\n"
-              + "  ./coati demo --dir "
-              + s.dirText()
-              + " --address <this host's address> --force");
+              + (running
+                  ? "  rm -r " + s.dirText() + "; ./coati run --address <this host's address>"
+                  : "  ./coati demo --dir "
+                      + s.dirText()
+                      + " --address <this host's address> --force"));
     } else if (s.wildcard()) {
       out.println(
           "Note: the gateway listens on every address; give clients the one they reach it by.");
