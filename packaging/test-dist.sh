@@ -55,7 +55,7 @@ check "bin/coati run --config demo --once loads the configuration (certificates 
 "$dist/bin/coati" --version >"$work/version.out" 2>&1 || { cat "$work/version.out"; fail "bin/coati --version"; }
 check "bin/coati --version names the commit it was built from" \
   grep -qE '^coati [^ ]+ \(commit [0-9a-f]{10}(-dirty)?\)$' "$work/version.out"
-for verb in run status kick reload check user pki demo completion; do
+for verb in run status kick reload check user pki demo import completion; do
   "$dist/bin/coati" "$verb" --help >/dev/null 2>&1 || fail "bin/coati $verb --help"
 done
 ok "bin/coati CMD --help for every command"

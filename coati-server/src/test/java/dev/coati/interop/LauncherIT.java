@@ -61,6 +61,7 @@ class LauncherIT {
             "user",
             "pki",
             "demo",
+            "import",
             "test",
             "build",
             "completion")) {
@@ -158,6 +159,21 @@ class LauncherIT {
             "-in",
             ca.resolve("vpn.test.pem").toString());
     assertTrue(san.contains("192.0.2.1") && san.contains("192.0.2.2"), "both --ip forms: " + san);
+    Path seed = REPO.resolve("coati-server/src/test/resources/import/seed001");
+    Path imported = dir.resolve("imported");
+    Netns.Result imp =
+        coati(
+            "",
+            "import",
+            "--dir",
+            imported.toString(),
+            seed.resolve("ipsec.conf").toString(),
+            seed.resolve("ipsec.secrets").toString(),
+            seed.resolve("xl2tpd.conf").toString(),
+            seed.resolve("options.xl2tpd").toString(),
+            seed.resolve("chap-secrets").toString());
+    assertEquals(0, imp.code(), imp.output());
+    assertTrue(Files.exists(imported.resolve("coati.yaml")), imp.output());
     Netns.Result noGateway = coati("", "status", "--socket", dir.resolve("none.sock").toString());
     assertEquals(1, noGateway.code(), noGateway.output());
     assertTrue(noGateway.output().contains("not running"), noGateway.output());

@@ -59,6 +59,7 @@ public final class CoatiCli implements Callable<Integer> {
     cl.addSubcommand(Subcommands.user(io));
     cl.addSubcommand(Subcommands.pki(io));
     cl.addSubcommand(new Subcommands.Demo(io));
+    cl.addSubcommand(new Subcommands.Import(io));
     cl.addSubcommand(Verbs.launcherOnly("test", "Build and run every test.", io));
     cl.addSubcommand(Verbs.launcherOnly("build", "Build the jars without running tests.", io));
     cl.addSubcommand(new Completion(io));

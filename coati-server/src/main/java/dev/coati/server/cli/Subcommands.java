@@ -160,6 +160,33 @@ final class Subcommands {
     }
   }
 
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description =
+          "Translate racoon.conf, strongSwan/Libreswan ipsec.conf + ipsec.secrets, swanctl.conf,"
+              + " xl2tpd.conf + pppd options + chap-secrets into a coati configuration, secret"
+              + " files and a users file; lists what it cannot translate (docs/MIGRATING.md).")
+  static final class Import extends Forwarding {
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "the files to translate")
+    List<String> files;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "default: coati-import")
+    String dir;
+
+    @Option(names = "--force", description = "replace files written before")
+    boolean force;
+
+    Import(Io io) {
+      super(io);
+    }
+
+    @Override
+    public Integer call() {
+      return ImportCommand.run(words(), io.out(), io.err());
+    }
+  }
+
   /** {@code coati user add|passwd|del|list}: the users file (README "Users and address pool"). */
   static CommandLine user(Io io) {
     String[] file = {"--file", "FILE", "the users file"};

@@ -70,7 +70,17 @@ class CoatiCliTest {
   @Test
   void help_onEveryCommand_exit0() {
     for (String verb :
-        List.of("run", "status", "kick", "reload", "check", "user", "pki", "demo", "completion")) {
+        List.of(
+            "run",
+            "status",
+            "kick",
+            "reload",
+            "check",
+            "user",
+            "pki",
+            "demo",
+            "import",
+            "completion")) {
       out.reset();
       assertEquals(0, run(verb, "--help"), verb);
       assertTrue(out().startsWith("Usage: coati " + verb), out());
