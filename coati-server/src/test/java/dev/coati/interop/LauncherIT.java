@@ -259,6 +259,32 @@ class LauncherIT {
         r.output().contains("CAP_NET_BIND_SERVICE is missing (to bind UDP 500)"), r.output());
   }
 
+  /**
+   * The set-up step of {@code ./coati test} ({@code interop/setup.sh}): as a user who is not root
+   * it installs nothing and stops, naming what it needs; with the interop tests skipped it asks
+   * only for the unit tests' packages (installed here). As root it installs (what CI runs).
+   */
+  @Test
+  void testSetup_withoutRoot_namesWhatIsMissingAndStops() throws Exception {
+    Path setup = REPO.resolve("interop/setup.sh");
+    List<String> nobody =
+        List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env");
+    List<String> cmd = new ArrayList<>(nobody);
+    cmd.add(setup.toString());
+    Netns.Result r = run("", cmd);
+    assertEquals(1, r.code(), r.output());
+    assertTrue(r.output().contains("the interop tests need root"), r.output());
+    assertTrue(r.output().contains("COATI_SKIP_INTEROP=1 ./coati test"), r.output());
+    cmd = new ArrayList<>(nobody);
+    cmd.addAll(List.of("COATI_SKIP_INTEROP=1", setup.toString()));
+    Netns.Result unitOnly = run("", cmd);
+    assertEquals(0, unitOnly.code(), unitOnly.output());
+    String list = run("", List.of(setup.toString(), "--list")).output();
+    for (String p : List.of("tshark", "openssl", "strongswan-charon", "freeradius", "iperf3")) {
+      assertTrue(list.lines().anyMatch(p::equals), p + " in the one package list: " + list);
+    }
+  }
+
   void topology() throws Exception {
     Netns.remove(Netns.CLI, Netns.SRV);
     Netns.run("ip", "netns", "add", Netns.CLI);
