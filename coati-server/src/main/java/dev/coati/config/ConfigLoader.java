@@ -174,14 +174,7 @@ public final class ConfigLoader {
             peers = f.strings();
           } else {
             secret = secretFile(f);
-            if (secret.length() < 20) {
-              warnings.add(
-                  f.warning(
-                      "the pre-shared key has "
-                          + secret.length()
-                          + " characters; with aggressive mode or a leaked handshake a short one"
-                          + " is cracked offline: use 20 or more random characters"));
-            }
+            ConfigWarnings.shortPsk(f, secret, warnings);
           }
         }
         if (secret == null) {
@@ -375,7 +368,8 @@ public final class ConfigLoader {
       L2tpSection.check(l2tpNode, remoteAccess);
     }
     UsersSection.check(users, radius);
-    inspect();
+    ConfigWarnings.usersFileMissing(users, file, problems);
+    ConfigWarnings.aggressiveAnyPsk(aggressiveIds, anyPsk, warnings);
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,
@@ -405,31 +399,6 @@ public final class ConfigLoader {
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
         control);
-  }
-
-  /** Problems and warnings that do not stop the load (see {@link Inspection}). */
-  private void inspect() {
-    if (users != null && users.file() != null && !Files.exists(users.file())) {
-      problems.add(
-          users
-              .node()
-              .error(
-                  "the users file "
-                      + users.file()
-                      + " does not exist, so every login would fail: create it with coati user"
-                      + " add NAME --config "
-                      + file)
-              .getMessage());
-    }
-    if (!aggressiveIds.isEmpty() && anyPsk != null) {
-      warnings.add(
-          anyPsk.warning(
-              "this PSK (peers: any) answers aggressive mode for "
-                  + aggressiveIds
-                  + ": anyone who sends such a group name gets a hash of it to crack offline;"
-                  + " keep it long and random, or drop ike.aggressive_ids if no client needs"
-                  + " aggressive mode"));
-    }
   }
 
   @SuppressWarnings("unchecked")
