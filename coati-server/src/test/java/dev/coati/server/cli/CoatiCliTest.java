@@ -3,6 +3,7 @@ package dev.coati.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.Secret;
 import java.io.ByteArrayInputStream;
@@ -128,12 +129,21 @@ class CoatiCliTest {
   }
 
   @Test
-  void embeddedDefault_refusesAnotherAddressForTheSameState(@TempDir Path dir) {
+  void embeddedDefault_refusesAnotherAddressForTheSameState(@TempDir Path dir) throws Exception {
     Path state = dir.resolve("run");
     assertEquals(
         0, run("run", "--once", "--state-dir", state.toString(), "--address", "127.0.0.1"));
     assertEquals(List.of(state.resolve("coati.yaml") + " once"), started);
     assertEquals(2, run("run", "--state-dir", state.toString(), "--address", "127.0.0.2"));
     assertTrue(err().contains("holds a gateway for 127.0.0.1"), err());
+    // the embedded default has a data plane: no TUN device and no capabilities, three reasons
+    GatewayConfig withTun = ConfigLoader.load(state.resolve("coati.yaml"));
+    List<String> missing = Capabilities.missing(withTun, 0L, false, 1024);
+    assertEquals(3, missing.size(), missing.toString());
+    assertTrue(missing.get(0).startsWith("the TUN device /dev/net/tun is missing"), missing.get(0));
+    assertTrue(missing.get(1).startsWith("CAP_NET_ADMIN is missing (to create TUN coati0)"));
+    assertTrue(missing.get(2).startsWith("CAP_NET_BIND_SERVICE is missing (to bind UDP 500)"));
+    long netAdmin = 1L << Capabilities.CAP_NET_ADMIN;
+    assertEquals(List.of(), Capabilities.missing(withTun, netAdmin, true, 0), "all there");
   }
 }
