@@ -54,6 +54,17 @@ check "bin/coati run --config demo --once loads the configuration (certificates 
   grep -q "remote access (PSK + Xauth, mode config): on; L2TP/IPsec: on" "$work/once.out"
 check "bin/coati run logs through SLF4J/logback: every line one timestamped event, no other output" \
   bash -c '! grep -vqE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (INFO |WARN |ERROR) " "$1"' _ "$work/once.out"
+"$dist/bin/coati" --version >"$work/version.out" 2>&1 || { cat "$work/version.out"; fail "bin/coati --version"; }
+check "bin/coati --version names the commit it was built from" \
+  grep -qE '^coati [^ ]+ \(commit [0-9a-f]{10}(-dirty)?\)$' "$work/version.out"
+for verb in run status kick reload check user pki demo import completion; do
+  "$dist/bin/coati" "$verb" --help >/dev/null 2>&1 || fail "bin/coati $verb --help"
+done
+ok "bin/coati CMD --help for every command"
+rc=0
+"$dist/bin/coati" run --confg x.yaml >"$work/typo.out" 2>&1 || rc=$?
+check "bin/coati refuses a misspelt option with exit 2 and a hint" \
+  test "$rc" = 2 -a -n "$(grep -- '--config' "$work/typo.out")"
 "$dist/bin/coati" user list --file "$work/demo/users.txt" >"$work/users.out" 2>&1 || { cat "$work/users.out"; fail "bin/coati user list"; }
 check "bin/coati user list" grep -q "^demo " "$work/users.out"
 {

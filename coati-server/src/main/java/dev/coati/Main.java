@@ -4,19 +4,14 @@ import dev.coati.config.ConfigException;
 import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.DhFactory;
-import dev.coati.crypto.Secret;
 import dev.coati.ike.IkeContext;
 import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
 import dev.coati.nativeio.tun.TunOffload;
-import dev.coati.server.cli.CheckCommand;
-import dev.coati.server.cli.ControlClient;
-import dev.coati.server.cli.DemoCommand;
-import dev.coati.server.cli.ImportCommand;
-import dev.coati.server.cli.PkiCommand;
-import dev.coati.server.cli.UserCommand;
+import dev.coati.server.cli.Capabilities;
+import dev.coati.server.cli.CoatiCli;
 import dev.coati.server.control.BothListeners;
 import dev.coati.server.control.ConfiguredPolicy;
 import dev.coati.server.control.LoggingListener;
@@ -43,14 +38,8 @@ import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /** Entry point: wiring only. */
 public final class Main {
@@ -63,45 +52,20 @@ public final class Main {
     }
   }
 
-  /** Runs the command line; returns the exit code. */
+  /** Runs the command line (server.cli.CoatiCli); returns the exit code. */
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    List<String> rest = args.isEmpty() ? List.of("run") : args;
-    if (rest.get(0).equals("user")) {
-      return UserCommand.run(rest.subList(1, rest.size()), System.in, out, err);
-    }
-    if (rest.get(0).equals("pki")) {
-      return PkiCommand.run(rest.subList(1, rest.size()), out, err);
-    }
-    if (rest.get(0).equals("check")) {
-      return CheckCommand.run(rest.subList(1, rest.size()), out, err);
-    }
-    if (List.of("status", "kick", "reload").contains(rest.get(0))) {
-      return ControlClient.run(rest.get(0), rest.subList(1, rest.size()), out, err);
-    }
-    if (rest.get(0).equals("demo")) {
-      return DemoCommand.run(rest.subList(1, rest.size()), out, err);
-    }
-    if (rest.get(0).equals("import")) {
-      return ImportCommand.run(rest.subList(1, rest.size()), out, err);
-    }
-    if (!rest.get(0).equals("run")) {
-      err.println(
-          "coati: unknown command '"
-              + rest.get(0)
-              + "'; try: coati run [--config FILE] [--once], coati status|kick|reload, coati check"
-              + " --config FILE, coati user, coati pki, coati demo, coati import");
-      return 2;
-    }
-    String configFile = option(rest, "--config");
-    String stateDir = option(rest, "--state-dir");
-    if ((rest.contains("--config") && configFile == null)
-        || (rest.contains("--state-dir") && stateDir == null)) {
-      err.println("coati: --config and --state-dir need a value");
-      return 2;
-    }
+    return CoatiCli.execute(args, System.in, out, err, Main::gateway);
+  }
+
+  /**
+   * {@code coati run}: the gateway on {@code configFile} (RunCommand), logging through LogSetup in
+   * {@code logFormat} (null: the configuration's log.format, else text); the exit code.
+   */
+  static int gateway(
+      Path configFile, boolean once, String logFormat, PrintStream out, PrintStream err) {
     LogSetup.Format format = LogSetup.Format.TEXT;
-    if (rest.contains("--log-format")) {
-      format = LogSetup.Format.parse(option(rest, "--log-format"));
+    if (logFormat != null) {
+      format = LogSetup.Format.parse(logFormat);
       if (format == null) {
         err.println("coati: --log-format takes text or json");
         return 2;
@@ -109,30 +73,33 @@ public final class Main {
     }
     LogSetup.start(format, LogSetup.underJournald(), out);
     try {
-      return run(rest, configFile, stateDir, LogSetup.events(), err);
+      return configured(configFile, once, logFormat != null, LogSetup.events(), err);
     } finally {
       LogSetup.stop(2000);
     }
   }
 
-  private static int run(
-      List<String> rest, String configFile, String stateDir, PrintStream out, PrintStream err) {
+  private static int configured(
+      Path configFile, boolean once, boolean formatGiven, PrintStream out, PrintStream err) {
     try {
       RandomSource random = RandomSource.secure();
-      GatewayConfig config =
-          configFile != null
-              ? ConfigLoader.load(Path.of(configFile))
-              : GatewayConfig.demo(
-                  demoPsk(Path.of(stateDir == null ? "run" : stateDir), random, out),
-                  GatewayConfig.demoControl(Path.of(stateDir == null ? "run" : stateDir)));
-      if (!rest.contains("--log-format") && config.logFormat().equals("json")) {
+      ConfigLoader.Inspection checked = ConfigLoader.inspect(configFile);
+      GatewayConfig config = checked.config();
+      if (!formatGiven && config.logFormat().equals("json")) {
         LogSetup.start(LogSetup.Format.JSON, LogSetup.underJournald(), LogSetup.target());
       }
-      describe(config, configFile, out);
-      if (rest.contains("--once")) {
+      describe(config, configFile.toString(), out);
+      checked.problems().forEach(p -> out.println("coati: " + p));
+      checked.warnings().forEach(w -> out.println("coati: " + w));
+      if (once) {
         return 0;
       }
-      return serve(config, configFile == null ? null : Path.of(configFile), random, out);
+      List<String> missing = Capabilities.missing(config);
+      if (!missing.isEmpty()) {
+        missing.forEach(m -> err.println("coati: cannot start: " + m));
+        return 1;
+      }
+      return serve(config, configFile, random, out);
     } catch (ConfigException e) {
       err.println("coati: " + e.getMessage());
       return 2;
@@ -140,11 +107,6 @@ public final class Main {
       err.println("coati: " + e.getMessage());
       return 1;
     }
-  }
-
-  private static String option(List<String> args, String name) {
-    int i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
   }
 
   private static void describe(GatewayConfig config, String file, PrintStream out) {
@@ -381,30 +343,5 @@ public final class Main {
       a[i] = (byte) Integer.parseInt(p[i]);
     }
     return a;
-  }
-
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
-
-  /**
-   * Reads the demo PSK, or generates one into a new 0600 file on first start. An existing file that
-   * others can read is tightened to 0600 first.
-   */
-  private static Secret demoPsk(Path dir, RandomSource random, PrintStream out) throws IOException {
-    Path file = dir.resolve("demo-psk.txt");
-    out.println("coati: demo pre-shared key in " + file + " (mode 0600)");
-    if (Files.exists(file)) {
-      if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-        Files.setPosixFilePermissions(file, OWNER_ONLY);
-      }
-      return Secret.wrap(
-          Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
-    }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    String psk = HexFormat.of().formatHex(random.bytes(16));
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    Files.setPosixFilePermissions(file, OWNER_ONLY);
-    Files.writeString(file, psk + "\n", StandardCharsets.UTF_8);
-    return Secret.wrap(psk.getBytes(StandardCharsets.UTF_8));
   }
 }

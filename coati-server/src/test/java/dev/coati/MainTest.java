@@ -15,39 +15,59 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+  /**
+   * {@code coati run} without {@code --config}: the complete demo gateway in the state directory
+   * (remote access, L2TP/IPsec, TUN data plane), secrets 0600; a second start reuses them and
+   * prints the same settings; another {@code --address} for the same state is refused (exit 2).
+   */
   @Test
-  void runOnce_startsOnEmbeddedDemo_pskFileIsPrivate(@TempDir Path dir) throws Exception {
+  void runOnce_embeddedDefault_isTheDemoGateway_secondStartReusesIt(@TempDir Path dir)
+      throws Exception {
+    Path state = dir.resolve("run");
+    String first =
+        runOk("run", "--once", "--state-dir", state.toString(), "--address", "127.0.0.1");
+    assertTrue(first.contains("ESP data plane: tunnel mode (raw ESP or UDP 4500) via TUN coati0"));
+    assertTrue(first.contains("remote access (PSK + Xauth, mode config): on; L2TP/IPsec: on"));
+    assertTrue(first.contains("UDP 500/4500 on [127.0.0.1]"), first);
+    String psk = Files.readString(state.resolve("psk.txt")).strip();
+    String password = Files.readString(state.resolve("demo-password.txt")).strip();
+    for (String f : List.of("psk.txt", "demo-password.txt", "users.txt", "pki/ca.key")) {
+      assertEquals(
+          Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+          Files.getPosixFilePermissions(state.resolve(f)),
+          f);
+    }
+    assertTrue(first.contains("shared secret   " + psk), first);
+    assertTrue(first.contains("password        " + password), first);
+    String users = Files.readString(state.resolve("users.txt"));
+    assertTrue(users.contains("demo:") && !users.contains(password), "only hashes in users.txt");
+
+    String second = runOk("run", "--once", "--state-dir", state.toString());
+    assertEquals(psk, Files.readString(state.resolve("psk.txt")).strip(), "the PSK is kept");
+    assertTrue(second.contains("shared secret   " + psk), second);
+    assertTrue(second.contains("password        " + password), second);
+    assertTrue(second.contains("UDP 500/4500 on [127.0.0.1]"), second);
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc =
+        Main.run(
+            List.of("run", "--once", "--state-dir", state.toString(), "--address", "127.0.0.2"),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, rc);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("holds a gateway for 127.0.0.1"));
+  }
+
+  static String runOk(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc =
         Main.run(
-            List.of("run", "--once", "--state-dir", dir.toString()),
+            List.of(args),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
-    assertTrue(text.contains("IKEv1 engine ready"), text);
-    assertTrue(text.contains("IKE proposals 8"), text);
-    assertTrue(text.contains("ESP data plane: off"), text);
-    Path psk = dir.resolve("demo-psk.txt");
-    assertEquals(
-        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-        Files.getPosixFilePermissions(psk));
-    String secret = Files.readString(psk).strip();
-    assertTrue(!text.contains(secret), "the PSK is never printed");
-    // a second start reuses the key, and tightens a file someone made readable
-    Files.setPosixFilePermissions(
-        psk, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    assertEquals(
-        0,
-        Main.run(
-            List.of("run", "--once", "--state-dir", dir.toString()),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8)));
-    assertEquals(secret, Files.readString(psk).strip());
-    assertEquals(
-        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-        Files.getPosixFilePermissions(psk));
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test

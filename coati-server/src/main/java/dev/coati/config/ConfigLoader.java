@@ -5,6 +5,7 @@ import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.IkePolicy.PfsPolicy;
+import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +54,10 @@ public final class ConfigLoader {
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
   private YamlNode dynamicMainModePeer;
+  private YamlNode anyPsk;
+  private YamlNode root;
+  private final List<String> warnings = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
 
   private ConfigLoader(Path path) {
     this.file = path.toString();
@@ -63,8 +68,33 @@ public final class ConfigLoader {
     return new ConfigLoader(path).read();
   }
 
+  /**
+   * The configuration with what {@code coati check} reports besides hard errors: {@code problems}
+   * that make the gateway fail at its work though it starts (a users file that does not exist:
+   * every login fails), and {@code warnings} about legal but likely wrong settings; each as {@code
+   * file:line: key: text}.
+   */
+  public record Inspection(GatewayConfig config, List<String> problems, List<String> warnings) {}
+
+  /**
+   * Every key the loader accepts in the sections and entries {@code path} has (dotted, lists as
+   * {@code []}: {@code radius.servers[].address}), whether or not the file sets it; loading a file
+   * with every section gives the whole reference (docs/CONFIG.md is checked against it).
+   */
+  public static Set<String> acceptedKeys(Path path) throws ConfigException {
+    ConfigLoader l = new ConfigLoader(path);
+    l.read();
+    return java.util.Collections.unmodifiableSet(l.root.accepted());
+  }
+
+  public static Inspection inspect(Path path) throws ConfigException {
+    ConfigLoader l = new ConfigLoader(path);
+    GatewayConfig c = l.read();
+    return new Inspection(c, List.copyOf(l.problems), List.copyOf(l.warnings));
+  }
+
   private GatewayConfig read() throws ConfigException {
-    YamlNode root = YamlNode.read(Path.of(file));
+    root = YamlNode.read(Path.of(file));
     for (YamlNode section :
         root.entries(
             Set.of(
@@ -131,11 +161,7 @@ public final class ConfigLoader {
         case "listen" -> {
           listen.clear();
           for (YamlNode a : e.list()) {
-            String s = a.string();
-            if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-              throw a.error("expected an IPv4 address such as 0.0.0.0 or 192.0.2.1");
-            }
-            listen.add(s);
+            listen.add(a.ipv4("0.0.0.0 or 192.0.2.1"));
           }
         }
         case "id" -> gatewayId = e.string();
@@ -155,11 +181,15 @@ public final class ConfigLoader {
             peers = f.strings();
           } else {
             secret = secretFile(f);
+            ConfigWarnings.shortPsk(f, secret, warnings);
           }
         }
         if (secret == null) {
           throw entry.error(
               "each psk entry needs secret_file: (a file of mode 0600 holding the key)");
+        }
+        if (peers.contains("any")) {
+          anyPsk = entry;
         }
         psks.add(new GatewayConfig.PskEntry(peers, secret));
       }
@@ -192,10 +222,19 @@ public final class ConfigLoader {
   static List<String> subnets(YamlNode e) throws ConfigException {
     List<String> out = new ArrayList<>();
     for (YamlNode s : e.list()) {
-      String v = s.string();
-      if (!v.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")
-          || Integer.parseInt(v.substring(v.indexOf('/') + 1)) > 32) {
-        throw s.error("expected a subnet such as 10.1.0.0/24");
+      String v = s.string().strip();
+      int slash = v.indexOf('/');
+      boolean ok =
+          slash > 0
+              && v.substring(slash + 1).matches("\\d{1,2}")
+              && Integer.parseInt(v.substring(slash + 1)) <= 32;
+      try {
+        Ipv4Address.parse(ok ? v.substring(0, slash) : "");
+      } catch (IllegalArgumentException x) {
+        ok = false;
+      }
+      if (!ok) {
+        throw s.error("expected a subnet such as 10.1.0.0/24, not '" + v + "'");
       }
       out.add(v);
     }
@@ -294,6 +333,8 @@ public final class ConfigLoader {
       L2tpSection.check(l2tpNode, remoteAccess);
     }
     UsersSection.check(users, radius);
+    ConfigWarnings.usersFileMissing(users, file, problems);
+    ConfigWarnings.aggressiveAnyPsk(aggressiveIds, anyPsk, warnings);
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,

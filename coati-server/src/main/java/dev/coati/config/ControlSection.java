@@ -68,7 +68,7 @@ public final class ControlSection {
       for (NodeTuple t : m.getValue()) {
         if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("control")) {
           return parse(
-              new YamlNode(root.file(), "control", t.getValueNode()),
+              new YamlNode(root.file(), "control", t.getValueNode(), root.accepted()),
               file.toAbsolutePath().getParent());
         }
       }

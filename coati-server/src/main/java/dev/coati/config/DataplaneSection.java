@@ -23,10 +23,7 @@ final class DataplaneSection {
         }
         case "address" -> address = ConfigLoader.subnets(e).get(0);
         default -> {
-          mtu = e.port();
-          if (mtu < 576 || mtu > 9000) {
-            throw e.error("expected an MTU between 576 and 9000");
-          }
+          mtu = e.integer(576, 9000, "the TUN device's MTU in bytes");
         }
       }
     }

@@ -50,10 +50,7 @@ final class L2tpSection {
         case "hello_interval" -> hello = e.seconds();
         case "lcp_echo_interval" -> echo = e.seconds();
         case "lcp_echo_failures" -> {
-          failures = e.port();
-          if (failures > 20) {
-            throw e.error("expected 1 to 20 unanswered echoes");
-          }
+          failures = e.integer(1, 20, "the unanswered LCP echoes before the link is down");
         }
         case "host_name" -> {
           host = e.string().strip();

@@ -15,7 +15,7 @@ final class MetricsSection {
     for (YamlNode e : n.entries(Set.of("listen"))) {
       listen = e.string().strip();
       int colon = listen.lastIndexOf(':');
-      boolean ok = colon > 0 && listen.substring(0, colon).matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      boolean ok = colon > 0 && ipv4(listen.substring(0, colon));
       int port = -1;
       try {
         port = ok ? Integer.parseInt(listen.substring(colon + 1)) : -1;
@@ -27,5 +27,14 @@ final class MetricsSection {
       }
     }
     return listen;
+  }
+
+  private static boolean ipv4(String s) {
+    try {
+      dev.coati.util.Ipv4Address.parse(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -73,10 +73,7 @@ final class RemoteAccessSection {
         case "split_dns" -> splitDns = e.strings();
         case "idle_timeout" -> idle = e.seconds();
         default -> {
-          attempts = e.port();
-          if (attempts > 10) {
-            throw e.error("expected 1 to 10 Xauth attempts");
-          }
+          attempts = e.integer(1, 10, "the Xauth attempts per connection");
         }
       }
     }
@@ -110,11 +107,9 @@ final class RemoteAccessSection {
   }
 
   private static List<String> addresses(YamlNode e) throws ConfigException {
-    List<String> out = e.strings();
-    for (String a : out) {
-      if (!a.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-        throw e.error("expected IPv4 addresses such as 10.99.99.1, not '" + a + "'");
-      }
+    List<String> out = new java.util.ArrayList<>();
+    for (YamlNode a : e.list()) {
+      out.add(a.ipv4("10.99.99.1"));
     }
     return out;
   }

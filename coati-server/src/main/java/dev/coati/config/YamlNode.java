@@ -1,12 +1,16 @@
 package dev.coati.config;
 
+import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -17,8 +21,12 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-/** A YAML node with its dotted key path and line, for typed reads with precise errors. */
-record YamlNode(String file, String path, Node node) {
+/**
+ * A YAML node with its dotted key path and line, for typed reads with precise errors. {@code
+ * accepted} collects, for the whole file, every key the loader accepts where it looked (as {@code
+ * radius.servers[].address}): the reference of keys that docs/CONFIG.md is checked against.
+ */
+record YamlNode(String file, String path, Node node, Set<String> accepted) {
 
   /** The root of a YAML file; unreadable, empty or malformed files fail with file and line. */
   static YamlNode read(Path path) throws ConfigException {
@@ -34,13 +42,74 @@ record YamlNode(String file, String path, Node node) {
           new Compose(LoadSettings.builder().setLabel(file).build())
               .composeString(text)
               .orElseThrow(() -> new ConfigException(file, 1, "", "the file is empty"));
-      return new YamlNode(file, "", root);
+      duplicates(file, root);
+      return new YamlNode(file, "", root, new TreeSet<>());
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
       throw new ConfigException(file, line, "", "not valid YAML: " + e.getProblem());
     } catch (YamlEngineException e) {
       throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
     }
+  }
+
+  /**
+   * Refuses a key given twice in one mapping, anywhere in the file: YAML keeps only the last one,
+   * so a second {@code remote_access:} block would silently replace the first.
+   */
+  private static void duplicates(String file, Node n) throws ConfigException {
+    if (n instanceof MappingNode m) {
+      Map<String, Integer> seen = new HashMap<>();
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k) {
+          int line = k.getStartMark().map(x -> x.getLine() + 1).orElse(0);
+          Integer first = seen.putIfAbsent(k.getValue(), line);
+          if (first != null) {
+            throw new ConfigException(
+                file,
+                line,
+                k.getValue(),
+                "duplicate key (first at line "
+                    + first
+                    + "): YAML would keep only this one; merge the two");
+          }
+        }
+        duplicates(file, t.getValueNode());
+      }
+    } else if (n instanceof SequenceNode s) {
+      for (Node c : s.getValue()) {
+        duplicates(file, c);
+      }
+    }
+  }
+
+  /** A legal-but-likely-wrong setting: {@code file:line: key: warning: message}. */
+  String warning(String message) {
+    return file + ":" + line() + ": " + (path.isEmpty() ? "" : path + ": ") + "warning: " + message;
+  }
+
+  /** An IPv4 address in dotted quad (each part 0-255). */
+  String ipv4(String example) throws ConfigException {
+    String s = string().strip();
+    try {
+      return Ipv4Address.parse(s).toString();
+    } catch (IllegalArgumentException e) {
+      throw error("expected an IPv4 address such as " + example + ", not '" + s + "'");
+    }
+  }
+
+  /** A whole number from {@code min} to {@code max}; the error names the key and the range. */
+  int integer(int min, int max, String unit) throws ConfigException {
+    String v = string().strip();
+    try {
+      int i = Integer.parseInt(v);
+      if (i >= min && i <= max) {
+        return i;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw error(
+        "expected " + unit + ": a whole number from " + min + " to " + max + ", not '" + v + "'");
   }
 
   int line() {
@@ -56,6 +125,10 @@ record YamlNode(String file, String path, Node node) {
     if (!(node instanceof MappingNode m)) {
       throw error("expected a mapping (key: value lines)");
     }
+    String schema = path.replaceAll("\\[\\d+\\]", "[]");
+    for (String k : known) {
+      accepted.add(schema.isEmpty() ? k : schema + "." + k);
+    }
     List<YamlNode> out = new ArrayList<>();
     for (NodeTuple t : m.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
@@ -63,12 +136,12 @@ record YamlNode(String file, String path, Node node) {
       }
       String child = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
       if (!known.contains(k.getValue())) {
-        throw new YamlNode(file, child, t.getKeyNode())
+        throw new YamlNode(file, child, t.getKeyNode(), accepted)
             .error(
                 "unknown key; known keys here: "
                     + String.join(", ", known.stream().sorted().toList()));
       }
-      out.add(new YamlNode(file, child, t.getValueNode()));
+      out.add(new YamlNode(file, child, t.getValueNode(), accepted));
     }
     return out;
   }
@@ -161,7 +234,7 @@ record YamlNode(String file, String path, Node node) {
     List<YamlNode> out = new ArrayList<>();
     int i = 0;
     for (Node n : s.getValue()) {
-      out.add(new YamlNode(file, path + "[" + i++ + "]", n));
+      out.add(new YamlNode(file, path + "[" + i++ + "]", n, accepted));
     }
     return out;
   }

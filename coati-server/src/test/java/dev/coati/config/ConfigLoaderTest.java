@@ -190,7 +190,7 @@ class ConfigLoaderTest {
     String key = error(ra + "l2tp:\n  hello: 30s\n");
     assertTrue(key.contains(":29: l2tp.hello: unknown key"), key);
     String echoes = error(ra + "l2tp:\n  lcp_echo_failures: 99\n");
-    assertTrue(echoes.contains("expected 1 to 20 unanswered echoes"), echoes);
+    assertTrue(echoes.contains("a whole number from 1 to 20, not '99'"), echoes);
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
     String open = error(ra + "l2tp:\n  secret_file: l2tp.txt\n");
     assertTrue(open.contains("is readable by others; run: chmod 600"), open);

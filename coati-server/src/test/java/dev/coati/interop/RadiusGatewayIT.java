@@ -215,6 +215,23 @@ class RadiusGatewayIT {
     }
   }
 
+  /**
+   * SIGTERM to the gateway with a session up: the Accounting-Stop that reaches FreeRADIUS says
+   * NAS-Reboot (README "RADIUS"), with the session's id, before the process exits.
+   */
+  @Test
+  void gatewayShutdown_accountingStopSaysNasReboot() throws Exception {
+    try (CoatiProcess coati = new CoatiProcess(SRV, Netns.SRV_ADDR, dir, PSK, gateway());
+        Charon c = roadWarrior("carol")) {
+      connect(c, coati);
+      String start = await(() -> one("Acct-Status-Type = Start", "User-Name = \"carol\""), coati);
+      assertEquals(143, coati.stop(), coati.log());
+      String stop = await(() -> one("Acct-Status-Type = Stop", "User-Name = \"carol\""), coati);
+      assertTrue(stop.contains("Acct-Terminate-Cause = NAS-Reboot"), stop);
+      assertEquals(sessionId(start), sessionId(stop), start + "\n" + stop);
+    }
+  }
+
   /** strongSwan in {@code coati-rd-cli} as {@code user} (password {@code user-pass}). */
   Charon roadWarrior(String user) throws Exception {
     return new Charon(

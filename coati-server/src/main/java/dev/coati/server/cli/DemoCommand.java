@@ -47,6 +47,9 @@ public final class DemoCommand {
   static final String USERS_FILE = "users.txt";
   static final String PKI_DIR = "pki";
 
+  /** The embedded default's copy of the demo password (0600), for the instructions of a restart. */
+  static final String PASSWORD_FILE = "demo-password.txt";
+
   private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
   private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,6 +58,12 @@ public final class DemoCommand {
   private final Supplier<Instant> clock;
   private final PrintStream out;
   private final PrintStream err;
+
+  /** For {@code coati run}'s embedded default: real randomness and hash cost. */
+  static DemoCommand embedded(PrintStream out, PrintStream err) {
+    return new DemoCommand(
+        RandomSource.secure(), PasswordHash.DEFAULT_ITERATIONS, Instant::now, out, err);
+  }
 
   DemoCommand(
       RandomSource random,
@@ -132,7 +141,32 @@ public final class DemoCommand {
     return new Settings(dirText, Path.of(dirText), address, name);
   }
 
+  /**
+   * The embedded default of {@code coati run}: the demo in the state directory, its control socket
+   * there too, and the password kept in a 0600 file so that a later start prints the same settings.
+   */
+  DemoSecrets writeEmbedded(Settings s) throws IOException, PkiException, CommandException {
+    String config =
+        DemoInstructions.config(s)
+            + "control:\n  socket: coati.sock              # coati status --state-dir "
+            + s.dirText()
+            + "\n";
+    DemoSecrets secrets = write(s, false, config);
+    byte[] pw = (secrets.password() + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      new OutputFiles(false).write(s.dir().resolve(PASSWORD_FILE), pw, true);
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
+    return secrets;
+  }
+
   private DemoSecrets write(Settings s, boolean force) throws IOException, CommandException {
+    return write(s, force, DemoInstructions.config(s));
+  }
+
+  private DemoSecrets write(Settings s, boolean force, String configText)
+      throws IOException, CommandException {
     Path pki = s.dir().resolve(PKI_DIR);
     Path config = s.dir().resolve(CONFIG);
     Path pskFile = s.dir().resolve(PSK_FILE);
@@ -175,7 +209,7 @@ public final class DemoCommand {
     for (int i = 0; i < certFiles.size(); i++) {
       files.write(certFiles.get(i), pems.get(i), certFiles.get(i).toString().endsWith(".key"));
     }
-    files.write(config, DemoInstructions.config(s).getBytes(StandardCharsets.UTF_8), false);
+    files.write(config, configText.getBytes(StandardCharsets.UTF_8), false);
     return new DemoSecrets(psk, password);
   }
 

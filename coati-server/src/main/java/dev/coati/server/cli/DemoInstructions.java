@@ -55,11 +55,19 @@ final class DemoInstructions {
 
   /** Prints the files, secrets and client settings. */
   static void print(Settings s, DemoSecrets secrets, PrintStream out) {
+    print(s, secrets, out, false);
+  }
+
+  /**
+   * Prints the files, secrets and client settings; {@code running}: for {@code coati run}'s
+   * embedded default, which starts the gateway right after.
+   */
+  static void print(Settings s, DemoSecrets secrets, PrintStream out, boolean running) {
     String d = s.dirText().endsWith("/") ? s.dirText() : s.dirText() + "/";
     String server = s.wildcard() ? "<this host's address>" : s.address();
     out.print(
         """
-        coati demo: wrote a remote-access gateway (Cisco-style group PSK + Xauth, and L2TP/IPsec):
+        {made} a remote-access gateway (Cisco-style group PSK + Xauth, and L2TP/IPsec):
           {dir}coati.yaml      the configuration (listens on {address}, gateway id fqdn:{name})
           {dir}psk.txt         the group pre-shared key (0600)
           {dir}users.txt       user demo: PBKDF2 hash and NT hash of the password (0600)
@@ -68,18 +76,34 @@ final class DemoInstructions {
           Hybrid RSA (Android "IPSec Hybrid RSA", strongSwan auth = xauth + pubkey) uses the
           certificate: install {dir}pki/ca.pem on the client; PSK + Xauth needs no certificate.
 
-        The secrets, shown only now (the password is stored only as hashes; a new one:
-        coati user passwd demo --config {config}):
+        {secrets}
           group name      {group}
           shared secret   {psk}
           user            demo
           password        {password}
 
-        Start the gateway (as root, e.g. with sudo: it opens TUN coati0 and UDP 500/4500):
-          ./coati run --config {config}
+        {start}
         Once connected, the client has an address from 10.99.99.10-10.99.99.200 and reaches the
         gateway at 10.99.99.1 (ping 10.99.99.1).
         """
+            .replace(
+                "{start}",
+                running
+                    ? "The gateway starts now (TUN coati0, UDP 500/4500); started again with the"
+                        + " same state\ndirectory it keeps this PSK and user: ./coati run"
+                        + " --state-dir {dirText}"
+                    : "Start the gateway (as root, e.g. with sudo: it opens TUN coati0 and UDP"
+                        + " 500/4500):\n  ./coati run --config {config}")
+            .replace(
+                "{secrets}",
+                running
+                    ? "The secrets (kept, mode 0600, in {dir}psk.txt and {dir}"
+                        + DemoCommand.PASSWORD_FILE
+                        + "):"
+                    : "The secrets, shown only now (the password is stored only as hashes; a new"
+                        + " one:\ncoati user passwd demo --config {config}):")
+            .replace("{made}", running ? "coati: the embedded default is" : "coati demo: wrote")
+            .replace("{dirText}", s.dirText())
             .replace("{dir}", d)
             .replace("{address}", s.address())
             .replace("{name}", s.name())
@@ -93,9 +117,11 @@ final class DemoInstructions {
           "Note: "
               + s.address()
               + " is reachable from this machine only; for a phone or another computer run\n"
-              + "  ./coati demo --dir "
-              + s.dirText()
-              + " --address <this host's address> --force");
+              + (running
+                  ? "  rm -r " + s.dirText() + "; ./coati run --address <this host's address>"
+                  : "  ./coati demo --dir "
+                      + s.dirText()
+                      + " --address <this host's address> --force"));
     } else if (s.wildcard()) {
       out.println(
           "Note: the gateway listens on every address; give clients the one they reach it by.");

@@ -50,6 +50,9 @@ public record RadiusSessionAccounting(RadiusAccounting accounting, boolean radiu
   /** Acct-Terminate-Cause (RFC 2866 section 5.10) from the down reason's words. */
   static TerminateCause cause(String reason) {
     String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+    if (r.contains("shutting down") || r.contains("shutdown")) {
+      return TerminateCause.NAS_REBOOT; // the gateway stops: every session ends, whatever layer
+    }
     if (r.contains("session timeout")) {
       return TerminateCause.SESSION_TIMEOUT;
     }
@@ -71,7 +74,7 @@ public record RadiusSessionAccounting(RadiusAccounting accounting, boolean radiu
         || r.contains("client")) {
       return TerminateCause.USER_REQUEST;
     }
-    if (r.contains("shutdown") || r.contains("stop")) {
+    if (r.contains("stop")) {
       return TerminateCause.NAS_REBOOT;
     }
     return TerminateCause.NAS_REQUEST;

@@ -52,7 +52,7 @@ class ControlClientTest {
   @Test
   void checkSaysOkOrTheErrorWithFileAndLine() throws Exception {
     Path psk = dir.resolve("psk.txt");
-    Files.writeString(psk, "s3cret\n");
+    Files.writeString(psk, "s3cret-of-twenty-or-more\n"); // a shorter one draws a warning
     Files.setPosixFilePermissions(
         psk, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Path cfg = dir.resolve("coati.yaml");

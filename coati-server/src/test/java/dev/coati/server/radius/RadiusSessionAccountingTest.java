@@ -29,6 +29,12 @@ class RadiusSessionAccountingTest {
     assertEquals(TerminateCause.LOST_CARRIER, RadiusSessionAccounting.cause("DPD timeout"));
     assertEquals(TerminateCause.USER_REQUEST, RadiusSessionAccounting.cause("peer sent Delete"));
     assertEquals(TerminateCause.NAS_REQUEST, RadiusSessionAccounting.cause(null));
+    // the words IkeSocketLoop and L2tpServer.closeAll use when the gateway stops (README:
+    // NAS-Reboot)
+    assertEquals(TerminateCause.NAS_REBOOT, RadiusSessionAccounting.cause("gateway shutting down"));
+    assertEquals(
+        TerminateCause.NAS_REBOOT,
+        RadiusSessionAccounting.cause("LCP Terminate-Request: gateway shutting down"));
     assertEquals(
         TerminateCause.SESSION_TIMEOUT,
         RadiusSessionAccounting.cause("session timeout (60 s, from RADIUS)"));

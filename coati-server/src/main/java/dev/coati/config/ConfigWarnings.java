@@ -1,0 +1,58 @@
+package dev.coati.config;
+
+import dev.coati.crypto.Secret;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * What {@code coati check} reports besides hard errors ({@link ConfigLoader.Inspection}): a users
+ * file that does not exist (a problem: every login would fail), and legal settings that are likely
+ * wrong (warnings), each with file, line and key.
+ */
+final class ConfigWarnings {
+  /** Shorter pre-shared keys draw a warning. */
+  static final int MIN_PSK_LENGTH = 20;
+
+  private ConfigWarnings() {}
+
+  static void shortPsk(YamlNode f, Secret secret, List<String> warnings) {
+    if (secret.length() < MIN_PSK_LENGTH) {
+      warnings.add(
+          f.warning(
+              "the pre-shared key has "
+                  + secret.length()
+                  + " characters; with aggressive mode or a leaked handshake a short one is"
+                  + " cracked offline: use "
+                  + MIN_PSK_LENGTH
+                  + " or more random characters"));
+    }
+  }
+
+  static void usersFileMissing(UsersSection.Users users, String config, List<String> problems) {
+    if (users != null && users.file() != null && !Files.exists(users.file())) {
+      problems.add(
+          users
+              .node()
+              .error(
+                  "the users file "
+                      + users.file()
+                      + " does not exist, so every login would fail: create it with coati user"
+                      + " add NAME --config "
+                      + config)
+              .getMessage());
+    }
+  }
+
+  /** {@code anyPsk}: the {@code peers: any} PSK entry, or null. */
+  static void aggressiveAnyPsk(List<String> aggressiveIds, YamlNode anyPsk, List<String> warnings) {
+    if (!aggressiveIds.isEmpty() && anyPsk != null) {
+      warnings.add(
+          anyPsk.warning(
+              "this PSK (peers: any) answers aggressive mode for "
+                  + aggressiveIds
+                  + ": anyone who sends such a group name gets a hash of it to crack offline;"
+                  + " keep it long and random, or drop ike.aggressive_ids if no client needs"
+                  + " aggressive mode"));
+    }
+  }
+}
