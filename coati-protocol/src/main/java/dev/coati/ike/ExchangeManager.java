@@ -94,7 +94,7 @@ final class ExchangeManager {
       return false;
     }
     if (ex.lastReceived != null && Arrays.equals(ex.lastReceived, datagram)) {
-      if (ex.lastSent != null) {
+      if (ex.lastSent != null && sa.resendAllowed()) {
         LOG.log(
             Level.DEBUG,
             "{0} retransmitted request {1}, resending cached response",
@@ -232,8 +232,8 @@ final class ExchangeManager {
         it.hasNext(); ) {
       Map.Entry<Integer, Exchange> e = it.next();
       Exchange ex = e.getValue();
-      if (!ex.awaitingReply || now < ex.deadline) {
-        continue;
+      if (!ex.awaitingReply || now < ex.deadline || sa.halfOpen()) {
+        continue; // a half-open SA gets no timed retransmits; the engine times it out
       }
       if (ex.retransmits >= ctx.retransmit().maxRetransmits() || ex.lastSent == null) {
         it.remove();

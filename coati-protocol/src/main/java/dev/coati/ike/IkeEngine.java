@@ -34,11 +34,13 @@ public final class IkeEngine {
   private final ChildRegistry children;
   private final SaLifetimes lifetimes = new SaLifetimes(this);
   private final RemoteAccessFlow remoteAccess;
+  private final HalfOpenTable halfOpen;
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
     this.children = new ChildRegistry(ctx, counters);
     this.remoteAccess = new RemoteAccessFlow(this, ctx);
+    this.halfOpen = new HalfOpenTable(ctx.policy(), counters);
   }
 
   public EngineCounters counters() {
@@ -80,6 +82,9 @@ public final class IkeEngine {
     if (!cookieMatches(sa, hdr) || !Arrays.equals(from.address(), sa.peer().address())) {
       counters.unknownSa++;
       return;
+    }
+    if (sa.halfOpen() && hdr.responderSpi() == sa.responderCookie()) {
+      halfOpen.release(sa); // the peer received our cookie: its address is real
     }
     if (from.port() != sa.peer().port() || local.port() != sa.local().port()) {
       if (sa.natVariant() == NatVariant.NONE) {
@@ -133,6 +138,15 @@ public final class IkeEngine {
       counters.unknownSa++;
       return;
     }
+    HalfOpenDrop refused = halfOpen.check(from.address(), et.equals(ExchangeType.AGGRESSIVE));
+    if (refused != null) {
+      halfOpen.count(refused);
+      return;
+    }
+    IkeSa oldest = halfOpen.overflow();
+    if (oldest != null) {
+      dropHalfOpen(oldest, HalfOpenDrop.EVICTED);
+    }
     long rcookie = 0;
     while (rcookie == 0) {
       rcookie = ctx.random().nextLong();
@@ -147,6 +161,22 @@ public final class IkeEngine {
     counters.ikeStarted++;
     sa.exchanges().receiveNew(0, task, hdr, datagram, from);
     reap(sa);
+    if (sa.state() == IkeSa.State.CONNECTING) {
+      halfOpen.add(sa, ctx.clock().millis());
+    }
+  }
+
+  /**
+   * Drops a half-open SA without a word to its (perhaps spoofed) source and without a log line per
+   * SA: counted, and summarised once a minute by {@link HalfOpenTable#report}.
+   */
+  private void dropHalfOpen(IkeSa sa, HalfOpenDrop why) {
+    halfOpen.count(why);
+    halfOpen.release(sa);
+    sas.remove(sa.initiatorCookie());
+    sa.exchanges().abortAll(why.name());
+    sa.setState(IkeSa.State.DELETED);
+    sa.destroyKeys();
   }
 
   /** Removes an SA whose phase 1 failed (its exchange is gone while still connecting). */
@@ -320,6 +350,7 @@ public final class IkeEngine {
     if (sas.remove(sa.initiatorCookie()) == null) {
       return;
     }
+    halfOpen.release(sa);
     pendingChildren.remove(sa);
     lifetimes.removed(sa);
     remoteAccess.removed(sa);
@@ -364,6 +395,13 @@ public final class IkeEngine {
   }
 
   private void timers(long now) {
+    for (IkeSa old = halfOpen.expired(now); old != null; old = halfOpen.expired(now)) {
+      dropHalfOpen(old, HalfOpenDrop.TIMEOUT);
+    }
+    String report = halfOpen.report(now);
+    if (report != null) {
+      LOG.log(Level.INFO, report);
+    }
     for (IkeSa sa : List.copyOf(sas.values())) {
       if (sa.exchanges().tick()) {
         remove(sa, "phase 1 timed out");
