@@ -248,6 +248,7 @@ public final class Main {
                 leases == null ? 0 : leases.freeCount(),
                 lns == null ? 0 : lns.tunnelCount(),
                 lns == null ? 0 : lns.sessionCount());
+            metrics.engine(engine.counters());
           });
       MetricsServer metricsServer = EventsSetup.metrics(config, metrics, out);
       if (lns != null) {

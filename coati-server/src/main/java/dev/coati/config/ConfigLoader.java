@@ -49,6 +49,7 @@ public final class ConfigLoader {
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
   private GatewayConfig.Control control = GatewayConfig.Control.DEFAULT;
+  private GatewayConfig.Limits limits = GatewayConfig.Limits.DEFAULT;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
 
@@ -78,7 +79,8 @@ public final class ConfigLoader {
                 "metrics",
                 "events",
                 "radius",
-                "control"))) {
+                "control",
+                "limits"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -90,6 +92,7 @@ public final class ConfigLoader {
         case "metrics" -> metrics = MetricsSection.parse(section);
         case "events" -> events = EventsSection.parse(section, dir);
         case "control" -> control = ControlSection.parse(section, dir);
+        case "limits" -> limits = LimitsSection.parse(section);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -346,7 +349,8 @@ public final class ConfigLoader {
         events,
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
-        control);
+        control,
+        limits);
   }
 
   @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
+import dev.coati.ike.HalfOpenLimits;
 import dev.coati.ike.IkePolicy.PfsPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +49,13 @@ public record GatewayConfig(
     EventsConfig events,
     RadiusConfig radius,
     UserSource usersSource,
-    Control control) {
+    Control control,
+    Limits limits) {
+
+  /** The {@code limits:} section: half-open SA limits (issue #13). */
+  public record Limits(HalfOpenLimits halfOpen) {
+    public static final Limits DEFAULT = new Limits(HalfOpenLimits.DEFAULT);
+  }
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -218,6 +225,7 @@ public record GatewayConfig(
         null,
         null,
         UserSource.LOCAL,
-        control);
+        control,
+        Limits.DEFAULT);
   }
 }

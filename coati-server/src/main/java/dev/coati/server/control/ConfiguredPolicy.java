@@ -6,6 +6,7 @@ import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.Secret;
 import dev.coati.crypto.pki.CertificateVerifier;
 import dev.coati.crypto.pki.Signer;
+import dev.coati.ike.HalfOpenLimits;
 import dev.coati.ike.IkePolicy;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.LocalCertificate;
@@ -162,6 +163,11 @@ public final class ConfiguredPolicy implements IkePolicy {
   @Override
   public boolean aggressiveModeAllowed(PeerAddress peer, IdPayload peerId) {
     return config.aggressiveIds().contains(idText(peerId));
+  }
+
+  @Override
+  public HalfOpenLimits halfOpenLimits() {
+    return config.limits().halfOpen();
   }
 
   @Override

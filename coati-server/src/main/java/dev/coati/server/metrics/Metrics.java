@@ -1,6 +1,8 @@
 package dev.coati.server.metrics;
 
 import dev.coati.ike.ChildSa;
+import dev.coati.ike.EngineCounters;
+import dev.coati.ike.HalfOpenDrop;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
 import dev.coati.server.dataplane.DataPlane;
@@ -37,6 +39,8 @@ public final class Metrics implements IkeListener {
   private volatile long poolFree;
   private volatile long l2tpTunnels;
   private volatile long l2tpSessions;
+  private volatile long halfOpen;
+  private final long[] halfOpenDrops = new long[HalfOpenDrop.values().length];
 
   public void dataPlane(DataPlane dp) {
     this.dataPlane = dp;
@@ -95,6 +99,39 @@ public final class Metrics implements IkeListener {
     this.l2tpSessions = sessions;
   }
 
+  /** The engine's half-open counters, copied on the socket thread every tick. */
+  public void engine(EngineCounters c) {
+    this.halfOpen = c.halfOpen();
+    synchronized (halfOpenDrops) {
+      for (HalfOpenDrop d : HalfOpenDrop.values()) {
+        halfOpenDrops[d.ordinal()] = c.halfOpenDrops(d);
+      }
+    }
+  }
+
+  private void renderHalfOpen(StringBuilder b) {
+    head(
+        b,
+        "coati_ike_half_open",
+        "gauge",
+        "responder IKE SAs whose peer has not echoed our cookie");
+    sample(b, "coati_ike_half_open", null, halfOpen);
+    head(
+        b,
+        "coati_ike_half_open_dropped_total",
+        "counter",
+        "first messages refused and half-open IKE SAs dropped, by reason");
+    synchronized (halfOpenDrops) {
+      for (HalfOpenDrop d : HalfOpenDrop.values()) {
+        sample(
+            b,
+            "coati_ike_half_open_dropped_total",
+            "reason=\"" + d.name().toLowerCase(Locale.ROOT) + "\"",
+            halfOpenDrops[d.ordinal()]);
+      }
+    }
+  }
+
   /** The exposition text. */
   public String render() {
     StringBuilder b = new StringBuilder(4096);
@@ -112,6 +149,7 @@ public final class Metrics implements IkeListener {
           "result=\"failed\",reason=\"" + r + "\"",
           n == null ? 0 : n.sum());
     }
+    renderHalfOpen(b);
     head(b, "coati_esp_children_established_total", "counter", "ESP SA pairs negotiated");
     sample(b, "coati_esp_children_established_total", null, childrenEstablished.sum());
     head(b, "coati_l2tp_tunnels", "gauge", "L2TP tunnels now");
