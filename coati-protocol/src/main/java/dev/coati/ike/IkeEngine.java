@@ -35,12 +35,14 @@ public final class IkeEngine {
   private final SaLifetimes lifetimes = new SaLifetimes(this);
   private final RemoteAccessFlow remoteAccess;
   private final HalfOpenTable halfOpen;
+  private final DecoyKeys decoys;
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
     this.children = new ChildRegistry(ctx, counters);
     this.remoteAccess = new RemoteAccessFlow(this, ctx);
     this.halfOpen = new HalfOpenTable(ctx.policy(), counters);
+    this.decoys = new DecoyKeys(ctx.random());
   }
 
   public EngineCounters counters() {
@@ -155,7 +157,7 @@ public final class IkeEngine {
     Runnable done = () -> established(sa);
     Task task =
         et.equals(ExchangeType.AGGRESSIVE)
-            ? new AggressiveModeTask(sa, ctx, done)
+            ? new AggressiveModeTask(sa, ctx, decoys, done)
             : new MainModeTask(sa, ctx, done);
     sas.put(hdr.initiatorSpi(), sa);
     counters.ikeStarted++;
@@ -286,7 +288,7 @@ public final class IkeEngine {
     Runnable done = () -> established(sa);
     Task task =
         mode.equals(ExchangeType.AGGRESSIVE)
-            ? new AggressiveModeTask(sa, ctx, done)
+            ? new AggressiveModeTask(sa, ctx, decoys, done)
             : new MainModeTask(sa, ctx, done);
     sas.put(icookie, sa);
     counters.ikeStarted++;

@@ -30,6 +30,9 @@ class HalfOpenFloodIT {
   static final int RATE = 10_000;
   static final int FLOOD_SECONDS = 25;
 
+  /** The heap cap packaging/bin/coati starts the gateway with. */
+  static final String LAUNCHER_HEAP = "-Xmx256m";
+
   @TempDir Path dir;
 
   @BeforeEach
@@ -41,30 +44,27 @@ class HalfOpenFloodIT {
   @Test
   void legitimateClientConnectsDuringASpoofedFlood() throws Exception {
     String psk = "flood-test-group-secret-" + Long.toHexString(System.nanoTime());
-    RemoteAccessIT.coati(
-        "alice-pass\n",
-        "user",
-        "add",
-        "alice",
-        "--file",
-        dir.resolve("users.txt").toString(),
-        "--password-stdin");
+    // plain text: the connect time then measures the IKE path under attack, not PBKDF2's luck
+    // on a shared CPU
+    Files.writeString(dir.resolve("users.txt"), "alice:{plain}alice-pass\n");
     String gateway = RemoteAccessIT.GATEWAY + "metrics:\n  listen: " + Netns.SRV_ADDR + ":9465\n";
     try (Netns ns = new Netns();
         AutoCloseable att = attacker();
-        CoatiProcess coati = new CoatiProcess(dir, psk, gateway);
+        CoatiProcess coati =
+            new CoatiProcess(
+                Netns.SRV, Netns.SRV_ADDR, dir, psk, gateway, List.of(), List.of(LAUNCHER_HEAP));
         Charon c =
             new Charon(
                 dir.resolve("cli"), RemoteAccessIT.client(psk, false, "alice", "alice-pass"))) {
       connectTimes(c, coati, 1); // warm-up: the first connect also pays for the JIT
-      List<Long> quiet = connectTimes(c, coati, 3);
+      List<Long> quiet = connectTimes(c, coati, 5);
       long[] before = counters();
       long rssBefore = RssWatch.rssKb(coati.pid());
       long cpuBefore = cpuMillis(coati.pid());
       RssWatch rss = new RssWatch(coati.pid());
       Process flood = startFlood();
-      Thread.sleep(8000); // past the busy threshold (12,500) and the cap (25,000)
-      List<Long> loaded = connectTimes(c, coati, 3);
+      Thread.sleep(5000); // past the busy threshold (12,500) and the cap (25,000)
+      List<Long> loaded = connectTimes(c, coati, 5);
       String floodOut = new String(flood.getInputStream().readAllBytes());
       assertTrue(flood.waitFor(FLOOD_SECONDS + 30, TimeUnit.SECONDS), "the flood ends");
       long[] after = counters();
@@ -103,11 +103,13 @@ class HalfOpenFloodIT {
       Files.writeString(Path.of("target", "re-halfopen-flood.txt"), report + "\n");
       assertTrue(floodOut.contains("sent " + RATE * FLOOD_SECONDS), floodOut);
       assertTrue(rxPackets >= RATE * FLOOD_SECONDS, report);
-      for (long t : loaded) {
-        assertTrue(t <= 2 * quietMedian, "connect within 2x quiet: " + report);
-      }
+      assertTrue(median(loaded) <= 2 * quietMedian, "connect within 2x quiet: " + report);
       assertTrue(rss.peakKb() <= 512 * 1024, "RSS <= 512 MB: " + report);
       assertTrue(txPackets <= rxPackets, "never more packets out than in: " + report);
+      assertTrue(txBytes <= rxBytes, "never more bytes out than in: " + report);
+      assertTrue(
+          txBytes / (double) txPackets <= rxBytes / (double) rxPackets,
+          "no answer larger than the first message: " + report);
       assertTrue(m.get("coati_ike_half_open") <= 25_000, report);
       assertTrue(m.get("coati_ike_half_open_dropped_total{reason=\"evicted\"}") > 0, report);
     }
