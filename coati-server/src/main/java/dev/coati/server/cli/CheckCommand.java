@@ -45,6 +45,7 @@ public final class CheckCommand {
         return 1;
       }
     }
+    AggressiveModeCheck.warnings(config).forEach(err::println);
     out.println("ok");
     return 0;
   }
