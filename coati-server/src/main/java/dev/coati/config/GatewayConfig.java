@@ -1,5 +1,6 @@
 package dev.coati.config;
 
+import dev.coati.auth.GuessingLimits;
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
@@ -52,9 +53,9 @@ public record GatewayConfig(
     Control control,
     Limits limits) {
 
-  /** The {@code limits:} section: half-open SA limits (issue #13). */
-  public record Limits(HalfOpenLimits halfOpen) {
-    public static final Limits DEFAULT = new Limits(HalfOpenLimits.DEFAULT);
+  /** The {@code limits:} section: half-open SA limits and guessing budgets (issue #13). */
+  public record Limits(HalfOpenLimits halfOpen, GuessingLimits guessing) {
+    public static final Limits DEFAULT = new Limits(HalfOpenLimits.DEFAULT, GuessingLimits.DEFAULT);
   }
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */

@@ -1,21 +1,74 @@
 package dev.coati.config;
 
+import dev.coati.auth.GuessingLimits;
 import dev.coati.ike.HalfOpenLimits;
 import java.util.Set;
 
 /**
- * The {@code limits:} section: the defences against spoofed floods ({@code half_open}). Every key
- * is optional; the defaults are the anchors' (strongSwan, Libreswan).
+ * The {@code limits:} section: the defences against spoofed floods ({@code half_open}) and online
+ * password guessing ({@code guessing}). Every key is optional.
  */
 final class LimitsSection {
   private LimitsSection() {}
 
   static GatewayConfig.Limits parse(YamlNode n) throws ConfigException {
     HalfOpenLimits halfOpen = HalfOpenLimits.DEFAULT;
-    for (YamlNode e : n.entries(Set.of("half_open"))) {
-      halfOpen = halfOpen(e);
+    GuessingLimits guessing = GuessingLimits.DEFAULT;
+    for (YamlNode e : n.entries(Set.of("half_open", "guessing"))) {
+      if (e.key().equals("half_open")) {
+        halfOpen = halfOpen(e);
+      } else {
+        guessing = guessing(e);
+      }
     }
-    return new GatewayConfig.Limits(halfOpen);
+    return new GatewayConfig.Limits(halfOpen, guessing);
+  }
+
+  private static GuessingLimits guessing(YamlNode n) throws ConfigException {
+    GuessingLimits d = GuessingLimits.DEFAULT;
+    int perSource = d.perSource();
+    int perUser = d.perUser();
+    long backoff = d.backoffMillis();
+    long maxBackoff = d.maxBackoffMillis();
+    int lockoutAfter = d.lockoutAfter();
+    long lockout = d.lockoutMillis();
+    long forget = d.forgetMillis();
+    YamlNode maxNode = null;
+    Set<String> keys =
+        Set.of(
+            "per_source",
+            "per_user",
+            "backoff",
+            "max_backoff",
+            "lockout_after",
+            "lockout",
+            "forget");
+    for (YamlNode e : n.entries(keys)) {
+      switch (e.key()) {
+        case "per_source" -> perSource = count(e, 1, 100_000);
+        case "per_user" -> perUser = count(e, 1, 100_000);
+        case "backoff" -> backoff = e.seconds() * 1000;
+        case "max_backoff" -> {
+          maxBackoff = e.seconds() * 1000;
+          maxNode = e;
+        }
+        case "lockout_after" ->
+            lockoutAfter = e.string().strip().equals("0") ? 0 : count(e, 1, 1000);
+        case "lockout" -> lockout = e.seconds() * 1000;
+        default -> {
+          forget = e.seconds() * 1000;
+          if (forget < 1000) {
+            throw e.error("expected forget of at least 1s (default 15m)");
+          }
+        }
+      }
+    }
+    if (maxBackoff < backoff) {
+      throw (maxNode != null ? maxNode : n)
+          .error("max_backoff must be at least backoff (" + backoff / 1000 + "s)");
+    }
+    return new GuessingLimits(
+        perSource, perUser, backoff, maxBackoff, lockoutAfter, lockout, forget);
   }
 
   private static HalfOpenLimits halfOpen(YamlNode n) throws ConfigException {

@@ -1,16 +1,20 @@
 package dev.coati.server.metrics;
 
+import dev.coati.auth.GuessingGuard;
 import dev.coati.ike.ChildSa;
 import dev.coati.ike.EngineCounters;
 import dev.coati.ike.HalfOpenDrop;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
+import dev.coati.server.control.FairAuthQueue;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -41,6 +45,11 @@ public final class Metrics implements IkeListener {
   private volatile long l2tpSessions;
   private volatile long halfOpen;
   private final long[] halfOpenDrops = new long[HalfOpenDrop.values().length];
+  private volatile GuessingGuard guard;
+  private volatile Executor authQueue;
+  private long reportedAt;
+  private long reportedFailures;
+  private long reportedRefusals;
 
   public void dataPlane(DataPlane dp) {
     this.dataPlane = dp;
@@ -97,6 +106,67 @@ public final class Metrics implements IkeListener {
     this.poolFree = free;
     this.l2tpTunnels = tunnels;
     this.l2tpSessions = sessions;
+  }
+
+  /** The guessing budgets and the auth queue whose refusals are counted (set once). */
+  public void guessing(GuessingGuard g, Executor queue) {
+    this.guard = g;
+    this.authQueue = queue;
+  }
+
+  private long queueRejected() {
+    return authQueue instanceof FairAuthQueue q ? q.rejected() : 0;
+  }
+
+  /**
+   * Once a minute, when anything was refused or failed: one summary line instead of a line per
+   * guess (socket thread, from the tick).
+   */
+  public void reportGuessing(long now, PrintStream out) {
+    GuessingGuard g = guard;
+    if (g == null || now - reportedAt < 60_000) {
+      return;
+    }
+    long f = g.failures();
+    long src = g.refused(GuessingGuard.Refusal.SOURCE_BACKOFF);
+    long usr = g.refused(GuessingGuard.Refusal.USER_BACKOFF);
+    long refusals = src + usr + queueRejected();
+    if (f != reportedFailures || refusals != reportedRefusals) {
+      out.println(
+          "auth: "
+              + (f - reportedFailures)
+              + " wrong credentials and "
+              + (refusals - reportedRefusals)
+              + " attempts refused unchecked since the last report (totals: source back-off "
+              + src
+              + ", user back-off "
+              + usr
+              + ", queue full "
+              + queueRejected()
+              + ")");
+    }
+    reportedAt = now;
+    reportedFailures = f;
+    reportedRefusals = refusals;
+  }
+
+  private void renderGuessing(StringBuilder b) {
+    GuessingGuard g = guard;
+    if (g == null) {
+      return;
+    }
+    head(b, "coati_auth_refused_total", "counter", "logins refused unchecked, by reason");
+    sample(
+        b,
+        "coati_auth_refused_total",
+        "reason=\"source_backoff\"",
+        g.refused(GuessingGuard.Refusal.SOURCE_BACKOFF));
+    sample(
+        b,
+        "coati_auth_refused_total",
+        "reason=\"user_backoff\"",
+        g.refused(GuessingGuard.Refusal.USER_BACKOFF));
+    sample(b, "coati_auth_refused_total", "reason=\"queue_full\"", queueRejected());
   }
 
   /** The engine's half-open counters, copied on the socket thread every tick. */
@@ -167,6 +237,7 @@ public final class Metrics implements IkeListener {
             n == null ? 0 : n.sum());
       }
     }
+    renderGuessing(b);
     head(b, "coati_auth_seconds", "summary", "time the user backend took");
     b.append("coati_auth_seconds_sum ").append(authSeconds.sum() / 1e6).append('\n');
     sample(b, "coati_auth_seconds_count", null, authCount.sum());
