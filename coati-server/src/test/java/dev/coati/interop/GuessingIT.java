@@ -47,11 +47,13 @@ class GuessingIT {
                             xauth_id = bob }
               remote { auth = psk
                        id = fqdn:vpn.test }
+              dpd_delay = DPDs
               children { cN { remote_ts = 10.203.0.0/24
                               esp_proposals = aes128-sha1 } }
             }
           """
               .replace("SRV", Netns.SRV_ADDR)
+              .replace("DPD", Integer.toString(10 + i)) // a distinct peer config, own IKE SA
               .replace("gN", "g" + i)
               .replace("cN", "c" + i));
     }

@@ -52,7 +52,15 @@ class HalfOpenFloodIT {
         AutoCloseable att = attacker();
         CoatiProcess coati =
             new CoatiProcess(
-                Netns.SRV, Netns.SRV_ADDR, dir, psk, gateway, List.of(), List.of(LAUNCHER_HEAP));
+                Netns.SRV,
+                Netns.SRV_ADDR,
+                dir,
+                psk,
+                gateway,
+                List.of(),
+                List.of(
+                    LAUNCHER_HEAP,
+                    "-Xlog:gc:file=" + Path.of("target", "re-halfopen-gc.log").toAbsolutePath()));
         Charon c =
             new Charon(
                 dir.resolve("cli"), RemoteAccessIT.client(psk, false, "alice", "alice-pass"))) {
@@ -101,6 +109,8 @@ class HalfOpenFloodIT {
               m.get("coati_ike_half_open_dropped_total{reason=\"timeout\"}"));
       System.out.println("HalfOpenFloodIT " + report);
       Files.writeString(Path.of("target", "re-halfopen-flood.txt"), report + "\n");
+      Files.writeString(Path.of("target", "re-halfopen-coati.log"), coati.log());
+      Files.writeString(Path.of("target", "re-halfopen-charon.log"), c.log());
       assertTrue(floodOut.contains("sent " + RATE * FLOOD_SECONDS), floodOut);
       assertTrue(rxPackets >= RATE * FLOOD_SECONDS, report);
       assertTrue(median(loaded) <= 2 * quietMedian, "connect within 2x quiet: " + report);
