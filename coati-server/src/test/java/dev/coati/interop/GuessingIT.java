@@ -83,7 +83,11 @@ class GuessingIT {
           dir.resolve("users.txt").toString(),
           "--password-stdin");
     }
-    String gateway = RemoteAccessIT.GATEWAY + "metrics:\n  listen: " + Netns.SRV_ADDR + ":9465\n";
+    String gateway =
+        RemoteAccessIT.GATEWAY.replace("remote_access:\n", "remote_access:\n  xauth_attempts: 1\n")
+            + "metrics:\n  listen: "
+            + Netns.SRV_ADDR
+            + ":9465\n";
     try (Netns ns = new Netns().addSecondClient();
         CoatiProcess coati = new CoatiProcess(dir, psk, gateway);
         Charon alice =
@@ -137,9 +141,8 @@ class GuessingIT {
               m.get("coati_auth_refused_total{reason=\"user_backoff\"}"),
               m.get("coati_auth_refused_total{reason=\"queue_full\"}"));
       System.out.println("GuessingIT " + report + "\nfirst guess: " + first[0]);
-      if (attempts.get() < 20) {
-        System.out.println(coati.log() + attacker.log());
-      }
+      Files.writeString(Path.of("target", "re-guessing-coati.log"), coati.log());
+      Files.writeString(Path.of("target", "re-guessing-attacker.log"), attacker.log());
       Files.writeString(Path.of("target", "re-guessing.txt"), report + "\n");
       assertTrue(attempts.get() >= 20, "the attacker really guessed: " + report);
       assertTrue(
