@@ -405,6 +405,9 @@ public final class IkeEngine {
       LOG.log(Level.INFO, report);
     }
     for (IkeSa sa : List.copyOf(sas.values())) {
+      if (sa.halfOpen()) {
+        continue; // nothing to time but its half-open timeout (above)
+      }
       if (sa.exchanges().tick()) {
         remove(sa, "phase 1 timed out");
         continue;
