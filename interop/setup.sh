@@ -17,12 +17,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # freeradius, freeradius-utils: the RADIUS server and radclient of the AAA tests
 # systemd-container: systemd-nspawn, which boots the root fs of packaging/test-systemd.sh
 # util-linux: setpriv, which starts the launcher without capabilities (LauncherIT)
-# vpnc: the Cisco-style client of VpncIT; tcpdump: its packet count
+# vpnc: the Cisco-style client of VpncIT and the Xauth guessers of GuessingIT; tcpdump: its packet
+# count; ike-scan (with psk-crack): the aggressive-mode prober of AggressiveDecoyIT
 # python3-minimal: StalledLogIT's wrapper that gives coati a one-page stdout pipe (F_SETPIPE_SZ)
 packages=(openssl tshark iproute2 iputils-ping iptables iperf3 strongswan-charon strongswan-swanctl
   libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins
   libstrongswan-extra-plugins qemu-system-x86 debootstrap e2fsprogs freeradius freeradius-utils
-  systemd-container util-linux vpnc tcpdump python3-minimal)
+  systemd-container util-linux vpnc tcpdump python3-minimal ike-scan)
 unit_packages=(openssl tshark)
 
 if [ "${1:-}" = "--list" ]; then

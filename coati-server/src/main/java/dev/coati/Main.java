@@ -1,5 +1,7 @@
 package dev.coati;
 
+import dev.coati.auth.GuardedAuthenticator;
+import dev.coati.auth.GuessingGuard;
 import dev.coati.config.ConfigException;
 import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
@@ -186,13 +188,16 @@ public final class Main {
       RemoteAccessSetup.Aaa aaa = null;
       RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {
+        GuessingGuard guard =
+            new GuessingGuard(config.limits().guessing(), () -> System.nanoTime() / 1_000_000);
         aaa =
             new RemoteAccessSetup.Aaa(
-                new CountingAuthenticator(users.auth(), metrics),
+                new GuardedAuthenticator(new CountingAuthenticator(users.auth(), metrics), guard),
                 users.pool(),
                 users.workers(),
                 users.accounting());
         pool = aaa.pool();
+        metrics.guessing(guard, aaa.workers());
         ra = RemoteAccessSetup.create(config, aaa, loop::post, out);
         policy.remoteAccess(ra);
         ra.sessions(sessions, dataPlaneHolder[0]);
@@ -236,6 +241,8 @@ public final class Main {
                 leases == null ? 0 : leases.freeCount(),
                 lns == null ? 0 : lns.tunnelCount(),
                 lns == null ? 0 : lns.sessionCount());
+            metrics.engine(engine.counters());
+            metrics.reportGuessing(System.nanoTime() / 1_000_000, out);
           });
       MetricsServer metricsServer = EventsSetup.metrics(config, metrics, out);
       if (lns != null) {

@@ -11,4 +11,12 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface Authenticator {
   CompletionStage<AuthResult> authenticate(AuthRequest request);
+
+  /**
+   * As {@link #authenticate(AuthRequest)}, for a client at {@code source} (its address, no port):
+   * {@link GuardedAuthenticator} keeps failure budgets per source; others ignore it.
+   */
+  default CompletionStage<AuthResult> authenticate(AuthRequest request, String source) {
+    return authenticate(request);
+  }
 }

@@ -3,6 +3,7 @@ package dev.coati.auth;
 import dev.coati.crypto.ChapMd5;
 import dev.coati.crypto.MsChapV2;
 import dev.coati.crypto.NtHash;
+import dev.coati.crypto.PasswordHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -24,14 +25,58 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LocalAuthenticator implements Authenticator {
   private volatile LocalUsers users;
+  private volatile PasswordHash dummy;
 
   public LocalAuthenticator(LocalUsers users) {
-    this.users = users;
+    replace(users);
   }
 
   /** Replaces the users (after the file changed); sessions in flight are unaffected. */
   public void replace(LocalUsers newUsers) {
+    this.dummy = dummy(newUsers);
     this.users = newUsers;
+  }
+
+  /**
+   * A hash no password matches, as costly as the dearest one in the file: an unknown user's
+   * password is checked against it, so the time of a refusal does not tell whether the user exists.
+   * Null when no user has a salted hash (then no check costs PBKDF2).
+   */
+  private static PasswordHash dummy(LocalUsers users) {
+    int iterations =
+        users.users().stream()
+            .filter(u -> u.passwordHash() != null)
+            .mapToInt(u -> u.passwordHash().iterations())
+            .max()
+            .orElse(0);
+    return iterations == 0 ? null : new PasswordHash(iterations, new byte[16], new byte[32]);
+  }
+
+  /** Spends on an unknown user what a known one would cost, and answers false. */
+  private void decoyCheck(AuthRequest request) {
+    PasswordHash d = dummy;
+    switch (request) {
+      case AuthRequest.Plain p -> {
+        if (d != null) {
+          d.matches(p.password());
+        }
+      }
+      case AuthRequest.MsChapV2 m -> {
+        if (m.ntResponse().length == MsChapV2.NT_RESPONSE_LENGTH
+            && m.authenticatorChallenge().length == MsChapV2.CHALLENGE_LENGTH
+            && m.peerChallenge().length == MsChapV2.CHALLENGE_LENGTH) {
+          MsChapV2.verify(
+              m.authenticatorChallenge(),
+              m.peerChallenge(),
+              challengeName(m.user()),
+              m.ntResponse(),
+              new byte[16]);
+        }
+      }
+      case AuthRequest.ChapMd5 c -> {
+        // a CHAP check is one MD5: nothing to hide
+      }
+    }
   }
 
   /** Whether the users file has {@code user} (for {@link ChainAuthenticator}). */
@@ -45,6 +90,7 @@ public final class LocalAuthenticator implements Authenticator {
     int code =
         request instanceof AuthRequest.MsChapV2 ? AuthResult.ERROR_AUTHENTICATION_FAILURE : 0;
     if (u == null) {
+      decoyCheck(request);
       return done(AuthResult.failure(request.user(), "unknown user", code));
     }
     AuthResult r =

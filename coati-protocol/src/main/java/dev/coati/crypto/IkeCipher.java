@@ -22,6 +22,8 @@ public enum IkeCipher {
   private final boolean variable;
   private final boolean legacy;
 
+  private volatile Boolean supported;
+
   IkeCipher(
       int id,
       String keyAlg,
@@ -70,13 +72,19 @@ public enum IkeCipher {
     return Optional.empty();
   }
 
+  /** Whether the JCE has this cipher; asked once (the lookup costs more than a first message). */
   public boolean isSupported() {
-    try {
-      Cipher.getInstance(transformation);
-      return true;
-    } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
-      return false;
+    Boolean s = supported;
+    if (s == null) {
+      try {
+        Cipher.getInstance(transformation);
+        s = true;
+      } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+        s = false;
+      }
+      supported = s;
     }
+    return s;
   }
 
   public CbcCipher create(Secret key) {

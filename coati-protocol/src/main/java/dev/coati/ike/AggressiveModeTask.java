@@ -3,6 +3,7 @@ package dev.coati.ike;
 import static dev.coati.ike.MainModeTask.missing;
 
 import dev.coati.crypto.DhGroup;
+import dev.coati.crypto.Secret;
 import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.HashPayload;
 import dev.coati.ike.wire.IdPayload;
@@ -16,13 +17,15 @@ import dev.coati.ike.wire.Proposal;
 import dev.coati.ike.wire.SaPayload;
 import dev.coati.ike.wire.Transform;
 import dev.coati.ike.wire.VendorIdPayload;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Aggressive mode (RFC 2409 section 5) with pre-shared keys, both roles. The identity travels in
  * the clear and the responder's HASH_R lets anyone run an offline dictionary attack on the PSK, so
- * the responder accepts it only for identities the policy allows.
+ * the responder accepts it only for identities the policy allows, and answers any other identity
+ * alike with a decoy ({@link DecoyKeys}).
  *
  * <pre>
  *   Initiator                         Responder
@@ -32,6 +35,8 @@ import java.util.Optional;
  * </pre>
  */
 final class AggressiveModeTask implements Task {
+  private static final System.Logger LOG = System.getLogger("dev.coati.ike");
+
   private enum State {
     INIT,
     SENT,
@@ -46,10 +51,13 @@ final class AggressiveModeTask implements Task {
   private State state = State.INIT;
   private SaPayload ourOffer;
   private byte[] idiiBody;
+  private final DecoyKeys decoys;
+  private boolean decoy;
 
-  AggressiveModeTask(IkeSa sa, IkeContext ctx, Runnable onEstablished) {
+  AggressiveModeTask(IkeSa sa, IkeContext ctx, DecoyKeys decoys, Runnable onEstablished) {
     this.sa = sa;
     this.ctx = ctx;
+    this.decoys = decoys;
     this.phase1 = new Phase1(sa, ctx);
     this.onEstablished = onEstablished;
   }
@@ -100,18 +108,12 @@ final class AggressiveModeTask implements Task {
     idiiBody = in.rawBody(in.indexOf(PayloadType.ID));
     phase1.peerVendorIds(in.all(VendorIdPayload.class));
     SaPayload chosen = selectMatchingKe(offered, ke);
-    // aggressive mode exposes a PSK-keyed hash to offline guessing: PSK only for listed IDs
-    if (!SignatureAuth.signatureBased(method())
-        && !ctx.policy().aggressiveModeAllowed(sa.peer(), idii)) {
-      throw new IkeProtocolException(
-          NotifyType.AUTHENTICATION_FAILED, "aggressive mode not allowed for " + idii.describe());
-    }
     phase1.peerKe(ke);
     phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
     sa.setPeerId(idii);
     IdPayload idir = ctx.policy().localId(sa.peer());
     out.add(chosen).add(phase1.ourKe()).add(phase1.ourNonce()).add(idir);
-    phase1.deriveKeys(phase1.psk(Optional.of(idii)));
+    phase1.deriveKeys(SignatureAuth.signatureBased(method()) ? null : responderKey(idii));
     byte[] hashR = phase1.hashR(idir.body());
     if (SignatureAuth.signatureBased(method())) {
       out.addAll(SignatureAuth.certRequest(ctx, method())).addAll(SignatureAuth.ours(ctx, hashR));
@@ -124,6 +126,26 @@ final class AggressiveModeTask implements Task {
     out.addAll(phase1.ourNatD(List.of()));
     state = State.ANSWERED;
     return Status.NEED_MORE;
+  }
+
+  /**
+   * The PSK for an identity allowed aggressive mode (it exposes a PSK-keyed hash to offline
+   * guessing, so only listed IDs may use it), else a decoy: an unknown or refused ID gets an answer
+   * of the same shape and size, and fails at HASH_I as a wrong PSK does (no ID oracle).
+   */
+  private Secret responderKey(IdPayload idii) {
+    Optional<Secret> psk =
+        ctx.policy().aggressiveModeAllowed(sa.peer(), idii)
+            ? ctx.policy().preSharedKey(sa.peer(), Optional.of(idii))
+            : Optional.empty();
+    decoy = psk.isEmpty();
+    if (decoy) {
+      LOG.log(
+          Level.DEBUG,
+          "{0} aggressive mode for an identity without an allowed PSK: decoy HASH_R",
+          sa.name());
+    }
+    return psk.orElseGet(() -> decoys.forIdentity(idiiBody));
   }
 
   /** Picks a transform whose DH group fits the KE the initiator already sent. */
@@ -186,6 +208,9 @@ final class AggressiveModeTask implements Task {
   }
 
   private Status responderDone(InboundMessage in) {
+    if (decoy) { // the client cannot know the decoy key; answer exactly as to a wrong PSK
+      throw new IkeProtocolException(NotifyType.INVALID_HASH_INFORMATION, "phase 1 hash mismatch");
+    }
     int m = method();
     if (SignatureAuth.signatureBased(m) && !SignatureAuth.initiatorSendsHash(m)) {
       SignatureAuth.verifyPeer(

@@ -210,7 +210,10 @@ final class ExchangeManager {
    * cached answer, and only if that answer is not retransmitted by our timer.
    */
   private Receipt duplicate(int mid, Exchange ex, int seen) {
-    if (seen >= 0 && seen == ex.received.size() - 1 && ex.cachedAnswer != null) {
+    if (seen >= 0
+        && seen == ex.received.size() - 1
+        && ex.cachedAnswer != null
+        && sa.resendAllowed()) {
       LOG.log(
           Level.DEBUG,
           "{0} retransmitted message {1}, resending our answer",
@@ -306,8 +309,8 @@ final class ExchangeManager {
         it.hasNext(); ) {
       Map.Entry<Integer, Exchange> e = it.next();
       Exchange ex = e.getValue();
-      if (!ex.awaitingReply || now < ex.deadline) {
-        continue;
+      if (!ex.awaitingReply || now < ex.deadline || sa.halfOpen()) {
+        continue; // a half-open SA gets no timed retransmits; the engine times it out
       }
       if (ex.retransmits >= ctx.retransmit().maxRetransmits() || ex.lastSent == null) {
         it.remove();

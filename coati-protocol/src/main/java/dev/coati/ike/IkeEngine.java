@@ -37,11 +37,15 @@ public final class IkeEngine {
   private final ChildRegistry children;
   private final SaLifetimes lifetimes = new SaLifetimes(this);
   private final RemoteAccessFlow remoteAccess;
+  private final HalfOpenTable halfOpen;
+  private final DecoyKeys decoys;
 
   public IkeEngine(IkeContext ctx) {
     this.ctx = ctx;
     this.children = new ChildRegistry(ctx, counters);
     this.remoteAccess = new RemoteAccessFlow(this, ctx);
+    this.halfOpen = new HalfOpenTable(ctx.policy(), counters);
+    this.decoys = new DecoyKeys(ctx.random());
   }
 
   public EngineCounters counters() {
@@ -86,6 +90,9 @@ public final class IkeEngine {
       // an expired ISAKMP SA starts nothing new; the peer's Delete and DPD still count
       counters.unknownSa++;
       return;
+    }
+    if (sa.halfOpen() && hdr.responderSpi() == sa.responderCookie()) {
+      halfOpen.release(sa); // the peer received our cookie: its address is real
     }
     if (from.port() != sa.peer().port() || local.port() != sa.local().port()) {
       if (sa.natVariant() == NatVariant.NONE) {
@@ -141,6 +148,15 @@ public final class IkeEngine {
       counters.unknownSa++;
       return;
     }
+    HalfOpenDrop refused = halfOpen.check(from.address(), et.equals(ExchangeType.AGGRESSIVE));
+    if (refused != null) {
+      halfOpen.count(refused);
+      return;
+    }
+    IkeSa oldest = halfOpen.overflow();
+    if (oldest != null) {
+      dropHalfOpen(oldest, HalfOpenDrop.EVICTED);
+    }
     long rcookie = 0;
     while (rcookie == 0) {
       rcookie = ctx.random().nextLong();
@@ -149,12 +165,28 @@ public final class IkeEngine {
     Runnable done = () -> established(sa);
     Task task =
         et.equals(ExchangeType.AGGRESSIVE)
-            ? new AggressiveModeTask(sa, ctx, done)
+            ? new AggressiveModeTask(sa, ctx, decoys, done)
             : new MainModeTask(sa, ctx, done);
     sas.put(hdr.initiatorSpi(), sa);
     counters.ikeStarted++;
     sa.exchanges().receiveNew(0, task, hdr, datagram, from);
     reap(sa);
+    if (sa.state() == IkeSa.State.CONNECTING) {
+      halfOpen.add(sa, ctx.clock().millis());
+    }
+  }
+
+  /**
+   * Drops a half-open SA without a word to its (perhaps spoofed) source and without a log line per
+   * SA: counted, and summarised once a minute by {@link HalfOpenTable#report}.
+   */
+  private void dropHalfOpen(IkeSa sa, HalfOpenDrop why) {
+    halfOpen.count(why);
+    halfOpen.release(sa);
+    sas.remove(sa.initiatorCookie());
+    sa.exchanges().abortAll(why.name());
+    sa.setState(IkeSa.State.DELETED);
+    sa.destroyKeys();
   }
 
   /** Removes an SA whose phase 1 failed (its exchange is gone while still connecting). */
@@ -295,7 +327,7 @@ public final class IkeEngine {
     Runnable done = () -> established(sa);
     Task task =
         mode.equals(ExchangeType.AGGRESSIVE)
-            ? new AggressiveModeTask(sa, ctx, done)
+            ? new AggressiveModeTask(sa, ctx, decoys, done)
             : new MainModeTask(sa, ctx, done);
     sas.put(icookie, sa);
     counters.ikeStarted++;
@@ -358,6 +390,7 @@ public final class IkeEngine {
     if (sas.remove(sa.initiatorCookie()) == null) {
       return;
     }
+    halfOpen.release(sa);
     pendingChildren.remove(sa);
     lifetimes.removed(sa);
     remoteAccess.removed(sa);
@@ -402,7 +435,17 @@ public final class IkeEngine {
   }
 
   private void timers(long now) {
+    for (IkeSa old = halfOpen.expired(now); old != null; old = halfOpen.expired(now)) {
+      dropHalfOpen(old, HalfOpenDrop.TIMEOUT);
+    }
+    String report = halfOpen.report(now);
+    if (report != null) {
+      LOG.log(Level.INFO, report);
+    }
     for (IkeSa sa : List.copyOf(sas.values())) {
+      if (sa.halfOpen()) {
+        continue; // nothing to time but its half-open timeout (above)
+      }
       if (sa.phase1Expired()) {
         lifetimes.tick(sa, now);
         continue;

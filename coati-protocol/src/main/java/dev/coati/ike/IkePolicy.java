@@ -121,6 +121,11 @@ public interface IkePolicy {
     return 120;
   }
 
+  /** Limits on responder SAs from sources not yet verified (the spoofing defence). */
+  default HalfOpenLimits halfOpenLimits() {
+    return HalfOpenLimits.DEFAULT;
+  }
+
   /** Perfect forward secrecy requirement of quick mode. */
   enum PfsPolicy {
     /** Never use PFS; a proposal with PFS is refused. */

@@ -58,6 +58,8 @@ public final class IkeSa implements IkeSaView {
   private String user;
   private byte[] virtualAddress;
   private final DeadPeerDetection dpd;
+  private boolean halfOpen;
+  private boolean resentUnverified;
 
   IkeSa(
       boolean initiator,
@@ -82,6 +84,29 @@ public final class IkeSa implements IkeSaView {
 
   DeadPeerDetection dpd() {
     return dpd;
+  }
+
+  /** A responder SA whose peer has not echoed our cookie yet (see {@link HalfOpenTable}). */
+  boolean halfOpen() {
+    return halfOpen;
+  }
+
+  void halfOpen(boolean value) {
+    this.halfOpen = value;
+  }
+
+  /**
+   * Whether a cached answer may be sent again for a retransmitted request: always once the peer is
+   * verified; towards a half-open (possibly spoofed) source only once, and only because it sent its
+   * first message again, so we never send more packets than we received.
+   */
+  boolean resendAllowed() {
+    if (!halfOpen) {
+      return true;
+    }
+    boolean first = !resentUnverified;
+    resentUnverified = true;
+    return first;
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The Vendor IDs we send in phase 1: only what this engine implements. The initiator offers DPD and
- * every NAT-T dialect; the responder answers DPD and the one NAT-T dialect it chose from the peer's
- * offer (RFC 3947 before the drafts, newest draft first).
+ * every NAT-T dialect; the responder answers DPD if offered and the one NAT-T dialect it chose from
+ * the peer's offer (RFC 3947 before the drafts, newest draft first).
  */
 final class OurVendorIds {
   private static final byte[] DRAFT_03 = Hex.decode("7d9419a65310ca6f2c179d9215529d56");
@@ -17,7 +17,11 @@ final class OurVendorIds {
 
   static List<VendorIdPayload> payloads(IkeContext ctx, IkeSa sa) {
     List<VendorIdPayload> out = new ArrayList<>();
-    out.add(new VendorIdPayload(VendorIds.DPD));
+    if (sa.isInitiator() || sa.peerFeatures().contains(PeerFeature.DPD)) {
+      // a responder echoes DPD only to a peer that offers it: the answer to a bare (perhaps
+      // spoofed) first message is then no larger than that message
+      out.add(new VendorIdPayload(VendorIds.DPD));
+    }
     if (!ctx.policy().natTraversal()) {
       return out;
     }

@@ -50,6 +50,18 @@ class LocalAuthenticatorTest {
   }
 
   @Test
+  void unknownUserCostsThePbkdf2OfAKnownOne() {
+    long before = PasswordHash.derivations();
+    assertFalse(run(new AuthRequest.Plain("User", b("wrong"))).success());
+    long known = PasswordHash.derivations() - before;
+    before = PasswordHash.derivations();
+    AuthResult unknown = run(new AuthRequest.Plain("nobody", b("wrong")));
+    assertFalse(unknown.success());
+    assertEquals(1, known, "one PBKDF2 for a known user");
+    assertEquals(known, PasswordHash.derivations() - before, "and the same for an unknown one");
+  }
+
+  @Test
   void plain_verifiesTheSaltedHash_andCarriesTheAttributes() {
     AuthResult r = run(new AuthRequest.Plain("User", b("clientPass")));
     assertTrue(r.success(), r.reason());

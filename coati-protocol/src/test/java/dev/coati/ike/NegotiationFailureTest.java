@@ -50,16 +50,16 @@ class NegotiationFailureTest {
   }
 
   @Test
-  void aggressiveMode_refusedForUnlistedIdentity() {
+  void aggressiveMode_unlistedIdentityGetsADecoyAndNeverConnects() {
     EnginePair p = new EnginePair("aes128-sha1-modp2048", "aes128-sha1", 12);
     p.iPolicy.localId = IdPayload.fqdn("stranger.example.org");
     IkeSa i = p.connect(ExchangeType.AGGRESSIVE);
     p.pump();
-    assertTrue(p.responder.sas().isEmpty());
-    assertEquals(IkeSa.State.DELETED, i.state());
+    assertEquals(IkeSa.State.DELETED, i.state(), "HASH_R (under the decoy key) did not verify");
+    assertTrue(p.rEvents.established.isEmpty());
     EnginePair.Datagram reply =
         p.wire.stream().filter(d -> d.to().equals(EnginePair.I_ADDR)).findFirst().orElseThrow();
-    assertEquals(ExchangeType.INFORMATIONAL, IsakmpCodec.peekHeader(reply.bytes()).exchangeType());
+    assertEquals(ExchangeType.AGGRESSIVE, IsakmpCodec.peekHeader(reply.bytes()).exchangeType());
   }
 
   @Test

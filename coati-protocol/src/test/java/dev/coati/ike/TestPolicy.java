@@ -37,6 +37,12 @@ final class TestPolicy implements IkePolicy {
   long dpdTimeout = 120;
   RemoteAccess remoteAccess;
   RemoteAccess.Credentials credentials;
+  HalfOpenLimits halfOpen = HalfOpenLimits.DEFAULT;
+
+  @Override
+  public HalfOpenLimits halfOpenLimits() {
+    return halfOpen;
+  }
 
   @Override
   public RemoteAccess remoteAccess() {

@@ -51,10 +51,12 @@ public final class ConfigLoader {
   private final PkiSection pki = new PkiSection();
   private PfsPolicy pfs = PfsPolicy.OPTIONAL;
   private GatewayConfig.Control control = GatewayConfig.Control.DEFAULT;
+  private GatewayConfig.Limits limits = GatewayConfig.Limits.DEFAULT;
   private YamlNode ikeProposalNode;
   private YamlNode espProposalNode;
   private YamlNode dynamicMainModePeer;
   private YamlNode anyPsk;
+  private Secret anyPskSecret;
   private YamlNode root;
   private final List<String> warnings = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
@@ -111,7 +113,8 @@ public final class ConfigLoader {
                 "events",
                 "radius",
                 "control",
-                "log"))) {
+                "log",
+                "limits"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -127,6 +130,7 @@ public final class ConfigLoader {
         case "events" -> events = EventsSection.parse(section, dir);
         case "control" -> control = ControlSection.parse(section, dir);
         case "log" -> logFormat = LogSection.parse(section);
+        case "limits" -> limits = LimitsSection.parse(section);
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -190,6 +194,7 @@ public final class ConfigLoader {
         }
         if (peers.contains("any")) {
           anyPsk = entry;
+          anyPskSecret = secret;
         }
         psks.add(new GatewayConfig.PskEntry(peers, secret));
       }
@@ -334,7 +339,7 @@ public final class ConfigLoader {
     }
     UsersSection.check(users, radius);
     ConfigWarnings.usersFileMissing(users, file, problems);
-    ConfigWarnings.aggressiveAnyPsk(aggressiveIds, anyPsk, warnings);
+    ConfigWarnings.aggressiveAnyPsk(aggressiveIds, anyPsk, anyPskSecret, warnings);
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,
@@ -364,7 +369,8 @@ public final class ConfigLoader {
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
         control,
-        logFormat);
+        logFormat,
+        limits);
   }
 
   @SuppressWarnings("unchecked")

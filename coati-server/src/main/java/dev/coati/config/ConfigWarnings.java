@@ -43,16 +43,24 @@ final class ConfigWarnings {
     }
   }
 
-  /** {@code anyPsk}: the {@code peers: any} PSK entry, or null. */
-  static void aggressiveAnyPsk(List<String> aggressiveIds, YamlNode anyPsk, List<String> warnings) {
-    if (!aggressiveIds.isEmpty() && anyPsk != null) {
+  /**
+   * {@code anyPsk}: the {@code peers: any} PSK entry (null: none) and its secret. Aggressive mode
+   * hands a HASH_R of that PSK to anyone who sends an allowed group name, and psk-crack tries over
+   * a million guesses a second per core against it: a short one is a risk.
+   */
+  static void aggressiveAnyPsk(
+      List<String> aggressiveIds, YamlNode anyPsk, Secret secret, List<String> warnings) {
+    if (!aggressiveIds.isEmpty() && anyPsk != null && secret.length() < MIN_PSK_LENGTH) {
       warnings.add(
           anyPsk.warning(
               "this PSK (peers: any) answers aggressive mode for "
                   + aggressiveIds
-                  + ": anyone who sends such a group name gets a hash of it to crack offline;"
-                  + " keep it long and random, or drop ike.aggressive_ids if no client needs"
-                  + " aggressive mode"));
+                  + " and has "
+                  + secret.length()
+                  + " characters: anyone who sends such a group name gets a HASH_R to crack"
+                  + " offline (psk-crack); use "
+                  + MIN_PSK_LENGTH
+                  + " or more random characters, or hybrid-rsa in remote_access.auth"));
     }
   }
 }

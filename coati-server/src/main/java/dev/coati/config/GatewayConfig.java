@@ -1,9 +1,11 @@
 package dev.coati.config;
 
+import dev.coati.auth.GuessingLimits;
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
+import dev.coati.ike.HalfOpenLimits;
 import dev.coati.ike.IkePolicy.PfsPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +51,13 @@ public record GatewayConfig(
     RadiusConfig radius,
     UserSource usersSource,
     Control control,
-    String logFormat) {
+    String logFormat,
+    Limits limits) {
+
+  /** The {@code limits:} section: half-open SA limits and guessing budgets (issue #13). */
+  public record Limits(HalfOpenLimits halfOpen, GuessingLimits guessing) {
+    public static final Limits DEFAULT = new Limits(HalfOpenLimits.DEFAULT, GuessingLimits.DEFAULT);
+  }
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -231,6 +239,7 @@ public record GatewayConfig(
         null,
         UserSource.LOCAL,
         control,
-        "text");
+        "text",
+        Limits.DEFAULT);
   }
 }

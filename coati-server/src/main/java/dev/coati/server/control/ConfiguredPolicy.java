@@ -6,6 +6,7 @@ import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.Secret;
 import dev.coati.crypto.pki.CertificateVerifier;
 import dev.coati.crypto.pki.Signer;
+import dev.coati.ike.HalfOpenLimits;
 import dev.coati.ike.IkePolicy;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.LocalCertificate;
@@ -214,6 +215,11 @@ public final class ConfiguredPolicy implements IkePolicy {
     return sa.authMethod() == IkeAttr.RSA_SIG
         && c.remoteAccess() != null
         && c.remoteAccess().auth().contains("rsa");
+  }
+
+  @Override
+  public HalfOpenLimits halfOpenLimits() {
+    return config.limits().halfOpen();
   }
 
   @Override

@@ -87,17 +87,22 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     AuthRequest.Plain request = AuthRequest.Plain.fromWire(user, password.clone());
     java.util.Arrays.fill(password, (byte) 0);
     CompletableFuture<XauthResult> done = new CompletableFuture<>();
-    workers.execute(
+    String source = address(sa);
+    Runnable check =
         () -> {
           AuthResult r;
           try {
-            r = auth.authenticate(request).toCompletableFuture().join();
+            r = auth.authenticate(request, source).toCompletableFuture().join();
           } catch (RuntimeException e) {
             r = AuthResult.failure(request.user(), "authentication error: " + e.getMessage(), 0);
           }
           AuthResult result = r;
           engineThread.execute(() -> finish(sa, result, done));
-        });
+        };
+    AuthResult busy = AuthResult.failure(request.user(), "authentication queue full", 0);
+    workers.execute(
+        new FairAuthQueue.Keyed(
+            source, check, () -> engineThread.execute(() -> finish(sa, busy, done))));
     return done;
   }
 

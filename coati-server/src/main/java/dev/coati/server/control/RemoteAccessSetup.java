@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** Builds the road-warrior service from the configuration: users file, pool, auth workers. */
 public final class RemoteAccessSetup {
@@ -27,6 +26,11 @@ public final class RemoteAccessSetup {
    * The users, the address pool and the auth workers: shared by Xauth and L2TP/PPP. {@code
    * accounting}: RADIUS accounting when {@code radius.accounting} is on, else null.
    */
+  /** Checks waiting per source, and in all, before further ones fail as "queue full". */
+  static final int AUTH_QUEUE_PER_SOURCE = 8;
+
+  static final int AUTH_QUEUE_TOTAL = 1024;
+
   public record Aaa(
       Authenticator auth, AddressPool pool, ExecutorService workers, RadiusAccounting accounting) {}
 
@@ -71,14 +75,7 @@ public final class RemoteAccessSetup {
     }
     GatewayConfig.Tun tun = config.tun();
     AddressPool pool = AddressPool.of(ra.pool(), Ipv4Address.parse(tun.address()));
-    ExecutorService workers =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "coati-auth");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService workers = new FairAuthQueue(2, AUTH_QUEUE_PER_SOURCE, AUTH_QUEUE_TOTAL);
     out.println(
         "coati: remote access "
             + ra.auth()

@@ -6,6 +6,7 @@ import dev.coati.ike.PeerAddress;
 import dev.coati.pool.LeaseResult;
 import dev.coati.ppp.IpcpGrant;
 import dev.coati.ppp.PppSession;
+import dev.coati.server.control.FairAuthQueue;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.log.Kv;
@@ -101,17 +102,24 @@ final class PppLink implements PppSession.Host {
 
   @Override
   public void authenticate(AuthRequest request) {
-    s.workers.execute(
+    String peer = tunnel.peer.toString();
+    String source = peer.substring(0, peer.lastIndexOf(':'));
+    Runnable check =
         () -> {
           AuthResult r;
           try {
-            r = s.auth.authenticate(request).toCompletableFuture().join();
+            r = s.auth.authenticate(request, source).toCompletableFuture().join();
           } catch (RuntimeException e) {
             r = AuthResult.failure(request.user(), "authentication error: " + e.getMessage(), 0);
           }
           AuthResult result = r;
           s.engineThread.execute(() -> verdict(result));
-        });
+        };
+    int code =
+        request instanceof AuthRequest.MsChapV2 ? AuthResult.ERROR_AUTHENTICATION_FAILURE : 0;
+    AuthResult busy = AuthResult.failure(request.user(), "authentication queue full", code);
+    s.workers.execute(
+        new FairAuthQueue.Keyed(source, check, () -> s.engineThread.execute(() -> verdict(busy))));
   }
 
   private void verdict(AuthResult r) {

@@ -1,15 +1,21 @@
 package dev.coati.server.metrics;
 
+import dev.coati.auth.GuessingGuard;
 import dev.coati.ike.ChildSa;
+import dev.coati.ike.EngineCounters;
+import dev.coati.ike.HalfOpenDrop;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
+import dev.coati.server.control.FairAuthQueue;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.log.LogSetup;
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,6 +44,13 @@ public final class Metrics implements IkeListener {
   private volatile long poolFree;
   private volatile long l2tpTunnels;
   private volatile long l2tpSessions;
+  private volatile long halfOpen;
+  private final long[] halfOpenDrops = new long[HalfOpenDrop.values().length];
+  private volatile GuessingGuard guard;
+  private volatile Executor authQueue;
+  private long reportedAt;
+  private long reportedFailures;
+  private long reportedRefusals;
 
   public void dataPlane(DataPlane dp) {
     this.dataPlane = dp;
@@ -96,6 +109,100 @@ public final class Metrics implements IkeListener {
     this.l2tpSessions = sessions;
   }
 
+  /** The guessing budgets and the auth queue whose refusals are counted (set once). */
+  public void guessing(GuessingGuard g, Executor queue) {
+    this.guard = g;
+    this.authQueue = queue;
+  }
+
+  private long queueRejected() {
+    return authQueue instanceof FairAuthQueue q ? q.rejected() : 0;
+  }
+
+  /**
+   * Once a minute, when anything was refused or failed: one summary line instead of a line per
+   * guess (socket thread, from the tick).
+   */
+  public void reportGuessing(long now, PrintStream out) {
+    GuessingGuard g = guard;
+    if (g == null || now - reportedAt < 60_000) {
+      return;
+    }
+    long f = g.failures();
+    long src = g.refused(GuessingGuard.Refusal.SOURCE_BACKOFF);
+    long usr = g.refused(GuessingGuard.Refusal.USER_BACKOFF);
+    long refusals = src + usr + queueRejected();
+    if (f != reportedFailures || refusals != reportedRefusals) {
+      out.println(
+          "auth: "
+              + (f - reportedFailures)
+              + " wrong credentials and "
+              + (refusals - reportedRefusals)
+              + " attempts refused unchecked since the last report (totals: source back-off "
+              + src
+              + ", user back-off "
+              + usr
+              + ", queue full "
+              + queueRejected()
+              + ")");
+    }
+    reportedAt = now;
+    reportedFailures = f;
+    reportedRefusals = refusals;
+  }
+
+  private void renderGuessing(StringBuilder b) {
+    GuessingGuard g = guard;
+    if (g == null) {
+      return;
+    }
+    head(b, "coati_auth_refused_total", "counter", "logins refused unchecked, by reason");
+    sample(
+        b,
+        "coati_auth_refused_total",
+        "reason=\"source_backoff\"",
+        g.refused(GuessingGuard.Refusal.SOURCE_BACKOFF));
+    sample(
+        b,
+        "coati_auth_refused_total",
+        "reason=\"user_backoff\"",
+        g.refused(GuessingGuard.Refusal.USER_BACKOFF));
+    sample(b, "coati_auth_refused_total", "reason=\"queue_full\"", queueRejected());
+  }
+
+  /** The engine's half-open counters, copied on the socket thread every tick. */
+  public void engine(EngineCounters c) {
+    this.halfOpen = c.halfOpen();
+    synchronized (halfOpenDrops) {
+      for (HalfOpenDrop d : HalfOpenDrop.values()) {
+        halfOpenDrops[d.ordinal()] = c.halfOpenDrops(d);
+      }
+    }
+  }
+
+  private void renderHalfOpen(StringBuilder b) {
+    head(
+        b,
+        "coati_ike_half_open",
+        "gauge",
+        "responder IKE SAs whose peer has not echoed our cookie");
+    sample(b, "coati_ike_half_open", null, halfOpen);
+    head(
+        b,
+        "coati_ike_half_open_dropped_total",
+        "counter",
+        "first messages refused and half-open IKE SAs dropped, by reason");
+    synchronized (halfOpenDrops) {
+      for (HalfOpenDrop d : HalfOpenDrop.values()) {
+        sample(
+            b,
+            "coati_ike_half_open_dropped_total",
+            "reason=\"" + d.name().toLowerCase(Locale.ROOT) + "\"",
+            halfOpenDrops[d.ordinal()]);
+      }
+    }
+  }
+
   /** The exposition text. */
   public String render() {
     StringBuilder b = new StringBuilder(4096);
@@ -113,6 +220,7 @@ public final class Metrics implements IkeListener {
           "result=\"failed\",reason=\"" + r + "\"",
           n == null ? 0 : n.sum());
     }
+    renderHalfOpen(b);
     head(b, "coati_esp_children_established_total", "counter", "ESP SA pairs negotiated");
     sample(b, "coati_esp_children_established_total", null, childrenEstablished.sum());
     head(b, "coati_l2tp_tunnels", "gauge", "L2TP tunnels now");
@@ -130,6 +238,7 @@ public final class Metrics implements IkeListener {
             n == null ? 0 : n.sum());
       }
     }
+    renderGuessing(b);
     head(b, "coati_auth_seconds", "summary", "time the user backend took");
     b.append("coati_auth_seconds_sum ").append(authSeconds.sum() / 1e6).append('\n');
     sample(b, "coati_auth_seconds_count", null, authCount.sum());

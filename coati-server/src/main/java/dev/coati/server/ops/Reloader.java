@@ -145,6 +145,9 @@ public final class Reloader {
     if (!a.control().equals(b.control())) {
       out.add("control");
     }
+    if (!a.limits().guessing().equals(b.limits().guessing())) {
+      out.add("limits.guessing");
+    }
     return out;
   }
 
