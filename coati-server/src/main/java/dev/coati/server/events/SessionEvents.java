@@ -2,11 +2,7 @@ package dev.coati.server.events;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +24,7 @@ public final class SessionEvents {
       new SessionEvents(null, null, null, System::currentTimeMillis);
 
   private final Path jsonLog;
+  private final EventLogFile logFile;
   private final Hooks hooks;
   private final java.util.function.Consumer<SessionEvent> listener;
   private final LongSupplier clock;
@@ -45,6 +42,7 @@ public final class SessionEvents {
       java.util.function.Consumer<SessionEvent> listener,
       LongSupplier clock) {
     this.jsonLog = jsonLog;
+    this.logFile = jsonLog == null ? null : EventLogFile.at(jsonLog);
     this.hooks = hooks;
     this.listener = listener;
     this.clock = clock;
@@ -111,12 +109,7 @@ public final class SessionEvents {
 
   private void append(String line) {
     try {
-      if (!Files.exists(jsonLog)) {
-        Files.createFile(
-            jsonLog,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-      }
-      Files.writeString(jsonLog, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      logFile.append(line);
     } catch (IOException e) {
       System.err.println("coati: cannot write the event log " + jsonLog + ": " + e.getMessage());
     }
