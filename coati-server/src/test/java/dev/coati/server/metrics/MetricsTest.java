@@ -98,4 +98,41 @@ public class MetricsTest {
       assertEquals(405, post.statusCode());
     }
   }
+
+  @Test
+  void halfSentRequests_neitherStallTheEndpointNorHoldTheirConnections() throws Exception {
+    Metrics m = new Metrics();
+    java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try (MetricsServer server =
+        new MetricsServer(new java.net.InetSocketAddress("127.0.0.1", 0), m)) {
+      int port = server.address().getPort();
+      for (int i = 0; i < 50; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes());
+        slow.add(s);
+      }
+      HttpClient c =
+          HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+      long start = System.nanoTime();
+      HttpResponse<String> r =
+          c.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(java.time.Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 1000, "a scrape behind 50 half-sent requests took " + ms + " ms");
+      // each half-sent request is closed once its time is up
+      for (java.net.Socket s : slow) {
+        s.setSoTimeout(MetricsServer.REQUEST_MILLIS + 3000);
+        assertEquals(-1, s.getInputStream().read(), "the server closes a request never finished");
+      }
+      assertTrue(server.refused() >= 50 - MetricsServer.MAX_CONNECTIONS, "" + server.refused());
+    } finally {
+      for (java.net.Socket s : slow) {
+        s.close();
+      }
+    }
+  }
 }
