@@ -31,7 +31,11 @@ public final class Metrics implements IkeListener {
   private final LongAdder authCount = new LongAdder();
   private final LongAdder childrenEstablished = new LongAdder();
   private final Set<String> up = ConcurrentHashMap.newKeySet();
-  private final Map<String, Boolean> remoteAccess = new ConcurrentHashMap<>();
+  // established IKE SAs; sorted into kinds on the socket thread, where Xauth and mode config
+  // fill in the user and the address after phase 1 (so not at ikeEstablished)
+  private final Map<String, IkeSaView> live = new ConcurrentHashMap<>();
+  private volatile long remoteAccessSas;
+  private volatile long otherSas;
   private volatile DataPlane dataPlane;
   private volatile long poolCapacity;
   private volatile long poolFree;
@@ -46,7 +50,20 @@ public final class Metrics implements IkeListener {
   public void ikeEstablished(IkeSaView sa) {
     established.increment();
     up.add(sa.name());
-    remoteAccess.put(sa.name(), sa.user().isPresent() || sa.virtualAddress().isPresent());
+    live.put(sa.name(), sa);
+    sortSas();
+  }
+
+  /** Counts the live SAs by kind (socket thread: reads the SAs' state). */
+  private void sortSas() {
+    long ra = 0;
+    for (IkeSaView sa : live.values()) {
+      if (sa.user().isPresent() || sa.virtualAddress().isPresent()) {
+        ra++;
+      }
+    }
+    remoteAccessSas = ra;
+    otherSas = live.size() - ra;
   }
 
   @Override
@@ -54,12 +71,14 @@ public final class Metrics implements IkeListener {
     if (!up.remove(sa.name())) {
       failed.computeIfAbsent(classify(reason), k -> new LongAdder()).increment();
     }
-    remoteAccess.remove(sa.name());
+    live.remove(sa.name());
+    sortSas();
   }
 
   @Override
   public void childEstablished(IkeSaView sa, ChildSa child) {
     childrenEstablished.increment();
+    sortSas();
   }
 
   static String classify(String reason) {
@@ -93,15 +112,15 @@ public final class Metrics implements IkeListener {
     this.poolFree = free;
     this.l2tpTunnels = tunnels;
     this.l2tpSessions = sessions;
+    sortSas();
   }
 
   /** The exposition text. */
   public String render() {
     StringBuilder b = new StringBuilder(4096);
-    long ra = remoteAccess.values().stream().filter(Boolean::booleanValue).count();
     head(b, "coati_ike_sas", "gauge", "IKE SAs established now, by kind");
-    sample(b, "coati_ike_sas", "kind=\"remote_access\"", ra);
-    sample(b, "coati_ike_sas", "kind=\"other\"", remoteAccess.size() - ra);
+    sample(b, "coati_ike_sas", "kind=\"remote_access\"", remoteAccessSas);
+    sample(b, "coati_ike_sas", "kind=\"other\"", otherSas);
     head(b, "coati_ike_handshakes_total", "counter", "IKE SAs by outcome (failed: by reason)");
     sample(b, "coati_ike_handshakes_total", "result=\"established\"", established.sum());
     for (String r : REASONS.stream().sorted().toList()) {

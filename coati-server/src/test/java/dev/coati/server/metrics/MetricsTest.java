@@ -135,4 +135,70 @@ public class MetricsTest {
       }
     }
   }
+
+  /** An Xauth client's SA as the engine shows it: no user at phase 1, one after Xauth. */
+  static final class XauthClient implements dev.coati.ike.IkeSaView {
+    final IdleWatchTest.Client base = new IdleWatchTest.Client("ike[7]", null);
+    String user;
+
+    @Override
+    public String name() {
+      return base.name();
+    }
+
+    @Override
+    public dev.coati.ike.PeerAddress peer() {
+      return base.peer();
+    }
+
+    @Override
+    public dev.coati.ike.PeerAddress local() {
+      return base.local();
+    }
+
+    @Override
+    public boolean isInitiator() {
+      return false;
+    }
+
+    @Override
+    public java.util.Optional<dev.coati.ike.wire.IdPayload> peerId() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Set<dev.coati.ike.PeerFeature> peerFeatures() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public int microsoftVersion() {
+      return -1;
+    }
+
+    @Override
+    public dev.coati.ike.IkeSa.State state() {
+      return dev.coati.ike.IkeSa.State.ESTABLISHED;
+    }
+
+    @Override
+    public java.util.Optional<String> user() {
+      return java.util.Optional.ofNullable(user);
+    }
+  }
+
+  @Test
+  void anXauthClient_countsAsRemoteAccessOnceItsUserIsKnown() {
+    Metrics m = new Metrics();
+    XauthClient sa = new XauthClient();
+    m.ikeEstablished(sa); // phase 1 done, Xauth not yet
+    assertEquals(1, parse(m.render()).get("coati_ike_sas{kind=\"other\"}"));
+    sa.user = "alice"; // Xauth succeeded
+    m.snapshot(10, 10, 0, 0); // the next tick
+    Map<String, Double> s = parse(m.render());
+    assertEquals(1, s.get("coati_ike_sas{kind=\"remote_access\"}"));
+    assertEquals(0, s.get("coati_ike_sas{kind=\"other\"}"));
+    m.ikeDeleted(sa, "deleted by peer");
+    assertEquals(0, parse(m.render()).get("coati_ike_sas{kind=\"remote_access\"}"));
+  }
 }
