@@ -120,4 +120,39 @@ class ExchangeManagerTest {
     p.pump();
     assertEquals(IkeSa.State.ESTABLISHED, i.state());
   }
+
+  @Test
+  void spoofedGarbageWithALiveSasCookies_leavesNoPendingState() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 9);
+    p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    IkeSa r = p.responderSa();
+    assertEquals(IkeSa.State.ESTABLISHED, r.state());
+    java.util.Random rnd = new java.util.Random(9);
+    for (int i = 0; i < 30_000; i++) {
+      byte[] body = new byte[48];
+      rnd.nextBytes(body);
+      ExchangeType et = i % 2 == 0 ? ExchangeType.QUICK_MODE : ExchangeType.TRANSACTION;
+      dev.coati.ike.wire.IsakmpHeader h =
+          new dev.coati.ike.wire.IsakmpHeader(
+              r.initiatorCookie(),
+              r.responderCookie(),
+              dev.coati.ike.wire.PayloadType.NONE,
+              1,
+              0,
+              et,
+              dev.coati.ike.wire.IsakmpHeader.FLAG_ENCRYPTION,
+              rnd.nextInt() | 1,
+              0);
+      byte[] d = IsakmpCodec.assembleRaw(h, dev.coati.ike.wire.PayloadType.HASH, body);
+      p.responder.receive(EnginePair.R_ADDR, EnginePair.I_ADDR, d);
+    }
+    assertTrue(r.exchanges().size() <= ExchangeManager.MAX_OPEN, "" + r.exchanges().size());
+    assertTrue(r.ivs().size() <= 64, "" + r.ivs().size());
+    // the SA still works: a real quick mode completes
+    p.toInitiator.clear();
+    p.initiator.initiateChild(p.initiator.sas().iterator().next(), hostToHost());
+    p.pump();
+    assertEquals(1, p.rEvents.children.size());
+  }
 }
