@@ -34,6 +34,7 @@ import dev.coati.server.metrics.MetricsServer;
 import dev.coati.server.ops.ControlServer;
 import dev.coati.server.ops.Hangup;
 import dev.coati.server.ops.Operations;
+import dev.coati.server.ops.ProcessGuard;
 import dev.coati.server.ops.Reloader;
 import dev.coati.server.radius.DynamicAuthServer;
 import dev.coati.server.radius.RadiusSetup;
@@ -106,7 +107,12 @@ public final class Main {
       if (rest.contains("--once")) {
         return 0;
       }
-      return serve(config, configFile == null ? null : Path.of(configFile), random, out);
+      return serve(
+          config,
+          configFile == null ? null : Path.of(configFile),
+          stateDir == null ? null : Path.of(stateDir),
+          random,
+          out);
     } catch (ConfigException e) {
       err.println("coati: " + e.getMessage());
       return 2;
@@ -157,8 +163,10 @@ public final class Main {
             + config.usersSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
   }
 
-  private static int serve(GatewayConfig config, Path file, RandomSource random, PrintStream out)
+  private static int serve(
+      GatewayConfig config, Path file, Path stateDir, RandomSource random, PrintStream out)
       throws IOException {
+    ProcessGuard.atStart(out);
     try (IkeSocketLoop loop =
         new IkeSocketLoop(
             config.listen(),
@@ -273,6 +281,7 @@ public final class Main {
       DynamicAuthServer dae = RadiusSetup.disconnects(config, loop::post, sessions, out);
       ControlServer control = ControlServer.startOrWarn(config, ops, out);
       Hangup.install(ops, out);
+      ProcessGuard.dropPrivileges(config, stateDir, out);
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(

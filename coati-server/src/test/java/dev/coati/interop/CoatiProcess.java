@@ -37,12 +37,37 @@ final class CoatiProcess implements AutoCloseable {
       List<String> launcher,
       List<String> jvmOptions)
       throws Exception {
-    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "");
+    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "", List.of());
   }
 
   /** With {@code gatewayExtra}: more keys of the gateway section (indented two spaces). */
   CoatiProcess(Path dir, String psk, String yamlBody, String gatewayExtra) throws Exception {
-    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody, List.of(), List.of(), gatewayExtra);
+    this(
+        Netns.SRV,
+        Netns.SRV_ADDR,
+        dir,
+        psk,
+        yamlBody,
+        List.of(),
+        List.of(),
+        gatewayExtra,
+        List.of());
+  }
+
+  /**
+   * In {@link Netns#SRV}, with {@code gatewayExtra} keys of the gateway section, {@code launcher}
+   * in front of the JVM (e.g. {@code nohup}) and {@code runArgs} after {@code run --config FILE}
+   * (e.g. {@code --state-dir DIR}).
+   */
+  CoatiProcess(
+      Path dir,
+      String psk,
+      String yamlBody,
+      String gatewayExtra,
+      List<String> launcher,
+      List<String> runArgs)
+      throws Exception {
+    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody, launcher, List.of(), gatewayExtra, runArgs);
   }
 
   private CoatiProcess(
@@ -53,7 +78,8 @@ final class CoatiProcess implements AutoCloseable {
       String yamlBody,
       List<String> launcher,
       List<String> jvmOptions,
-      String gatewayExtra)
+      String gatewayExtra,
+      List<String> runArgs)
       throws Exception {
     Path pskFile = dir.resolve("psk.txt");
     Files.writeString(pskFile, psk + "\n");
@@ -84,6 +110,7 @@ final class CoatiProcess implements AutoCloseable {
             "run",
             "--config",
             cfg.toString()));
+    cmd.addAll(runArgs);
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     for (int i = 0; i < 100 && !log().contains("running;"); i++) {

@@ -1,0 +1,136 @@
+package dev.coati.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults and the process itself: SIGHUP under {@code nohup}, no core dumps, the drop from root to
+ * {@code gateway.user} (checked for every thread in /proc), with a real strongSwan client still
+ * served afterwards.
+ */
+class FaultsIT {
+  @TempDir Path dir;
+
+  /** CAP_NET_BIND_SERVICE (10), CAP_NET_ADMIN (12), CAP_NET_RAW (13). */
+  static final long THREE_CAPS = (1L << 10) | (1L << 12) | (1L << 13);
+
+  @BeforeEach
+  void needsRoot() {
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
+    assertTrue(Netns.available(), "needs root and strongSwan, or COATI_SKIP_INTEROP=1");
+  }
+
+  static String field(String status, String name) {
+    return status
+        .lines()
+        .filter(l -> l.startsWith(name + ":"))
+        .findFirst()
+        .orElseThrow()
+        .substring(name.length() + 1)
+        .trim();
+  }
+
+  @Test
+  void underNohup_sighupReloads_andNoCoreDumps() throws Exception {
+    try (Netns ns = new Netns();
+        CoatiProcess coati =
+            new CoatiProcess(dir, "rf-psk-1", "", "", List.of("nohup"), List.of())) {
+      String sigIgn =
+          field(Files.readString(Path.of("/proc/" + coati.pid() + "/status")), "SigIgn");
+      assertEquals(0, Long.parseLong(sigIgn, 16) & 1, "SIGHUP no longer ignored: " + sigIgn);
+      assertTrue(coati.log().contains("SIGHUP was ignored (nohup?)"), coati.log());
+      Netns.run("kill", "-HUP", Long.toString(coati.pid()));
+      for (int i = 0; i < 50 && !coati.log().contains("coati: reload: reloaded"); i++) {
+        Thread.sleep(100);
+      }
+      assertTrue(coati.log().contains("coati: reload: reloaded"), coati.log());
+      String limits = Files.readString(Path.of("/proc/" + coati.pid() + "/limits"));
+      assertTrue(
+          limits.lines().anyMatch(l -> l.matches("Max core file size\\s+0\\s+0\\s+bytes.*")),
+          limits);
+      assertEquals(0, coati.stop() == -1 ? 1 : 0, "still alive and stops on SIGTERM");
+    }
+  }
+
+  @Test
+  void startedAsRoot_dropsToGatewayUser_onEveryThread_andStillServes() throws Exception {
+    RemoteAccessIT.coati(
+        "nobody-pass\n",
+        "user",
+        "add",
+        "alice",
+        "--file",
+        dir.resolve("users.txt").toString(),
+        "--password-stdin");
+    Path state = dir.resolve("state");
+    Files.createDirectories(state);
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati =
+            new CoatiProcess(
+                dir,
+                "rf-psk-2",
+                RemoteAccessIT.GATEWAY,
+                "  user: nobody\n",
+                List.of(),
+                List.of("--state-dir", state.toString()))) {
+      assertTrue(coati.log().contains("coati: dropped root: now user nobody"), coati.log());
+      List<Path> tasks;
+      try (Stream<Path> s = Files.list(Path.of("/proc/" + coati.pid() + "/task"))) {
+        tasks = s.toList();
+      }
+      assertTrue(tasks.size() > 5, "a JVM has many threads: " + tasks);
+      List<String> bad = new ArrayList<>();
+      int withCaps = 0;
+      for (Path t : tasks) {
+        String st = Files.readString(t.resolve("status"));
+        String name = field(st, "Name");
+        if (!field(st, "Uid").equals("65534\t65534\t65534\t65534")
+            || !field(st, "Gid").equals("65534\t65534\t65534\t65534")
+            || !field(st, "Groups").isEmpty()) {
+          bad.add(
+              name
+                  + ": "
+                  + field(st, "Uid")
+                  + " / "
+                  + field(st, "Gid")
+                  + " / "
+                  + field(st, "Groups"));
+        }
+        long eff = Long.parseLong(field(st, "CapEff"), 16);
+        long prm = Long.parseLong(field(st, "CapPrm"), 16);
+        long inh = Long.parseLong(field(st, "CapInh"), 16);
+        long amb = Long.parseLong(field(st, "CapAmb"), 16);
+        if ((eff & ~THREE_CAPS) != 0 || (prm & ~THREE_CAPS) != 0 || inh != 0 || amb != 0) {
+          bad.add(name + ": CapEff " + Long.toHexString(eff) + " CapPrm " + Long.toHexString(prm));
+        }
+        if (eff == THREE_CAPS) {
+          withCaps++;
+        }
+      }
+      assertEquals(List.of(), bad, "every thread runs as nobody with at most the three caps");
+      assertTrue(withCaps >= 1, "the socket thread keeps the three capabilities");
+      try (Charon c =
+          new Charon(
+              dir.resolve("cli"),
+              RemoteAccessIT.client("rf-psk-2", false, "alice", "nobody-pass"))) {
+        Netns.Result up = c.swanctl("--initiate", "--child", "rw");
+        assertEquals(0, up.code(), up.output() + coati.log() + c.log());
+        String vip = RemoteAccessIT.virtualIp(c.swanctl("--list-sas").output());
+        Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
+        assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+      }
+      assertFalse(coati.log().contains("nobody-pass"));
+    }
+  }
+}
