@@ -38,6 +38,7 @@ import dev.coati.server.ops.ProcessGuard;
 import dev.coati.server.ops.Reloader;
 import dev.coati.server.radius.DynamicAuthServer;
 import dev.coati.server.radius.RadiusSetup;
+import dev.coati.server.sessions.LeaseStore;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -224,6 +225,8 @@ public final class Main {
       }
       L2tpServer lns = l2tp;
       dev.coati.pool.AddressPool leases = pool;
+      LeaseStore leaseStore =
+          LeaseStore.open(stateDir, pool, config, System.currentTimeMillis(), out);
       IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
@@ -251,6 +254,9 @@ public final class Main {
               lns.tick(System.currentTimeMillis());
             }
             sessions.tick(System.currentTimeMillis());
+            if (leaseStore != null) {
+              leaseStore.tick(System.currentTimeMillis());
+            }
             metrics.snapshot(
                 leases == null ? 0 : leases.capacity(),
                 leases == null ? 0 : leases.freeCount(),
@@ -323,6 +329,9 @@ public final class Main {
         metricsServer.close();
       }
       sessions.events().flush();
+      if (leaseStore != null) {
+        leaseStore.flush(System.currentTimeMillis());
+      }
       out.println("coati: stopped");
     }
     return 0;
