@@ -133,4 +133,92 @@ class FaultsIT {
       assertFalse(coati.log().contains("nobody-pass"));
     }
   }
+
+  /** strongSwan with DPD off: child rekey every 20 s, restart when an exchange times out. */
+  static String noDpdClient(String psk, String user, String password) {
+    return RemoteAccessIT.client(psk, false, user, password)
+        .replace("dpd_delay = 2s", "dpd_delay = 0s")
+        .replace(
+            "esp_proposals = aes128-sha1 }",
+            "esp_proposals = aes128-sha1\n rekey_time = 20s\n rand_time = 0s\n"
+                + " dpd_action = restart }");
+  }
+
+  /**
+   * kill -9 and a restart: the old client's address is held for it (a new client gets another), its
+   * tunnel comes back by itself (no DPD) with the same address, and the black-hole time is printed.
+   * The restarted gateway answers the old client's ESP with INVALID-SPI notifies.
+   */
+  @Test
+  void killNine_restart_leaseHeld_andTheClientWithoutDpdComesBack() throws Exception {
+    for (String[] u : new String[][] {{"alice", "alice-pass"}, {"bob", "bob-pass"}}) {
+      RemoteAccessIT.coati(
+          u[1] + "\n",
+          "user",
+          "add",
+          u[0],
+          "--file",
+          dir.resolve("users.txt").toString(),
+          "--password-stdin");
+    }
+    Path state = dir.resolve("state");
+    List<String> args = List.of("--state-dir", state.toString());
+    try (Netns ns = new Netns().addLan().addSecondClient();
+        Charon alice =
+            new Charon(dir.resolve("alice"), noDpdClient("rf-psk-3", "alice", "alice-pass"))) {
+      String vip;
+      String firstLog;
+      try (CoatiProcess coati =
+          new CoatiProcess(dir, "rf-psk-3", RemoteAccessIT.GATEWAY, "", List.of(), args)) {
+        Netns.Result up = alice.swanctl("--initiate", "--child", "rw");
+        assertEquals(0, up.code(), up.output() + coati.log() + alice.log());
+        vip = RemoteAccessIT.virtualIp(alice.swanctl("--list-sas").output());
+        Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
+        assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+        for (int i = 0; i < 30 && !Files.readString(state.resolve("leases")).contains(vip); i++) {
+          Thread.sleep(100);
+        }
+        assertTrue(Files.readString(state.resolve("leases")).contains(vip + " alice "));
+        firstLog = coati.log();
+      } // close() = SIGKILL: no Delete reaches the client
+      long killed = System.nanoTime();
+      try (CoatiProcess coati =
+          new CoatiProcess(dir, "rf-psk-3", RemoteAccessIT.GATEWAY, "", List.of(), args)) {
+        assertTrue(
+            coati.log().contains("1 address held for the sessions from before"), coati.log());
+        try (Charon bob =
+            new Charon(
+                Netns.CLI2,
+                dir.resolve("bob"),
+                RemoteAccessIT.client("rf-psk-3", false, "bob", "bob-pass"),
+                "")) {
+          Netns.Result up = bob.swanctl("--initiate", "--child", "rw");
+          assertEquals(0, up.code(), up.output() + coati.log() + bob.log());
+          String bobVip = RemoteAccessIT.virtualIp(bob.swanctl("--list-sas").output());
+          assertFalse(bobVip.equals(vip), "bob must not get alice's held " + vip);
+        }
+        long back = -1;
+        int lost = 0;
+        for (int i = 0; i < 240 && back < 0; i++) { // at most ~120-240 s
+          Netns.Result p = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 1, "56");
+          if (TunnelTrafficIT.received(p.output()) == 1) {
+            back = System.nanoTime();
+          } else {
+            lost++;
+            Thread.sleep(300);
+          }
+        }
+        String log = coati.log();
+        assertTrue(back > 0, "alice's tunnel never came back:\n" + log + alice.log());
+        System.out.printf(
+            "FaultsIT: strongSwan (no DPD) black hole after kill -9: %.1f s (%d probes lost);"
+                + " INVALID-SPI notifies seen by charon: %s%n",
+            (back - killed) / 1e9, lost, alice.log().contains("INVALID_SPI"));
+        String sas = alice.swanctl("--list-sas").output();
+        assertEquals(vip, RemoteAccessIT.virtualIp(sas), "alice got her address back");
+        assertTrue(log.contains("user alice gets " + vip), log);
+        assertFalse(firstLog.contains("alice-pass") || log.contains("alice-pass"));
+      }
+    }
+  }
 }
