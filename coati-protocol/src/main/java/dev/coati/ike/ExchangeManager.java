@@ -193,7 +193,9 @@ final class ExchangeManager {
     if (!out.isEmpty()) {
       ex.lastSent = encode(out);
       ctx.outbox().send(sa.local(), sa.peer(), ex.lastSent);
-    } else if (st == Status.NEED_MORE) {
+    } else {
+      // nothing to send: a copy of what just came (the peer's final reply, resent by clients
+      // such as vpnc whenever they see a packet they ignore) must not make us resend our request
       ex.lastSent = null;
     }
     ex.awaitingReply = st == Status.NEED_MORE;

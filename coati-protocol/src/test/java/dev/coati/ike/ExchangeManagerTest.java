@@ -155,4 +155,27 @@ class ExchangeManagerTest {
     p.pump();
     assertEquals(1, p.rEvents.children.size());
   }
+
+  @Test
+  void aCopyOfThePeersFinalReply_isNotAnsweredWithOurRequest() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 11);
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    EnginePair.Datagram last = null;
+    for (int n = 0; n < 20 && i.state() != IkeSa.State.ESTABLISHED; n++) {
+      EnginePair.Datagram d = p.toResponder.poll();
+      if (d != null) {
+        p.responder.receive(d.to(), d.from(), d.bytes());
+      }
+      EnginePair.Datagram r = p.toInitiator.poll();
+      if (r != null) {
+        last = r;
+        p.initiator.receive(r.to(), r.from(), r.bytes());
+      }
+    }
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    p.toResponder.clear();
+    // main mode message 6 again (as vpnc re-sends its last message): the initiator stays quiet
+    p.initiator.receive(last.to(), last.from(), last.bytes());
+    assertNull(p.toResponder.peek(), "no copy of message 5 goes out");
+  }
 }
