@@ -242,6 +242,7 @@ public final class Main {
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
       startDataPlane(loop, dataPlaneHolder[0], engine, config);
+      metrics.invalidSpi(loop.invalidSpi());
       DataPlane dp = dataPlaneHolder[0];
       loop.onTick(
           () -> {

@@ -30,8 +30,10 @@ public final class InvalidSpiNotifier {
   private final Map<Integer, Long> lastBySource = new HashMap<>();
   private long second;
   private int thisSecond;
-  private long sent;
-  private long suppressed;
+  private final java.util.concurrent.atomic.LongAdder sent =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder suppressed =
+      new java.util.concurrent.atomic.LongAdder();
 
   public InvalidSpiNotifier(Sender sender, RandomSource random, LongSupplier clock) {
     this.sender = sender;
@@ -57,7 +59,7 @@ public final class InvalidSpiNotifier {
     if ((last != null && now - last < PER_SOURCE_MILLIS)
         || thisSecond >= GLOBAL_PER_SECOND
         || espLength < 48) { // never more bytes back than came in (44 + the 4-byte marker)
-      suppressed++;
+      suppressed.increment();
       return;
     }
     if (lastBySource.size() >= MAX_SOURCES) {
@@ -71,14 +73,16 @@ public final class InvalidSpiNotifier {
     }
     sender.send(
         local, new PeerAddress(peer, udp ? peerPort : 500), Informational.invalidSpi(cookie, spi));
-    sent++;
+    sent.increment();
   }
 
+  /** Notifies sent (any thread). */
   public long sent() {
-    return sent;
+    return sent.sum();
   }
 
+  /** Unknown-SPI packets not answered (rate limit or too small; any thread). */
   public long suppressed() {
-    return suppressed;
+    return suppressed.sum();
   }
 }

@@ -5,6 +5,7 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
+import dev.coati.server.dataplane.InvalidSpiNotifier;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,8 @@ public final class Metrics implements IkeListener {
   private volatile long remoteAccessSas;
   private volatile long otherSas;
   private volatile DataPlane dataPlane;
+  private volatile InvalidSpiNotifier invalidSpi;
+  private volatile java.util.function.LongSupplier httpRefused = () -> 0;
   private volatile long poolCapacity;
   private volatile long poolFree;
   private volatile long l2tpTunnels;
@@ -44,6 +47,16 @@ public final class Metrics implements IkeListener {
 
   public void dataPlane(DataPlane dp) {
     this.dataPlane = dp;
+  }
+
+  /** The INVALID-SPI notifier's counters (null: no data plane). */
+  public void invalidSpi(InvalidSpiNotifier n) {
+    this.invalidSpi = n;
+  }
+
+  /** The /metrics server's count of connections closed unserved. */
+  void httpRefused(java.util.function.LongSupplier refused) {
+    this.httpRefused = refused;
   }
 
   @Override
@@ -171,6 +184,22 @@ public final class Metrics implements IkeListener {
             dp.drops.get(r));
       }
     }
+    InvalidSpiNotifier n = invalidSpi;
+    if (n != null) {
+      head(
+          b,
+          "coati_esp_invalid_spi_notifies_total",
+          "counter",
+          "ESP for unknown SPIs: INVALID-SPI notifies sent, or not (rate limit)");
+      sample(b, "coati_esp_invalid_spi_notifies_total", "result=\"sent\"", n.sent());
+      sample(b, "coati_esp_invalid_spi_notifies_total", "result=\"suppressed\"", n.suppressed());
+    }
+    head(
+        b,
+        "coati_metrics_connections_refused_total",
+        "counter",
+        "/metrics connections closed unserved (late, oversized or evicted requests)");
+    sample(b, "coati_metrics_connections_refused_total", null, httpRefused.getAsLong());
     return b.toString();
   }
 

@@ -44,6 +44,7 @@ public final class MetricsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException("metrics: cannot listen on " + listen + ": " + e.getMessage(), e);
     }
+    metrics.httpRefused(refused::sum);
     acceptor = Thread.ofPlatform().daemon().name("coati-metrics").start(this::acceptLoop);
   }
 
@@ -93,8 +94,8 @@ public final class MetricsServer implements AutoCloseable {
       return false;
     }
     reading.remove(oldest.get().getKey());
+    refused.increment(); // before the close the client sees
     close(oldest.get().getKey());
-    refused.increment();
     try {
       return slots.tryAcquire(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

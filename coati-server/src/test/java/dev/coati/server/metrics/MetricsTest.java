@@ -129,6 +129,9 @@ public class MetricsTest {
         assertEquals(-1, s.getInputStream().read(), "the server closes a request never finished");
       }
       assertTrue(server.refused() >= 50 - MetricsServer.MAX_CONNECTIONS, "" + server.refused());
+      assertEquals(
+          (double) server.refused(),
+          parse(m.render()).get("coati_metrics_connections_refused_total"));
     } finally {
       for (java.net.Socket s : slow) {
         s.close();
