@@ -75,6 +75,9 @@ class FaultsIT {
         "--password-stdin");
     Path state = dir.resolve("state");
     Files.createDirectories(state);
+    // nobody must reach its state directory through the test's 0700 temporary directory
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
     try (Netns ns = new Netns().addLan();
         CoatiProcess coati =
             new CoatiProcess(
@@ -129,8 +132,18 @@ class FaultsIT {
         String vip = RemoteAccessIT.virtualIp(c.swanctl("--list-sas").output());
         Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 3, "56");
         assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+        Path leases = state.resolve("leases");
+        for (int i = 0;
+            i < 30 && !(Files.exists(leases) && Files.readString(leases).contains(vip));
+            i++) {
+          Thread.sleep(100);
+        }
+        assertTrue(Files.readString(leases).contains(vip + " alice "), "saved as nobody");
+        assertEquals("nobody", Files.getOwner(leases).getName());
       }
       assertFalse(coati.log().contains("nobody-pass"));
+      assertEquals(143, coati.stop(), "a clean stop after the drop: " + coati.log());
+      assertTrue(coati.log().contains("coati: stopped"), coati.log());
     }
   }
 
