@@ -234,4 +234,153 @@ class FaultsIT {
       }
     }
   }
+
+  /**
+   * vpnc (aggressive mode, group PSK + Xauth, userspace ESP on its own TUN) connects and pings;
+   * after kill -9 and a restart its address is held, its ESP is answered with INVALID-SPI notifies
+   * (counted in the metrics), and how long it stays black-holed is printed (vpnc does not act on
+   * unauthenticated notifies and has no DPD here).
+   */
+  @Test
+  void vpnc_connects_andAfterKillNine_getsInvalidSpiNotifies() throws Exception {
+    RemoteAccessIT.coati(
+        "alice-pass\n",
+        "user",
+        "add",
+        "alice",
+        "--file",
+        dir.resolve("users.txt").toString(),
+        "--password-stdin");
+    Path script = dir.resolve("vpnc-script");
+    Files.writeString(
+        script,
+        """
+        #!/bin/sh
+        env | grep -E '^(reason|TUNDEV|INTERNAL_IP4_ADDRESS)=' > DIR/env.$reason
+        if [ "$reason" = connect ]; then
+          ip link set dev "$TUNDEV" up mtu 1300
+          ip addr add "$INTERNAL_IP4_ADDRESS/32" dev "$TUNDEV"
+          ip route replace 10.99.99.1/32 dev "$TUNDEV" src "$INTERNAL_IP4_ADDRESS"
+        fi
+        exit 0
+        """
+            .replace("DIR", dir.toString()));
+    Files.setPosixFilePermissions(
+        script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path conf = dir.resolve("vpnc.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "IPSec gateway " + Netns.SRV_ADDR,
+            "IPSec ID vpngroup",
+            "IPSec secret rf-psk-4",
+            "Xauth username alice",
+            "Xauth password alice-pass",
+            "IKE Authmode psk",
+            "IKE DH Group dh2",
+            "Perfect Forward Secrecy nopfs",
+            "NAT Traversal Mode natt",
+            "DPD idle timeout (our side) 0",
+            "Interface name rfvpnc0",
+            "Interface mode tun",
+            "Pidfile " + dir.resolve("vpnc.pid"),
+            "Script " + script,
+            "No Detach",
+            "Debug 1",
+            ""));
+    Files.setPosixFilePermissions(
+        conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    String gateway = RemoteAccessIT.GATEWAY + "metrics:\n  listen: " + Netns.SRV_ADDR + ":9465\n";
+    List<String> args = List.of("--state-dir", dir.resolve("state").toString());
+    Process vpnc = null;
+    try (Netns ns = new Netns()) {
+      String vip;
+      try (CoatiProcess coati = new CoatiProcess(dir, "rf-psk-4", gateway, "", List.of(), args)) {
+        vpnc =
+            new ProcessBuilder(Netns.inNs(Netns.CLI, "vpnc", conf.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("vpnc.log").toFile())
+                .start();
+        Path env = dir.resolve("env.connect");
+        for (int i = 0; i < 200 && !Files.exists(env); i++) {
+          Thread.sleep(100);
+        }
+        assertTrue(
+            Files.exists(env), Files.readString(dir.resolve("vpnc.log")) + "\n" + coati.log());
+        vip =
+            Files.readString(env)
+                .lines()
+                .filter(l -> l.startsWith("INTERNAL_IP4_ADDRESS="))
+                .findFirst()
+                .orElseThrow()
+                .substring("INTERNAL_IP4_ADDRESS=".length());
+        Netns.Result ping =
+            Netns.tryRun(
+                Netns.inNs(Netns.CLI, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.99.99.1")
+                    .toArray(String[]::new));
+        assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output() + coati.log());
+        for (int i = 0;
+            i < 30 && !Files.readString(dir.resolve("state/leases")).contains(vip);
+            i++) {
+          Thread.sleep(100);
+        }
+      } // SIGKILL
+      long killed = System.nanoTime();
+      try (CoatiProcess coati = new CoatiProcess(dir, "rf-psk-4", gateway, "", List.of(), args)) {
+        assertTrue(
+            coati.log().contains("1 address held for the sessions from before"), coati.log());
+        int lost = 0;
+        long back = -1;
+        for (int i = 0; i < 20 && back < 0; i++) {
+          Netns.Result p =
+              Netns.tryRun(
+                  Netns.inNs(Netns.CLI, "ping", "-c", "1", "-W", "1", "10.99.99.1")
+                      .toArray(String[]::new));
+          if (TunnelTrafficIT.received(p.output()) == 1) {
+            back = System.nanoTime();
+          } else {
+            lost++;
+          }
+        }
+        double sent =
+            L2tpIpsecScrape.scrape(Netns.SRV, Netns.SRV_ADDR + ":9465")
+                .get("coati_esp_invalid_spi_notifies_total{result=\"sent\"}");
+        assertTrue(sent >= 1, "vpnc's ESP was answered: " + sent);
+        assertTrue(vpnc.isAlive(), "vpnc still thinks it is connected");
+        System.out.printf(
+            "FaultsIT: vpnc (no DPD) after kill -9: %s; %d probes lost; %.0f INVALID-SPI notifies%n",
+            back < 0
+                ? String.format(
+                    "still black-holed after %.1f s", (System.nanoTime() - killed) / 1e9)
+                : String.format("back after %.1f s", (back - killed) / 1e9),
+            lost,
+            sent);
+      }
+    } finally {
+      if (vpnc != null) {
+        vpnc.destroy();
+        vpnc.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        vpnc.destroyForcibly();
+      }
+    }
+  }
+
+  /** Scrapes /metrics from inside a namespace (as L2tpIpsecIT does). */
+  static final class L2tpIpsecScrape {
+    static java.util.Map<String, Double> scrape(String ns, String hostPort) throws Exception {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      String text =
+          Netns.run(
+              Netns.inNs(
+                      ns,
+                      java,
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      HttpGet.class.getName(),
+                      "http://" + hostPort + "/metrics")
+                  .toArray(String[]::new));
+      return dev.coati.server.metrics.MetricsTest.parse(text);
+    }
+  }
 }
