@@ -211,4 +211,14 @@ class ConfigLoaderTest {
     String port = error(GOOD + "metrics:\n  listen: 127.0.0.1:99999\n");
     assertTrue(port.contains("expected ADDRESS:PORT"), port);
   }
+
+  @Test
+  void gatewayUser_isOptional_andABadNameSaysWhatToDo() throws Exception {
+    assertEquals(null, ConfigLoader.load(write(GOOD)).runAs());
+    String withUser = GOOD.replace("  id: fqdn:vpn.test\n", "  id: fqdn:vpn.test\n  user: coati\n");
+    assertEquals("coati", ConfigLoader.load(write(withUser)).runAs());
+    String m = error(withUser.replace("user: coati", "user: \"Coati Daemon\""));
+    assertTrue(m.contains("coati.yaml:4"), m);
+    assertTrue(m.contains("useradd --system"), m);
+  }
 }
