@@ -33,9 +33,11 @@ import dev.coati.server.metrics.MetricsServer;
 import dev.coati.server.ops.ControlServer;
 import dev.coati.server.ops.Hangup;
 import dev.coati.server.ops.Operations;
+import dev.coati.server.ops.ProcessGuard;
 import dev.coati.server.ops.Reloader;
 import dev.coati.server.radius.DynamicAuthServer;
 import dev.coati.server.radius.RadiusSetup;
+import dev.coati.server.sessions.LeaseStore;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -64,7 +66,12 @@ public final class Main {
    * {@code logFormat} (null: the configuration's log.format, else text); the exit code.
    */
   static int gateway(
-      Path configFile, boolean once, String logFormat, PrintStream out, PrintStream err) {
+      Path configFile,
+      boolean once,
+      String logFormat,
+      Path stateDir,
+      PrintStream out,
+      PrintStream err) {
     LogSetup.Format format = LogSetup.Format.TEXT;
     if (logFormat != null) {
       format = LogSetup.Format.parse(logFormat);
@@ -75,14 +82,19 @@ public final class Main {
     }
     LogSetup.start(format, LogSetup.underJournald(), out);
     try {
-      return configured(configFile, once, logFormat != null, LogSetup.events(), err);
+      return configured(configFile, once, logFormat != null, stateDir, LogSetup.events(), err);
     } finally {
       LogSetup.stop(2000);
     }
   }
 
   private static int configured(
-      Path configFile, boolean once, boolean formatGiven, PrintStream out, PrintStream err) {
+      Path configFile,
+      boolean once,
+      boolean formatGiven,
+      Path stateDir,
+      PrintStream out,
+      PrintStream err) {
     try {
       RandomSource random = RandomSource.secure();
       ConfigLoader.Inspection checked = ConfigLoader.inspect(configFile);
@@ -101,7 +113,7 @@ public final class Main {
         missing.forEach(m -> err.println("coati: cannot start: " + m));
         return 1;
       }
-      return serve(config, configFile, random, out);
+      return serve(config, configFile, stateDir, random, out);
     } catch (ConfigException e) {
       err.println("coati: " + e.getMessage());
       return 2;
@@ -147,8 +159,10 @@ public final class Main {
             + config.usersSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
   }
 
-  private static int serve(GatewayConfig config, Path file, RandomSource random, PrintStream out)
+  private static int serve(
+      GatewayConfig config, Path file, Path stateDir, RandomSource random, PrintStream out)
       throws IOException {
+    ProcessGuard.atStart(out);
     try (IkeSocketLoop loop =
         new IkeSocketLoop(
             config.listen(),
@@ -209,6 +223,8 @@ public final class Main {
       }
       L2tpServer lns = l2tp;
       dev.coati.pool.AddressPool leases = pool;
+      LeaseStore leaseStore =
+          LeaseStore.open(stateDir, pool, config, System.currentTimeMillis(), out);
       IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
@@ -224,6 +240,7 @@ public final class Main {
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
       startDataPlane(loop, dataPlaneHolder[0], engine, config);
+      metrics.invalidSpi(loop.invalidSpi());
       DataPlane dp = dataPlaneHolder[0];
       loop.onTick(
           () -> {
@@ -236,6 +253,9 @@ public final class Main {
               lns.tick(System.currentTimeMillis());
             }
             sessions.tick(System.currentTimeMillis());
+            if (leaseStore != null) {
+              leaseStore.tick(System.currentTimeMillis());
+            }
             metrics.snapshot(
                 leases == null ? 0 : leases.capacity(),
                 leases == null ? 0 : leases.freeCount(),
@@ -268,6 +288,7 @@ public final class Main {
       DynamicAuthServer dae = RadiusSetup.disconnects(config, loop::post, sessions, out);
       ControlServer control = ControlServer.startOrWarn(config, ops, out);
       Hangup.install(ops, out);
+      ProcessGuard.dropPrivileges(config, stateDir, out);
       Thread main = Thread.currentThread();
       Thread hook =
           new Thread(
@@ -309,6 +330,9 @@ public final class Main {
         metricsServer.close();
       }
       sessions.events().flush();
+      if (leaseStore != null) {
+        leaseStore.flush(System.currentTimeMillis());
+      }
       out.println("coati: stopped");
     }
     return 0;

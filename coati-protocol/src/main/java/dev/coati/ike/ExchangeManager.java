@@ -49,6 +49,12 @@ final class ExchangeManager {
     DUPLICATE_DROPPED
   }
 
+  /**
+   * How many exchanges the peer may have open at once besides the finished ones kept for
+   * retransmissions; a new one beyond it is dropped. Real peers run one or two at a time.
+   */
+  static final int MAX_OPEN = 16;
+
   /** One exchange in flight or recently finished. */
   private static final class Exchange {
     final Task task;
@@ -115,11 +121,24 @@ final class ExchangeManager {
     after(messageId, ex, st, out);
   }
 
-  /** Registers a task the peer started with this message and processes it. */
-  void receiveNew(int messageId, Task task, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+  /**
+   * Registers a task the peer started with this message and processes it; false (dropped) when
+   * {@link #MAX_OPEN} exchanges are open already.
+   */
+  boolean receiveNew(
+      int messageId, Task task, IsakmpHeader hdr, byte[] datagram, PeerAddress from) {
+    if (exchanges.size() - finished.size() >= MAX_OPEN) {
+      return false;
+    }
     Exchange ex = new Exchange(task, false);
     exchanges.put(messageId, ex);
     receive(hdr, datagram, from);
+    return true;
+  }
+
+  /** Exchanges held now, open and finished (for tests and the status view). */
+  int size() {
+    return exchanges.size();
   }
 
   /**
@@ -192,6 +211,12 @@ final class ExchangeManager {
         sa.ivs().remove(mid);
         fail(mid, ex, "decryption failed");
         return null;
+      }
+      if (ex.received.isEmpty() && ex.lastSent == null) {
+        // the first message of an exchange and it did not decrypt or parse: nothing was started,
+        // so nothing is kept (spoofed garbage with this SA's cookies must not pile up)
+        exchanges.remove(mid);
+        sa.ivs().remove(mid);
       }
       (sa.state() == IkeSa.State.ESTABLISHED ? LOG : PACKET)
           .log(

@@ -201,7 +201,9 @@ public final class IkeEngine {
     int mid = hdr.messageId();
     boolean phase2 = sa.state() == IkeSa.State.ESTABLISHED && hdr.isEncrypted() && mid != 0;
     if (phase2 && et.equals(ExchangeType.TRANSACTION)) {
-      sa.exchanges().receiveNew(mid, remoteAccess.responder(sa), hdr, datagram, from);
+      if (!sa.exchanges().receiveNew(mid, remoteAccess.responder(sa), hdr, datagram, from)) {
+        counters.unhandled++;
+      }
       return;
     }
     if (phase2 && et.equals(ExchangeType.QUICK_MODE)) {
@@ -211,7 +213,9 @@ public final class IkeEngine {
         return;
       }
       Task qm = new QuickModeTask(sa, ctx, children.sink(sa));
-      sa.exchanges().receiveNew(mid, qm, hdr, datagram, from);
+      if (!sa.exchanges().receiveNew(mid, qm, hdr, datagram, from)) {
+        counters.unhandled++;
+      }
       return;
     }
     if (et.equals(ExchangeType.INFORMATIONAL)) {

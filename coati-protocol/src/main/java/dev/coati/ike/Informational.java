@@ -5,9 +5,11 @@ import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.HashPayload;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
+import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
 import dev.coati.ike.wire.NotifyType;
 import dev.coati.ike.wire.Payload;
+import dev.coati.ike.wire.PayloadType;
 import dev.coati.ike.wire.ProtocolId;
 import dev.coati.util.ByteWriter;
 import java.lang.System.Logger.Level;
@@ -19,7 +21,7 @@ import java.util.List;
  * Informational exchanges (RFC 2409 section 5.7): one-shot messages carrying Notify and Delete
  * payloads, protected by HASH(1) = prf(SKEYID_a, M-ID | N/D) once phase-1 keys exist.
  */
-final class Informational {
+public final class Informational {
   private static final System.Logger LOG = System.getLogger("dev.coati.ike");
   private static final System.Logger PACKET = System.getLogger("dev.coati.ike.packet");
 
@@ -27,6 +29,23 @@ final class Informational {
   static final int DOI_IPSEC = 1;
 
   private Informational() {}
+
+  /**
+   * An unprotected INFORMATIONAL with an INVALID-SPI notify for the ESP {@code spi} (RFC 2408
+   * 3.14.1; RFC 2407 4.6.3), as sent when ESP arrives for an SA this gateway does not know (after a
+   * restart). Without an ISAKMP SA it cannot be authenticated; {@code initiatorCookie} is fresh.
+   */
+  public static byte[] invalidSpi(long initiatorCookie, int spi) {
+    byte[] s = {(byte) (spi >>> 24), (byte) (spi >>> 16), (byte) (spi >>> 8), (byte) spi};
+    IsakmpHeader hdr =
+        new IsakmpHeader(
+            initiatorCookie, 0, PayloadType.NONE, 1, 0, ExchangeType.INFORMATIONAL, 0, 0, 0);
+    return IsakmpCodec.assemble(
+        hdr,
+        List.of(
+            new NotifyPayload(
+                DOI_IPSEC, ProtocolId.IPSEC_ESP, NotifyType.INVALID_SPI, s, new byte[0])));
+  }
 
   /** Sends an error notify; encrypted and hashed when the SA has keys, else in the clear. */
   static void sendError(IkeSa sa, IkeContext ctx, NotifyType type, boolean protect) {

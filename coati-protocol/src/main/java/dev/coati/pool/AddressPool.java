@@ -26,7 +26,9 @@ import java.util.Set;
  *       one session on it.
  *   <li>Released addresses go to the back of the free list and the user's last address is
  *       remembered, so a user who reconnects gets the previous address back when it is still free.
- *   <li>Pure: no clock; the caller passes the time, used only to stamp leases.
+ *   <li>Held addresses (leases of sessions that may outlive a restart, {@link #hold}) go to nobody
+ *       but their user until the hold ends; that user's next dynamic lease takes one of them.
+ *   <li>Pure: no clock; the caller passes the time, used to stamp leases and to end holds.
  * </ul>
  *
  * Not thread-safe: one owner (the control thread) calls it.
@@ -41,6 +43,11 @@ public final class AddressPool {
   private final Map<Ipv4Address, Lease> byAddress = new HashMap<>();
   private final Map<String, Set<String>> sessionsByUser = new HashMap<>();
   private final Map<String, Ipv4Address> previous = new HashMap<>();
+  private final Map<Ipv4Address, Hold> holds = new LinkedHashMap<>();
+  private long changes;
+
+  /** An address a session from before a restart may still use, until {@code untilMillis}. */
+  public record Hold(String user, Ipv4Address address, long untilMillis) {}
 
   /** A lease's identity: the user and the session (an IKE SA, an L2TP session). */
   public record LeaseKey(String user, String sessionId) {}
@@ -100,7 +107,7 @@ public final class AddressPool {
     Ipv4Address old = reservations.remove(user);
     if (old != null) {
       reservedBy.remove(old);
-      if (!byAddress.containsKey(old) && range.contains(old)) {
+      if (!byAddress.containsKey(old) && range.contains(old) && !holds.containsKey(old)) {
         free.add(old);
       }
     }
@@ -118,6 +125,7 @@ public final class AddressPool {
     if (existing != null) {
       return new Granted(existing);
     }
+    expireHolds(nowMillis);
     int live = sessionsByUser.getOrDefault(user, Set.of()).size();
     if (maxSessions > 0 && live >= maxSessions) {
       return new Refused(
@@ -135,8 +143,10 @@ public final class AddressPool {
     if (fixed != null) {
       return leaseFixed(key, fixed, nowMillis);
     }
+    Ipv4Address held = takeHeld(user);
     Ipv4Address prev = previous.get(user);
-    Ipv4Address chosen = prev != null && free.remove(prev) ? prev : takeFirstFree();
+    Ipv4Address chosen =
+        held != null ? held : prev != null && free.remove(prev) ? prev : takeFirstFree();
     if (chosen == null) {
       return new Refused(
           Reason.EXHAUSTED,
@@ -163,6 +173,19 @@ public final class AddressPool {
               + " is "
               + (owner == null ? "the gateway's own address" : "reserved for " + owner));
     }
+    Hold hold = holds.get(fixed);
+    if (hold != null && !hold.user().equals(key.user())) {
+      return new Refused(
+          Reason.STATIC_IN_USE,
+          "static address "
+              + fixed
+              + " of "
+              + key.user()
+              + " may still be in use by a session of "
+              + hold.user()
+              + " from before the restart");
+    }
+    holds.remove(fixed);
     Lease holder = byAddress.get(fixed);
     if (holder != null) {
       return new Refused(
@@ -181,6 +204,62 @@ public final class AddressPool {
     return new Granted(record(key, fixed, nowMillis, true));
   }
 
+  /**
+   * Holds {@code address} for {@code user} until {@code untilMillis}: a session from before a
+   * restart may still use it. Ignored when the address is outside the range, the gateway's, leased,
+   * or reserved for someone else. Returns whether it is held.
+   */
+  public boolean hold(String user, Ipv4Address address, long untilMillis) {
+    String owner = reservedBy.get(address);
+    if (!range.contains(address)
+        || address.equals(gateway)
+        || byAddress.containsKey(address)
+        || (owner != null && !owner.equals(user))) {
+      return false;
+    }
+    if (owner == null && !free.remove(address) && !holds.containsKey(address)) {
+      return false;
+    }
+    holds.put(address, new Hold(user, address, untilMillis));
+    changes++;
+    return true;
+  }
+
+  /** Ends the holds whose time is up (their addresses become free). */
+  public void expireHolds(long nowMillis) {
+    for (Iterator<Hold> it = holds.values().iterator(); it.hasNext(); ) {
+      Hold h = it.next();
+      if (h.untilMillis() <= nowMillis) {
+        it.remove();
+        if (!reservedBy.containsKey(h.address())) {
+          free.add(h.address());
+        }
+        changes++;
+      }
+    }
+  }
+
+  /** The holds in force. */
+  public List<Hold> holds() {
+    return List.copyOf(holds.values());
+  }
+
+  /** A counter that moves whenever a lease or a hold is made or ends (for persistence). */
+  public long changes() {
+    return changes;
+  }
+
+  private Ipv4Address takeHeld(String user) {
+    for (Iterator<Hold> it = holds.values().iterator(); it.hasNext(); ) {
+      Hold h = it.next();
+      if (h.user().equals(user) && !reservedBy.containsKey(h.address())) {
+        it.remove();
+        return h.address();
+      }
+    }
+    return null;
+  }
+
   private Ipv4Address takeFirstFree() {
     Iterator<Ipv4Address> it = free.iterator();
     if (!it.hasNext()) {
@@ -196,6 +275,7 @@ public final class AddressPool {
     byKey.put(key, lease);
     byAddress.put(address, lease);
     sessionsByUser.computeIfAbsent(key.user(), u -> new LinkedHashSet<>()).add(key.sessionId());
+    changes++;
     return lease;
   }
 
@@ -206,6 +286,7 @@ public final class AddressPool {
       return Optional.empty();
     }
     byAddress.remove(lease.address());
+    changes++;
     Set<String> sessions = sessionsByUser.get(user);
     sessions.remove(sessionId);
     if (sessions.isEmpty()) {

@@ -172,4 +172,62 @@ class ExchangeManagerTest {
     assertEquals(IkeSa.State.ESTABLISHED, p.responderSa().state());
     assertEquals(1, p.initiator.counters().duplicatesAnswered(), "HASH_I re-sent once");
   }
+
+  @Test
+  void spoofedGarbageWithALiveSasCookies_leavesNoPendingState() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 9);
+    p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    IkeSa r = p.responderSa();
+    assertEquals(IkeSa.State.ESTABLISHED, r.state());
+    java.util.Random rnd = new java.util.Random(9);
+    for (int i = 0; i < 30_000; i++) {
+      byte[] body = new byte[48];
+      rnd.nextBytes(body);
+      ExchangeType et = i % 2 == 0 ? ExchangeType.QUICK_MODE : ExchangeType.TRANSACTION;
+      dev.coati.ike.wire.IsakmpHeader h =
+          new dev.coati.ike.wire.IsakmpHeader(
+              r.initiatorCookie(),
+              r.responderCookie(),
+              dev.coati.ike.wire.PayloadType.NONE,
+              1,
+              0,
+              et,
+              dev.coati.ike.wire.IsakmpHeader.FLAG_ENCRYPTION,
+              rnd.nextInt() | 1,
+              0);
+      byte[] d = IsakmpCodec.assembleRaw(h, dev.coati.ike.wire.PayloadType.HASH, body);
+      p.responder.receive(EnginePair.R_ADDR, EnginePair.I_ADDR, d);
+    }
+    assertTrue(r.exchanges().size() <= ExchangeManager.MAX_OPEN, "" + r.exchanges().size());
+    assertTrue(r.ivs().size() <= 64, "" + r.ivs().size());
+    // the SA still works: a real quick mode completes
+    p.toInitiator.clear();
+    p.initiator.initiateChild(p.initiator.sas().iterator().next(), hostToHost());
+    p.pump();
+    assertEquals(1, p.rEvents.children.size());
+  }
+
+  @Test
+  void aCopyOfThePeersFinalReply_isNotAnsweredWithOurRequest() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 11);
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    EnginePair.Datagram last = null;
+    for (int n = 0; n < 20 && i.state() != IkeSa.State.ESTABLISHED; n++) {
+      EnginePair.Datagram d = p.toResponder.poll();
+      if (d != null) {
+        p.responder.receive(d.to(), d.from(), d.bytes());
+      }
+      EnginePair.Datagram r = p.toInitiator.poll();
+      if (r != null) {
+        last = r;
+        p.initiator.receive(r.to(), r.from(), r.bytes());
+      }
+    }
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    p.toResponder.clear();
+    // main mode message 6 again (as vpnc re-sends its last message): the initiator stays quiet
+    p.initiator.receive(last.to(), last.from(), last.bytes());
+    assertNull(p.toResponder.peek(), "no copy of message 5 goes out");
+  }
 }

@@ -135,4 +135,35 @@ class AddressPoolTest {
     assertTrue(p.leaseOf(b).isEmpty());
     assertEquals(0, p.sessionsOf("bob"));
   }
+
+  @Test
+  void heldAddresses_goToNobodyElseUntilTheHoldEnds_andBackToTheirUser() {
+    AddressPool p = AddressPool.of("10.99.99.10-10.99.99.12", ip("10.99.99.1"));
+    // before the restart alice had .10 and bob .11; their sessions may live on for 3600 s
+    assertTrue(p.hold("alice", ip("10.99.99.10"), 3_600_000));
+    assertTrue(p.hold("bob", ip("10.99.99.11"), 3_600_000));
+    assertEquals(1, p.freeCount());
+    assertEquals(ip("10.99.99.12"), granted(p.lease("carol", "c1", null, 0, 1000)));
+    Refused full = refused(p.lease("dave", "d1", null, 0, 2000));
+    assertEquals(Reason.EXHAUSTED, full.reason());
+    assertEquals(ip("10.99.99.10"), granted(p.lease("alice", "a2", null, 0, 3000)));
+    Refused taken = refused(p.lease("erin", "e1", ip("10.99.99.11"), 0, 4000));
+    assertEquals(Reason.STATIC_IN_USE, taken.reason());
+    // bob's old session could have lived until 3600 s at most
+    assertEquals(ip("10.99.99.11"), granted(p.lease("dave", "d1", null, 0, 3_600_000)));
+    assertEquals(0, p.holds().size());
+  }
+
+  @Test
+  void aHoldOnALeasedOrForeignAddress_isIgnored() {
+    AddressPool p = AddressPool.of("10.99.99.10-10.99.99.12", ip("10.99.99.1"));
+    Ipv4Address a = granted(p.lease("alice", "a1", null, 0, 0));
+    long before = p.changes();
+    assertTrue(!p.hold("bob", a, 10_000));
+    assertTrue(!p.hold("bob", ip("10.99.98.5"), 10_000));
+    assertTrue(!p.hold("bob", ip("10.99.99.1"), 10_000));
+    assertEquals(before, p.changes());
+    p.release("alice", "a1");
+    assertTrue(p.changes() > before);
+  }
 }

@@ -24,6 +24,7 @@ public final class ConfigLoader {
   private int ikePort = 500;
   private int natTPort = 4500;
   private String gatewayId;
+  private String runAs;
   private final List<GatewayConfig.PskEntry> psks = new ArrayList<>();
   private final List<GatewayConfig.PeerConfig> peers = new ArrayList<>();
   private GatewayConfig.Tun tun;
@@ -153,6 +154,7 @@ public final class ConfigLoader {
                 "id",
                 "ike_port",
                 "nat_t_port",
+                "user",
                 "certificate",
                 "private_key",
                 "ca",
@@ -169,6 +171,14 @@ public final class ConfigLoader {
           }
         }
         case "id" -> gatewayId = e.string();
+        case "user" -> {
+          runAs = e.string();
+          if (!runAs.matches("[a-z_][a-z0-9_.-]{0,31}")) {
+            throw e.error(
+                "expected a system user name such as coati (create it with: useradd --system"
+                    + " --no-create-home --shell /usr/sbin/nologin coati)");
+          }
+        }
         case "ike_port" -> ikePort = e.port();
         default -> natTPort = e.port();
       }
@@ -345,6 +355,7 @@ public final class ConfigLoader {
         ikePort,
         natTPort,
         gatewayId,
+        runAs,
         List.copyOf(psks),
         ike,
         ikeLifetime,

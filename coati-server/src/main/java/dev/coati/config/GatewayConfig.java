@@ -21,12 +21,16 @@ import java.util.List;
  *     configuration's directory); null when not configured
  * @param radius the {@code radius:} section; null when not configured
  * @param usersSource where credentials are checked ({@code users.source})
+ * @param runAs {@code gateway.user}: the user {@code coati run} started as root becomes once its
+ *     sockets and TUN device are open (keeping CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW);
+ *     null: stay as started
  */
 public record GatewayConfig(
     List<String> listen,
     int ikePort,
     int natTPort,
     String gatewayId,
+    String runAs,
     List<PskEntry> psks,
     List<IkeProposalSpec> ikeProposals,
     long ikeLifetimeSeconds,
@@ -215,6 +219,7 @@ public record GatewayConfig(
         500,
         4500,
         "fqdn:vpn.example.com",
+        null,
         List.of(new PskEntry(List.of("any"), psk)),
         ProposalParser.parseIke(DEFAULT_IKE, true),
         28800,

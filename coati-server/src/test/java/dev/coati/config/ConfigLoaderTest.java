@@ -253,4 +253,14 @@ class ConfigLoaderTest {
     m = error(GOOD + peers.replace("remote: 192.0.2.7", "remote: branch.example"));
     assertTrue(m.contains(":20: peers[0].remote: expected an IPv4 address"), m);
   }
+
+  @Test
+  void gatewayUser_isOptional_andABadNameSaysWhatToDo() throws Exception {
+    assertEquals(null, ConfigLoader.load(write(GOOD)).runAs());
+    String withUser = GOOD.replace("  id: fqdn:vpn.test\n", "  id: fqdn:vpn.test\n  user: coati\n");
+    assertEquals("coati", ConfigLoader.load(write(withUser)).runAs());
+    String m = error(withUser.replace("user: coati", "user: \"Coati Daemon\""));
+    assertTrue(m.contains("coati.yaml:4"), m);
+    assertTrue(m.contains("useradd --system"), m);
+  }
 }

@@ -37,12 +37,48 @@ final class CoatiProcess implements AutoCloseable {
       List<String> launcher,
       List<String> jvmOptions)
       throws Exception {
-    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "", false);
+    this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "", List.of(), false);
   }
 
   /** With {@code gatewayExtra}: more keys of the gateway section (indented two spaces). */
   CoatiProcess(Path dir, String psk, String yamlBody, String gatewayExtra) throws Exception {
-    this(Netns.SRV, Netns.SRV_ADDR, dir, psk, yamlBody, List.of(), List.of(), gatewayExtra, false);
+    this(
+        Netns.SRV,
+        Netns.SRV_ADDR,
+        dir,
+        psk,
+        yamlBody,
+        List.of(),
+        List.of(),
+        gatewayExtra,
+        List.of(),
+        false);
+  }
+
+  /**
+   * In {@link Netns#SRV}, with {@code gatewayExtra} keys of the gateway section, {@code launcher}
+   * in front of the JVM (e.g. {@code nohup}) and {@code runArgs} after {@code run --config FILE}
+   * (e.g. {@code --state-dir DIR}).
+   */
+  CoatiProcess(
+      Path dir,
+      String psk,
+      String yamlBody,
+      String gatewayExtra,
+      List<String> launcher,
+      List<String> runArgs)
+      throws Exception {
+    this(
+        Netns.SRV,
+        Netns.SRV_ADDR,
+        dir,
+        psk,
+        yamlBody,
+        launcher,
+        List.of(),
+        gatewayExtra,
+        runArgs,
+        false);
   }
 
   /**
@@ -75,6 +111,7 @@ final class CoatiProcess implements AutoCloseable {
         List.of("python3", wrapper.toString()),
         jvmOptions,
         "",
+        List.of(),
         true);
   }
 
@@ -98,6 +135,7 @@ final class CoatiProcess implements AutoCloseable {
       List<String> launcher,
       List<String> jvmOptions,
       String gatewayExtra,
+      List<String> runArgs,
       boolean stalledOutput)
       throws Exception {
     Path pskFile = dir.resolve("psk.txt");
@@ -129,6 +167,7 @@ final class CoatiProcess implements AutoCloseable {
             "run",
             "--config",
             cfg.toString()));
+    cmd.addAll(runArgs);
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (stalledOutput) {

@@ -25,7 +25,13 @@ public final class RunCommand implements Callable<Integer> {
   @FunctionalInterface
   public interface Gateway {
     /** Exit code: 0 stopped cleanly, 1 failed, 2 configuration error. */
-    int start(Path config, boolean once, String logFormat, PrintStream out, PrintStream err);
+    int start(
+        Path config,
+        boolean once,
+        String logFormat,
+        Path stateDir,
+        PrintStream out,
+        PrintStream err);
   }
 
   @Option(names = "--config", paramLabel = "FILE", description = "the configuration file")
@@ -34,8 +40,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--state-dir",
       paramLabel = "DIR",
-      defaultValue = "run",
-      description = "the embedded default's files and control socket (default: ${DEFAULT-VALUE})")
+      description =
+          "where coati keeps its state: the leases, and the embedded default's files and control"
+              + " socket (default: run for the embedded default; with --config none, so leases"
+              + " are not kept across restarts)")
   String stateDir;
 
   @Option(
@@ -73,16 +81,19 @@ public final class RunCommand implements Callable<Integer> {
       return 2;
     }
     Path file;
+    String state = stateDir;
     if (config != null) {
       file = Path.of(config);
     } else {
+      state = stateDir == null ? "run" : stateDir;
       try {
-        file = EmbeddedDefault.prepare(stateDir, address, io.out(), io.err());
+        file = EmbeddedDefault.prepare(state, address, io.out(), io.err());
       } catch (CommandException e) {
         io.err().println("coati run: " + e.getMessage());
         return e.exitCode();
       }
     }
-    return gateway.start(file, once, logFormat, io.out(), io.err());
+    Path statePath = state == null ? null : Path.of(state);
+    return gateway.start(file, once, logFormat, statePath, io.out(), io.err());
   }
 }

@@ -221,35 +221,39 @@ public final class DataPlane implements IkeListener {
     routes = routes.stream().filter(r -> r.child() != child).toList();
   }
 
-  /** Called for each ESP-in-UDP datagram (marker already classified) on the socket thread. */
-  public void inbound(byte[] pkt, int off, int len, byte[] scratch) {
+  /**
+   * Called for each ESP-in-UDP datagram (marker already classified) on the socket thread; false
+   * when its SPI is unknown (the caller may tell the sender), true when it was handled or dropped
+   * for another reason.
+   */
+  public boolean inbound(byte[] pkt, int off, int len, byte[] scratch) {
     if (len < EspCodec.HEADER) {
       drops.count(DropCounters.Reason.MALFORMED);
-      return;
+      return true;
     }
     Route r = bySpi.get(EspCodec.spi(pkt, off));
     if (r == null) {
       drops.count(DropCounters.Reason.UNKNOWN_SPI);
-      return;
+      return false;
     }
     int h = tun.vnetHeaderLength(); // the inner packet goes behind room for the virtio_net_hdr
     int n = EspCodec.decapsulate(r.in(), pkt, off, len, scratch, h, nextHeader);
     if (n < 0) {
       drops.count(EspCodec.Drop.of(n));
-      return;
+      return true;
     }
     if (!r.child().transform().tunnel()) {
       trafficHook.accept(r.ike());
       transport.inbound(r, scratch, h, n, nextHeader[0]);
-      return;
+      return true;
     }
     if (nextHeader[0] != EspCodec.NEXT_IPV4 || n < 20 || (scratch[h] & 0xf0) != 0x40) {
       drops.count(DropCounters.Reason.MALFORMED);
-      return;
+      return true;
     }
     if (!r.remote().containsIpv4(scratch, h + 12)) {
       drops.count(DropCounters.Reason.SPOOFED); // inner source outside what the peer negotiated
-      return;
+      return true;
     }
     trafficHook.accept(r.ike());
     MssClamp.clamp(scratch, h, n, maxMss());
@@ -263,6 +267,7 @@ public final class DataPlane implements IkeListener {
     } catch (IOException e) {
       drops.count(DropCounters.Reason.TUN_WRITE);
     }
+    return true;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.coati.server.dataplane;
 
+import dev.coati.esp.EspCodec;
 import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeSa;
 import dev.coati.ike.PeerAddress;
@@ -8,6 +9,7 @@ import dev.coati.nativeio.udp.Poller;
 import dev.coati.nativeio.udp.UdpBind;
 import dev.coati.nativeio.udp.UdpOptions;
 import dev.coati.nativeio.udp.UdpSockets;
+import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -45,6 +47,7 @@ public final class IkeSocketLoop implements AutoCloseable {
   private final List<Bound> bound = new ArrayList<>();
   private final Poller poller;
   private final int natTPort;
+  private final int ikePort;
   private final boolean rawEsp;
   private IkeEngine engine;
   private Runnable onTick = () -> {};
@@ -52,6 +55,7 @@ public final class IkeSocketLoop implements AutoCloseable {
   private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> posted =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private DataPlane dataPlane;
+  private InvalidSpiNotifier invalidSpi;
   private final byte[] scratch = new byte[65536 + 256];
   private volatile boolean stopping;
   private final LongAdder espDropped = new LongAdder();
@@ -71,6 +75,7 @@ public final class IkeSocketLoop implements AutoCloseable {
   public IkeSocketLoop(List<String> addresses, int ikePort, int natTPort, int plainL2tpPort)
       throws IOException {
     this.natTPort = natTPort;
+    this.ikePort = ikePort;
     LOG.log(Level.INFO, "sockets: {0} ({1})", sockets.backend(), sockets.reason());
     try {
       for (String a : addresses) {
@@ -162,6 +167,13 @@ public final class IkeSocketLoop implements AutoCloseable {
   public void dataPlane(DataPlane dp) {
     this.dataPlane = dp;
     dp.sender(this::sendEsp);
+    this.invalidSpi =
+        new InvalidSpiNotifier(this::send, RandomSource.secure(), System::currentTimeMillis);
+  }
+
+  /** What answers ESP for unknown SPIs (null without a data plane). */
+  public InvalidSpiNotifier invalidSpi() {
+    return invalidSpi;
   }
 
   /**
@@ -289,7 +301,7 @@ public final class IkeSocketLoop implements AutoCloseable {
     byte[] d = batch.data[k];
     int len = batch.length[k];
     if (b.kind == Kind.RAW_ESP) {
-      esp(d, len);
+      esp(b, batch, k);
       return;
     }
     if (b.kind == Kind.PLAIN_L2TP) {
@@ -305,7 +317,7 @@ public final class IkeSocketLoop implements AutoCloseable {
     }
     boolean marker = len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0;
     if (b.kind == Kind.NAT_T && !marker) {
-      esp(d, len);
+      esp(b, batch, k);
       return;
     }
     PeerAddress from = new PeerAddress(Datagrams.ipv4(batch.peerAddress[k]), batch.peerPort[k]);
@@ -318,9 +330,21 @@ public final class IkeSocketLoop implements AutoCloseable {
     engine.receive(local, from, Arrays.copyOfRange(d, off, len));
   }
 
-  private void esp(byte[] d, int len) {
+  private void esp(Bound b, Datagrams batch, int k) {
+    byte[] d = batch.data[k];
+    int len = batch.length[k];
     if (dataPlane != null) {
-      dataPlane.inbound(d, 0, len, scratch);
+      if (!dataPlane.inbound(d, 0, len, scratch) && invalidSpi != null) {
+        boolean udp = b.kind == Kind.NAT_T;
+        int local = b.socket.localAddress() != 0 ? b.socket.localAddress() : batch.localAddress[k];
+        invalidSpi.unknownSpi(
+            EspCodec.spi(d, 0),
+            Datagrams.ipv4(batch.peerAddress[k]),
+            batch.peerPort[k],
+            udp,
+            new PeerAddress(Datagrams.ipv4(local), udp ? natTPort : ikePort),
+            len);
+      }
     } else {
       espDropped.increment(); // no TUN device configured: nowhere to put the traffic
     }

@@ -3,11 +3,7 @@ package dev.coati.server.events;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +26,7 @@ public final class SessionEvents {
       new SessionEvents(null, null, null, System::currentTimeMillis);
 
   private final Path jsonLog;
+  private final EventLogFile logFile;
   private final Hooks hooks;
   private final java.util.function.Consumer<SessionEvent> listener;
   private final LongSupplier clock;
@@ -47,6 +44,7 @@ public final class SessionEvents {
       java.util.function.Consumer<SessionEvent> listener,
       LongSupplier clock) {
     this.jsonLog = jsonLog;
+    this.logFile = jsonLog == null ? null : EventLogFile.at(jsonLog);
     this.hooks = hooks;
     this.listener = listener;
     this.clock = clock;
@@ -113,12 +111,7 @@ public final class SessionEvents {
 
   private void append(String line) {
     try {
-      if (!Files.exists(jsonLog)) {
-        Files.createFile(
-            jsonLog,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-      }
-      Files.writeString(jsonLog, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      logFile.append(line);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "coati: cannot write the event log {0}: {1}", jsonLog, e.getMessage());
     }

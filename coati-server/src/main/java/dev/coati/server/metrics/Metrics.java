@@ -9,6 +9,7 @@ import dev.coati.ike.IkeSaView;
 import dev.coati.server.control.FairAuthQueue;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
+import dev.coati.server.dataplane.InvalidSpiNotifier;
 import dev.coati.server.log.LogSetup;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -38,8 +39,14 @@ public final class Metrics implements IkeListener {
   private final LongAdder authCount = new LongAdder();
   private final LongAdder childrenEstablished = new LongAdder();
   private final Set<String> up = ConcurrentHashMap.newKeySet();
-  private final Map<String, Boolean> remoteAccess = new ConcurrentHashMap<>();
+  // established IKE SAs; sorted into kinds on the socket thread, where Xauth and mode config
+  // fill in the user and the address after phase 1 (so not at ikeEstablished)
+  private final Map<String, IkeSaView> live = new ConcurrentHashMap<>();
+  private volatile long remoteAccessSas;
+  private volatile long otherSas;
   private volatile DataPlane dataPlane;
+  private volatile InvalidSpiNotifier invalidSpi;
+  private volatile java.util.function.LongSupplier httpRefused = () -> 0;
   private volatile long poolCapacity;
   private volatile long poolFree;
   private volatile long l2tpTunnels;
@@ -56,11 +63,34 @@ public final class Metrics implements IkeListener {
     this.dataPlane = dp;
   }
 
+  /** The INVALID-SPI notifier's counters (null: no data plane). */
+  public void invalidSpi(InvalidSpiNotifier n) {
+    this.invalidSpi = n;
+  }
+
+  /** The /metrics server's count of connections closed unserved. */
+  void httpRefused(java.util.function.LongSupplier refused) {
+    this.httpRefused = refused;
+  }
+
   @Override
   public void ikeEstablished(IkeSaView sa) {
     established.increment();
     up.add(sa.name());
-    remoteAccess.put(sa.name(), sa.user().isPresent() || sa.virtualAddress().isPresent());
+    live.put(sa.name(), sa);
+    sortSas();
+  }
+
+  /** Counts the live SAs by kind (socket thread: reads the SAs' state). */
+  private void sortSas() {
+    long ra = 0;
+    for (IkeSaView sa : live.values()) {
+      if (sa.user().isPresent() || sa.virtualAddress().isPresent()) {
+        ra++;
+      }
+    }
+    remoteAccessSas = ra;
+    otherSas = live.size() - ra;
   }
 
   @Override
@@ -68,12 +98,14 @@ public final class Metrics implements IkeListener {
     if (!up.remove(sa.name())) {
       failed.computeIfAbsent(classify(reason), k -> new LongAdder()).increment();
     }
-    remoteAccess.remove(sa.name());
+    live.remove(sa.name());
+    sortSas();
   }
 
   @Override
   public void childEstablished(IkeSaView sa, ChildSa child) {
     childrenEstablished.increment();
+    sortSas();
   }
 
   static String classify(String reason) {
@@ -107,6 +139,7 @@ public final class Metrics implements IkeListener {
     this.poolFree = free;
     this.l2tpTunnels = tunnels;
     this.l2tpSessions = sessions;
+    sortSas();
   }
 
   /** The guessing budgets and the auth queue whose refusals are counted (set once). */
@@ -206,10 +239,9 @@ public final class Metrics implements IkeListener {
   /** The exposition text. */
   public String render() {
     StringBuilder b = new StringBuilder(4096);
-    long ra = remoteAccess.values().stream().filter(Boolean::booleanValue).count();
     head(b, "coati_ike_sas", "gauge", "IKE SAs established now, by kind");
-    sample(b, "coati_ike_sas", "kind=\"remote_access\"", ra);
-    sample(b, "coati_ike_sas", "kind=\"other\"", remoteAccess.size() - ra);
+    sample(b, "coati_ike_sas", "kind=\"remote_access\"", remoteAccessSas);
+    sample(b, "coati_ike_sas", "kind=\"other\"", otherSas);
     head(b, "coati_ike_handshakes_total", "counter", "IKE SAs by outcome (failed: by reason)");
     sample(b, "coati_ike_handshakes_total", "result=\"established\"", established.sum());
     for (String r : REASONS.stream().sorted().toList()) {
@@ -264,6 +296,22 @@ public final class Metrics implements IkeListener {
             dp.drops.get(r));
       }
     }
+    InvalidSpiNotifier n = invalidSpi;
+    if (n != null) {
+      head(
+          b,
+          "coati_esp_invalid_spi_notifies_total",
+          "counter",
+          "ESP for unknown SPIs: INVALID-SPI notifies sent, or not (rate limit)");
+      sample(b, "coati_esp_invalid_spi_notifies_total", "result=\"sent\"", n.sent());
+      sample(b, "coati_esp_invalid_spi_notifies_total", "result=\"suppressed\"", n.suppressed());
+    }
+    head(
+        b,
+        "coati_metrics_connections_refused_total",
+        "counter",
+        "/metrics connections closed unserved (late, oversized or evicted requests)");
+    sample(b, "coati_metrics_connections_refused_total", null, httpRefused.getAsLong());
     return b.toString();
   }
 

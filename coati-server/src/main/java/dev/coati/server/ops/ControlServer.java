@@ -260,6 +260,11 @@ public final class ControlServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    Files.deleteIfExists(path);
+    try {
+      Files.deleteIfExists(path);
+    } catch (java.nio.file.AccessDeniedException e) {
+      // gateway.user dropped root and may not write the socket's directory: the file stays,
+      // and the next start replaces a socket nobody answers on
+    }
   }
 }

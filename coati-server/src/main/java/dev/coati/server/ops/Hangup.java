@@ -1,5 +1,7 @@
 package dev.coati.server.ops;
 
+import dev.coati.nativeio.Libc;
+import dev.coati.nativeio.ProcessControl;
 import java.io.PrintStream;
 
 /** SIGHUP reloads the configuration, as with {@code coati reload} (answer in the log). */
@@ -9,6 +11,15 @@ public final class Hangup {
   /** Installs the handler; false (and a log line) where the JVM does not allow it. */
   @SuppressWarnings("removal")
   public static boolean install(Operations ops, PrintStream log) {
+    try {
+      // started under nohup (or by anything that leaves SIGHUP ignored), the JVM would accept
+      // the handler below and never call it: put the default back first
+      if (ProcessControl.unignore(ProcessControl.SIGHUP)) {
+        log.println("coati: SIGHUP was ignored (nohup?); reset so that it reloads");
+      }
+    } catch (Libc.ErrnoException | UnsatisfiedLinkError | IllegalStateException e) {
+      log.println("coati: cannot check SIGHUP's disposition (" + e.getMessage() + ")");
+    }
     try {
       sun.misc.Signal.handle(
           new sun.misc.Signal("HUP"),

@@ -31,6 +31,10 @@ public final class Reloader {
   private final RemoteAccessService ra;
   private final Authenticator auth;
   private final PrintStream log;
+
+  /** What the process started with: restart-only settings are judged against it. */
+  private final GatewayConfig started;
+
   private GatewayConfig current;
 
   /**
@@ -47,6 +51,7 @@ public final class Reloader {
       PrintStream log) {
     this.file = file;
     this.current = current;
+    this.started = current;
     this.policy = policy;
     this.ra = ra;
     this.auth = auth;
@@ -88,7 +93,8 @@ public final class Reloader {
               }
               return List.of();
             });
-    List<String> restart = restartNeeded(current, next);
+    // against what runs, not the last reload: a restart-only change reverted needs no restart
+    List<String> restart = restartNeeded(started, next);
     current = next;
     StringBuilder sb = new StringBuilder("reloaded " + file + "\n");
     kicked.forEach(k -> sb.append(k).append('\n'));

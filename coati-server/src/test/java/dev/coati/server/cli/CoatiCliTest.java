@@ -28,7 +28,7 @@ class CoatiCliTest {
         new ByteArrayInputStream(new byte[0]),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
-        (config, once, logFormat, o, e) -> {
+        (config, once, logFormat, stateDir, o, e) -> {
           started.add(config + (once ? " once" : ""));
           return 0;
         });

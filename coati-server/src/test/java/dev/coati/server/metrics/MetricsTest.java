@@ -98,4 +98,110 @@ public class MetricsTest {
       assertEquals(405, post.statusCode());
     }
   }
+
+  @Test
+  void halfSentRequests_neitherStallTheEndpointNorHoldTheirConnections() throws Exception {
+    Metrics m = new Metrics();
+    java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try (MetricsServer server =
+        new MetricsServer(new java.net.InetSocketAddress("127.0.0.1", 0), m)) {
+      int port = server.address().getPort();
+      for (int i = 0; i < 50; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes());
+        slow.add(s);
+      }
+      HttpClient c =
+          HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+      long start = System.nanoTime();
+      HttpResponse<String> r =
+          c.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(java.time.Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 1000, "a scrape behind 50 half-sent requests took " + ms + " ms");
+      // each half-sent request is closed once its time is up
+      for (java.net.Socket s : slow) {
+        s.setSoTimeout(MetricsServer.REQUEST_MILLIS + 3000);
+        assertEquals(-1, s.getInputStream().read(), "the server closes a request never finished");
+      }
+      assertTrue(server.refused() >= 50 - MetricsServer.MAX_CONNECTIONS, "" + server.refused());
+      assertEquals(
+          (double) server.refused(),
+          parse(m.render()).get("coati_metrics_connections_refused_total"));
+    } finally {
+      for (java.net.Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  /** An Xauth client's SA as the engine shows it: no user at phase 1, one after Xauth. */
+  static final class XauthClient implements dev.coati.ike.IkeSaView {
+    final IdleWatchTest.Client base = new IdleWatchTest.Client("ike[7]", null);
+    String user;
+
+    @Override
+    public String name() {
+      return base.name();
+    }
+
+    @Override
+    public dev.coati.ike.PeerAddress peer() {
+      return base.peer();
+    }
+
+    @Override
+    public dev.coati.ike.PeerAddress local() {
+      return base.local();
+    }
+
+    @Override
+    public boolean isInitiator() {
+      return false;
+    }
+
+    @Override
+    public java.util.Optional<dev.coati.ike.wire.IdPayload> peerId() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Set<dev.coati.ike.PeerFeature> peerFeatures() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public int microsoftVersion() {
+      return -1;
+    }
+
+    @Override
+    public dev.coati.ike.IkeSa.State state() {
+      return dev.coati.ike.IkeSa.State.ESTABLISHED;
+    }
+
+    @Override
+    public java.util.Optional<String> user() {
+      return java.util.Optional.ofNullable(user);
+    }
+  }
+
+  @Test
+  void anXauthClient_countsAsRemoteAccessOnceItsUserIsKnown() {
+    Metrics m = new Metrics();
+    XauthClient sa = new XauthClient();
+    m.ikeEstablished(sa); // phase 1 done, Xauth not yet
+    assertEquals(1, parse(m.render()).get("coati_ike_sas{kind=\"other\"}"));
+    sa.user = "alice"; // Xauth succeeded
+    m.snapshot(10, 10, 0, 0); // the next tick
+    Map<String, Double> s = parse(m.render());
+    assertEquals(1, s.get("coati_ike_sas{kind=\"remote_access\"}"));
+    assertEquals(0, s.get("coati_ike_sas{kind=\"other\"}"));
+    m.ikeDeleted(sa, "deleted by peer");
+    assertEquals(0, parse(m.render()).get("coati_ike_sas{kind=\"remote_access\"}"));
+  }
 }
