@@ -27,14 +27,13 @@ targets=(
 out="$here/bench/results/fuzz-$(date +%Y%m%d-%H%M)"
 mkdir -p "$out"
 mvn=("$here/mvnw" -B -ntp -f "$here/pom.xml" -Dspotless.skip=true)
-"${mvn[@]}" -q -pl coati-protocol,coati-native -am -DskipTests install || exit 1
 printf '%-28s %12s %8s %9s %s\n' target executions seconds exec/s findings | tee "$out/summary.txt"
 status=0
 for t in "${targets[@]}"; do
   module=${t%%:*} class=${t#*:}
   [[ -n "$pick" && "$class" != *"$pick"* ]] && continue
   log="$out/$class.log"
-  JAZZER_FUZZ=1 nice -n 19 "${mvn[@]}" -o -pl "$module" test -Dtest="$class" \
+  JAZZER_FUZZ=1 nice -n 19 "${mvn[@]}" -o -pl "$module" -am test -Dtest="$class" \
     -Djazzer.max_duration="${secs}s" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1
   rc=$?
   done_line=$(grep -a -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
