@@ -41,6 +41,7 @@ import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,6 +190,10 @@ public final class Main {
                 + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
+      if (dataPlaneHolder[0] != null) {
+        dataPlaneHolder[0].fragmentation(
+            policy::espFragmentSize, ByteBuffer.wrap(ipv4(config.tun().address())).getInt());
+      }
       L2tpServer l2tp = null;
       dev.coati.pool.AddressPool pool = null;
       RemoteAccessSetup.Aaa users =

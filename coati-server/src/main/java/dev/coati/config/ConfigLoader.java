@@ -40,6 +40,7 @@ public final class ConfigLoader {
   private List<EspProposalSpec> esp;
   private long espLifetime = 3600;
   private long espLifetimeKb;
+  private int espFragmentSize;
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
   private GatewayConfig.L2tpConfig l2tp;
@@ -184,7 +185,15 @@ public final class ConfigLoader {
 
   private void peers(YamlNode n) throws ConfigException {
     Set<String> keys =
-        Set.of("name", "remote", "mode", "local_subnets", "remote_subnets", "secret_file", "start");
+        Set.of(
+            "name",
+            "remote",
+            "mode",
+            "local_subnets",
+            "remote_subnets",
+            "secret_file",
+            "start",
+            "fragment_size");
     for (YamlNode p : n.list()) {
       String name = null;
       String remote = null;
@@ -193,6 +202,7 @@ public final class ConfigLoader {
       List<String> remoteNets = List.of();
       Secret secret = null;
       boolean start = false;
+      int fragmentSize = 0;
       for (YamlNode e : p.entries(keys)) {
         switch (e.key()) {
           case "name" -> name = e.string();
@@ -201,6 +211,7 @@ public final class ConfigLoader {
           case "local_subnets" -> local = subnets(e);
           case "remote_subnets" -> remoteNets = subnets(e);
           case "secret_file" -> secret = secretFile(e);
+          case "fragment_size" -> fragmentSize = e.fragmentSize();
           default -> start = e.bool();
         }
       }
@@ -211,7 +222,8 @@ public final class ConfigLoader {
         throw p.error("a peer needs local_subnets: and remote_subnets: (e.g. [10.1.0.0/24])");
       }
       peers.add(
-          new GatewayConfig.PeerConfig(name, remote, aggressive, local, remoteNets, secret, start));
+          new GatewayConfig.PeerConfig(
+              name, remote, aggressive, local, remoteNets, secret, start, fragmentSize));
     }
   }
 
@@ -278,8 +290,10 @@ public final class ConfigLoader {
   }
 
   private void esp(YamlNode n) throws ConfigException {
-    for (YamlNode e : n.entries(Set.of("proposals", "lifetime", "lifetime_bytes", "pfs"))) {
+    Set<String> keys = Set.of("proposals", "lifetime", "lifetime_bytes", "pfs", "fragment_size");
+    for (YamlNode e : n.entries(keys)) {
       switch (e.key()) {
+        case "fragment_size" -> espFragmentSize = e.fragmentSize();
         case "proposals" -> espProposalNode = e;
         case "lifetime" -> espLifetime = e.seconds();
         case "lifetime_bytes" -> espLifetimeKb = e.kilobytes();
@@ -346,7 +360,8 @@ public final class ConfigLoader {
         events,
         radius,
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
-        control);
+        control,
+        espFragmentSize);
   }
 
   @SuppressWarnings("unchecked")

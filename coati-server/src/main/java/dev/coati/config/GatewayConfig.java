@@ -19,6 +19,8 @@ import java.util.List;
  *     configuration's directory); null when not configured
  * @param radius the {@code radius:} section; null when not configured
  * @param usersSource where credentials are checked ({@code users.source})
+ * @param espFragmentSize the inner IPv4 packet size above which ESP towards a peer is fragmented
+ *     before encryption ({@code esp.fragment_size}); 0: none
  */
 public record GatewayConfig(
     List<String> listen,
@@ -48,7 +50,8 @@ public record GatewayConfig(
     EventsConfig events,
     RadiusConfig radius,
     UserSource usersSource,
-    Control control) {
+    Control control,
+    int espFragmentSize) {
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -158,7 +161,13 @@ public record GatewayConfig(
       List<String> localSubnets,
       List<String> remoteSubnets,
       Secret secret,
-      boolean start) {}
+      boolean start,
+      int fragmentSize) {
+    /** The inner packet size above which ESP to this peer is fragmented, 0 for the default. */
+    public int fragmentSize(int gatewayDefault) {
+      return fragmentSize != 0 ? fragmentSize : gatewayDefault;
+    }
+  }
 
   /** A pre-shared key for some peers: "any", IP addresses or identities (FQDN, KEY_ID text). */
   public record PskEntry(List<String> peers, Secret secret) {
@@ -218,6 +227,7 @@ public record GatewayConfig(
         null,
         null,
         UserSource.LOCAL,
-        control);
+        control,
+        0);
   }
 }

@@ -138,6 +138,24 @@ record YamlNode(String file, String path, Node node) {
     throw error("expected a volume like 500MB or 4GB (0: no limit), not '" + string().trim() + "'");
   }
 
+  /**
+   * An inner packet size for ESP fragmentation: 68 (RFC 791's minimum) to 65535 bytes, or 0 for
+   * none.
+   */
+  int fragmentSize() throws ConfigException {
+    try {
+      int n = Integer.parseInt(string().trim());
+      if (n == 0 || (n >= 68 && n <= 65535)) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw error(
+        "expected the largest inner IP packet in bytes, 68-65535 (e.g. 552, as racoon's"
+            + " esp_frag), or 0 for no fragmentation");
+  }
+
   int port() throws ConfigException {
     try {
       int p = Integer.parseInt(string().trim());
