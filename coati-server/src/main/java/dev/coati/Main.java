@@ -41,7 +41,6 @@ import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,8 +190,7 @@ public final class Main {
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
       if (dataPlaneHolder[0] != null) {
-        dataPlaneHolder[0].fragmentation(
-            policy::espFragmentSize, ByteBuffer.wrap(ipv4(config.tun().address())).getInt());
+        dataPlaneHolder[0].fragmentation(policy::espFragmentSize);
       }
       L2tpServer l2tp = null;
       dev.coati.pool.AddressPool pool = null;

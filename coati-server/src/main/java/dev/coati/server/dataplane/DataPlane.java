@@ -147,13 +147,9 @@ public final class DataPlane implements IkeListener {
     this.fragmentation = new InnerFragmentation(tun, drops);
   }
 
-  /**
-   * ESP fragmentation: the inner packet size for each new child's IKE SA (0: none) and the address
-   * ICMP fragmentation-needed errors come from (network order).
-   */
-  public void fragmentation(java.util.function.ToIntFunction<IkeSaView> sizes, int icmpSource) {
+  /** ESP fragmentation: the inner packet size for each new child's IKE SA (0: none). */
+  public void fragmentation(java.util.function.ToIntFunction<IkeSaView> sizes) {
     this.fragmentSizes = sizes;
-    fragmentation.source(icmpSource);
   }
 
   public void sender(EspSender s) {

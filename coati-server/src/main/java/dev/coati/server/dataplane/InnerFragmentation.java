@@ -23,17 +23,11 @@ final class InnerFragmentation {
   private final DropCounters drops;
   private final byte[] fragment = new byte[65536];
   private final byte[] icmp;
-  private volatile int source;
 
   InnerFragmentation(TunDevice tun, DropCounters drops) {
     this.tun = tun;
     this.drops = drops;
     this.icmp = new byte[tun.vnetHeaderLength() + IcmpError.MAX_LENGTH];
-  }
-
-  /** The address ICMP errors come from (the gateway's TUN address, network order). */
-  void source(int address) {
-    this.source = address;
   }
 
   /** Sends {@code p[off, off+n)} as fragments of at most {@code size} bytes, or answers it. */
@@ -61,7 +55,12 @@ final class InnerFragmentation {
 
   private void answer(byte[] p, int off, int n, int size) {
     int h = tun.vnetHeaderLength();
-    int m = IcmpError.fragmentationNeeded(p, off, n, size, source, icmp, h);
+    int destination =
+        ((p[off + 16] & 0xff) << 24)
+            | ((p[off + 17] & 0xff) << 16)
+            | ((p[off + 18] & 0xff) << 8)
+            | (p[off + 19] & 0xff);
+    int m = IcmpError.fragmentationNeeded(p, off, n, size, destination, icmp, h);
     if (m == 0) {
       return;
     }

@@ -23,12 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * ESP fragmentation in the data plane (esp.fragment_size 552): a 1428-byte echo towards the client
  * leaves as three ESP packets whose inner fragments are at most 552 bytes and reassemble to it; a
- * DF packet is answered on the TUN with ICMP fragmentation needed, MTU 552, to its sender; TCP SYNs
- * are clamped to 552 - 40.
+ * DF packet is answered on the TUN with ICMP fragmentation needed, MTU 552, to its sender (from its
+ * destination); TCP SYNs are clamped to 552 - 40.
  */
 class DataPlaneFragmentationTest {
-  static final int GATEWAY = (10 << 24) | (9 << 16) | 1;
-
   static byte[] echo(int payload, boolean df) {
     byte[] p = new byte[VirtioNetHdr.LENGTH + 28 + payload];
     int o = VirtioNetHdr.LENGTH;
@@ -60,7 +58,7 @@ class DataPlaneFragmentationTest {
     List<byte[]> sent = new ArrayList<>();
     DataPlane dp = new DataPlane(tun, RandomSource.deterministic(7));
     dp.sender((from, to, pkt, len, udp) -> sent.add(Arrays.copyOf(pkt, len)));
-    dp.fragmentation(sa -> 552, GATEWAY);
+    dp.fragmentation(sa -> 552);
     dp.childEstablished(DataPlaneOffloadTest.ike(), DataPlaneOffloadTest.child());
     dp.runOutbound();
 
@@ -88,7 +86,7 @@ class DataPlaneFragmentationTest {
     assertEquals(1, tun.writes.size());
     byte[] icmp =
         Arrays.copyOfRange(tun.writes.get(0), VirtioNetHdr.LENGTH, tun.writes.get(0).length);
-    assertArrayEquals(new byte[] {10, 9, 0, 1}, Arrays.copyOfRange(icmp, 12, 16), "from us");
+    assertArrayEquals(REMOTE, Arrays.copyOfRange(icmp, 12, 16), "from the packet's destination");
     assertArrayEquals(LOCAL, Arrays.copyOfRange(icmp, 16, 20), "to the sender");
     assertEquals(3, icmp[20]);
     assertEquals(4, icmp[21]);
