@@ -29,6 +29,11 @@ record YamlNode(String file, String path, Node node) {
     } catch (IOException e) {
       throw new ConfigException(file, 0, "", "cannot read the configuration: " + e.getMessage());
     }
+    return parse(file, text);
+  }
+
+  /** The root of YAML {@code text} read from {@code file}; empty or malformed text fails. */
+  static YamlNode parse(String file, String text) throws ConfigException {
     try {
       Node root =
           new Compose(LoadSettings.builder().setLabel(file).build())
