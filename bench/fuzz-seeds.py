@@ -23,6 +23,7 @@ def put(d, name, data):
 isakmp = os.path.join(P, "ike/wire/IsakmpMessageFuzzTestInputs/decode")
 payload = os.path.join(P, "ike/wire/IsakmpPayloadFuzzTestInputs/decodeBody")
 TYPES = [1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 20, 21, 130, 131, 132]
+engine_records = {}
 for mfile in sorted(glob.glob(os.path.join(ROOT, "coati-protocol/src/test/resources/fixtures/strongswan/*/messages.txt"))):
     scen = os.path.basename(os.path.dirname(mfile))
     for line in open(mfile):
@@ -31,6 +32,8 @@ for mfile in sorted(glob.glob(os.path.join(ROOT, "coati-protocol/src/test/resour
             continue
         msg = bytes.fromhex(parts[4])
         put(isakmp, f"{scen}-{parts[0]}", msg)
+        if parts[1] == "i2r":
+            engine_records.setdefault(scen, []).append(msg)
         if msg[19] & 1:  # encrypted: no plaintext payloads to cut out
             continue
         nxt, at, k = msg[16], 28, 0
@@ -39,6 +42,11 @@ for mfile in sorted(glob.glob(os.path.join(ROOT, "coati-protocol/src/test/resour
             if nxt in TYPES:
                 put(payload, f"{scen}-{parts[0]}-{k}-type{nxt}", bytes([TYPES.index(nxt)]) + msg[at + 4:at + ln])
             nxt, at, k = msg[at], at + ln, k + 1
+# the engine: each scenario's client messages in order, as [u16 length][datagram] records
+engine = os.path.join(P, "ike/IkeEngineFuzzTestInputs/receive")
+for scen, msgs in engine_records.items():
+    put(engine, scen, b"".join(struct.pack(">H", len(m)) + m for m in msgs))
+    put(engine, scen + "-first", struct.pack(">H", len(msgs[0])) + msgs[0])
 # fragments (payload 132, Cisco format: id, number, flags, data) and a NAT-OA
 put(payload, "fragment-1-of-2", bytes([TYPES.index(132)]) + struct.pack(">HBB", 7, 1, 0) + b"\x01" * 32)
 put(payload, "fragment-last", bytes([TYPES.index(132)]) + struct.pack(">HBB", 7, 2, 1) + b"\x02" * 16)

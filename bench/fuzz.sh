@@ -13,6 +13,7 @@ pick=${2:-}
 targets=(
   coati-protocol:IsakmpMessageFuzzTest
   coati-protocol:IsakmpPayloadFuzzTest
+  coati-protocol:IkeEngineFuzzTest
   coati-protocol:EspDecapFuzzTest
   coati-protocol:L2tpControlFuzzTest
   coati-protocol:L2tpDataFuzzTest
