@@ -91,6 +91,20 @@ put(l2c, "zlb", control(5, 0, 5, 4, []))
 put(l2c, "stopccn", control(5, 0, 6, 4, [avp(0, u16(4)), avp(9, u16(1)), avp(1, u16(1) + u16(0) + b"bye")]))
 put(l2c, "cdn", control(5, 9, 7, 4, [avp(0, u16(14)), avp(1, u16(3)), avp(14, u16(0x4321)),
                                     avp(12, u16(16) + b"\x45" + b"normal", False)]))
+# the tunnel: SCCRQ, SCCCN (as acked by the LAC), ICRQ, ICCN, HELLO, CDN, StopCCN in order
+tunnel = os.path.join(P, "l2tp/L2tpTunnelFuzzTestInputs/receive")
+conversation = [
+    control(0, 0, 0, 0, [avp(0, u16(1)), avp(2, b"\x01\x00"), avp(3, u32(3)), avp(7, b"lac"), avp(9, u16(5)),
+                         avp(10, u16(8))]),
+    control(77, 0, 1, 1, [avp(0, u16(3))]),
+    control(77, 0, 2, 1, [avp(0, u16(10)), avp(14, u16(9)), avp(15, u32(1))]),
+    control(77, 1, 3, 2, [avp(0, u16(12)), avp(24, u32(100000000)), avp(19, u32(1))]),
+    control(77, 0, 4, 3, [avp(0, u16(6))]),
+    control(77, 1, 5, 4, [avp(0, u16(14)), avp(1, u16(3)), avp(14, u16(9))]),
+    control(77, 0, 6, 5, [avp(0, u16(4)), avp(9, u16(5)), avp(1, u16(1))]),
+]
+for sec in (0, 1, 7):
+    put(tunnel, f"conversation-security{sec}", bytes([sec]) + b"".join(struct.pack(">H", len(m)) + m for m in conversation))
 l2d = os.path.join(P, "l2tp/wire/L2tpDataFuzzTestInputs/decode")
 hdr = os.path.join(S, "server/l2tp/L2tpDataHeaderFuzzTestInputs/dataPayload")
 ppp_lcp = bytes.fromhex("ff03c0210101000e0104057805063c1f5a22")

@@ -17,6 +17,7 @@ targets=(
   coati-protocol:EspDecapFuzzTest
   coati-protocol:L2tpControlFuzzTest
   coati-protocol:L2tpDataFuzzTest
+  coati-protocol:L2tpTunnelFuzzTest
   coati-protocol:PppSessionFuzzTest
   coati-protocol:PppPacketFuzzTest
   coati-protocol:RadiusPacketFuzzTest
