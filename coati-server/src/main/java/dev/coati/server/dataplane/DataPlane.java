@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
 
 /**
  * Tunnel-mode ESP between the UDP 4500 socket and the TUN device (wireguard-go's pipeline, batch 1
@@ -79,7 +80,7 @@ public final class DataPlane implements IkeListener {
   private final int[] nextHeader = new int[1];
   private final InnerFragmentation fragmentation;
   private final InnerFragmentation.Seal sealer = this::seal;
-  private volatile java.util.function.ToIntFunction<IkeSaView> fragmentSizes = sa -> 0;
+  private volatile ToIntFunction<IkeSaView> fragmentSizes = sa -> 0;
   public final DropCounters drops = new DropCounters();
   public final LongAdder inPackets = new LongAdder();
   public final LongAdder outPackets = new LongAdder();
@@ -148,7 +149,7 @@ public final class DataPlane implements IkeListener {
   }
 
   /** ESP fragmentation: the inner packet size for each new child's IKE SA (0: none). */
-  public void fragmentation(java.util.function.ToIntFunction<IkeSaView> sizes) {
+  public void fragmentation(ToIntFunction<IkeSaView> sizes) {
     this.fragmentSizes = sizes;
   }
 
