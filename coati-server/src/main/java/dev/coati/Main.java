@@ -193,6 +193,9 @@ public final class Main {
                 + offloadNote(tun, offload));
       }
       ConfiguredPolicy policy = new ConfiguredPolicy(config, loop.rawEsp());
+      if (dataPlaneHolder[0] != null) {
+        dataPlaneHolder[0].fragmentation(policy::espFragmentSize);
+      }
       L2tpServer l2tp = null;
       dev.coati.pool.AddressPool pool = null;
       RemoteAccessSetup.Aaa users =

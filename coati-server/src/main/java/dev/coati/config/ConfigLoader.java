@@ -42,6 +42,7 @@ public final class ConfigLoader {
   private List<EspProposalSpec> esp;
   private long espLifetime = 3600;
   private long espLifetimeKb;
+  private int espFragmentSize;
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
   private GatewayConfig.L2tpConfig l2tp;
@@ -96,8 +97,20 @@ public final class ConfigLoader {
     return new Inspection(c, List.copyOf(l.problems), List.copyOf(l.warnings));
   }
 
+  /**
+   * Loads {@code text} as if read from {@code path} (relative file names resolve against its
+   * directory): the fuzz target's way in, without a file write per input.
+   */
+  static GatewayConfig load(Path path, String text) throws ConfigException {
+    return new ConfigLoader(path).read(YamlNode.parse(path.toString(), text));
+  }
+
   private GatewayConfig read() throws ConfigException {
-    root = YamlNode.read(Path.of(file));
+    return read(YamlNode.read(Path.of(file)));
+  }
+
+  private GatewayConfig read(YamlNode node) throws ConfigException {
+    root = node;
     for (YamlNode section :
         root.entries(
             Set.of(
@@ -290,8 +303,10 @@ public final class ConfigLoader {
   }
 
   private void esp(YamlNode n) throws ConfigException {
-    for (YamlNode e : n.entries(Set.of("proposals", "lifetime", "lifetime_bytes", "pfs"))) {
+    Set<String> keys = Set.of("proposals", "lifetime", "lifetime_bytes", "pfs", "fragment_size");
+    for (YamlNode e : n.entries(keys)) {
       switch (e.key()) {
+        case "fragment_size" -> espFragmentSize = e.fragmentSize();
         case "proposals" -> espProposalNode = e;
         case "lifetime" -> espLifetime = e.seconds();
         case "lifetime_bytes" -> espLifetimeKb = e.kilobytes();
@@ -381,7 +396,8 @@ public final class ConfigLoader {
         users == null ? GatewayConfig.UserSource.LOCAL : users.source(),
         control,
         logFormat,
-        limits);
+        limits,
+        espFragmentSize);
   }
 
   @SuppressWarnings("unchecked")

@@ -24,6 +24,8 @@ import java.util.List;
  * @param runAs {@code gateway.user}: the user {@code coati run} started as root becomes once its
  *     sockets and TUN device are open (keeping CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW);
  *     null: stay as started
+ * @param espFragmentSize the inner IPv4 packet size above which ESP towards a peer is fragmented
+ *     before encryption ({@code esp.fragment_size}); 0: none
  */
 public record GatewayConfig(
     List<String> listen,
@@ -56,7 +58,8 @@ public record GatewayConfig(
     UserSource usersSource,
     Control control,
     String logFormat,
-    Limits limits) {
+    Limits limits,
+    int espFragmentSize) {
 
   /** The {@code limits:} section: half-open SA limits and guessing budgets (issue #13). */
   public record Limits(HalfOpenLimits halfOpen, GuessingLimits guessing) {
@@ -174,10 +177,16 @@ public record GatewayConfig(
       List<String> localSubnets,
       List<String> remoteSubnets,
       Secret secret,
-      boolean start) {
+      boolean start,
+      int fragmentSize) {
     /** {@code remote: any}: the peer's address is not known in advance. */
     public boolean dynamic() {
       return ANY.equals(remote);
+    }
+
+    /** The inner packet size above which ESP to this peer is fragmented, 0 for the default. */
+    public int fragmentSize(int gatewayDefault) {
+      return fragmentSize != 0 ? fragmentSize : gatewayDefault;
     }
   }
 
@@ -245,6 +254,7 @@ public record GatewayConfig(
         UserSource.LOCAL,
         control,
         "text",
-        Limits.DEFAULT);
+        Limits.DEFAULT,
+        0);
   }
 }

@@ -29,7 +29,8 @@ final class PeersSection {
             "local_subnets",
             "remote_subnets",
             "secret_file",
-            "start");
+            "start",
+            "fragment_size");
     for (YamlNode p : n.list()) {
       String name = null;
       String remote = null;
@@ -39,6 +40,7 @@ final class PeersSection {
       List<String> remoteNets = List.of();
       Secret secret = null;
       boolean start = false;
+      int fragmentSize = 0;
       for (YamlNode e : p.entries(keys)) {
         switch (e.key()) {
           case "name" -> name = e.string();
@@ -48,6 +50,7 @@ final class PeersSection {
           case "local_subnets" -> local = ConfigLoader.subnets(e);
           case "remote_subnets" -> remoteNets = ConfigLoader.subnets(e);
           case "secret_file" -> secret = ConfigLoader.secretFile(e, dir);
+          case "fragment_size" -> fragmentSize = e.fragmentSize();
           default -> start = e.bool();
         }
       }
@@ -59,7 +62,7 @@ final class PeersSection {
       }
       GatewayConfig.PeerConfig peer =
           new GatewayConfig.PeerConfig(
-              name, remote, id, aggressive, local, remoteNets, secret, start);
+              name, remote, id, aggressive, local, remoteNets, secret, start, fragmentSize);
       if (peer.dynamic()) {
         dynamicPeer(p, peer, peers);
       }

@@ -37,6 +37,11 @@ record YamlNode(String file, String path, Node node, Set<String> accepted) {
     } catch (IOException e) {
       throw new ConfigException(file, 0, "", "cannot read the configuration: " + e.getMessage());
     }
+    return parse(file, text);
+  }
+
+  /** The root of YAML {@code text} read from {@code file}; empty or malformed text fails. */
+  static YamlNode parse(String file, String text) throws ConfigException {
     try {
       Node root =
           new Compose(LoadSettings.builder().setLabel(file).build())
@@ -209,6 +214,24 @@ record YamlNode(String file, String path, Node node, Set<String> accepted) {
       }
     }
     throw error("expected a volume like 500MB or 4GB (0: no limit), not '" + string().trim() + "'");
+  }
+
+  /**
+   * An inner packet size for ESP fragmentation: 68 (RFC 791's minimum) to 65535 bytes, or 0 for
+   * none.
+   */
+  int fragmentSize() throws ConfigException {
+    try {
+      int n = Integer.parseInt(string().trim());
+      if (n == 0 || (n >= 68 && n <= 65535)) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw error(
+        "expected the largest inner IP packet in bytes, 68-65535 (e.g. 552, as racoon's"
+            + " esp_frag), or 0 for no fragmentation");
   }
 
   int port() throws ConfigException {

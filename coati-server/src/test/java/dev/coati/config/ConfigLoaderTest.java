@@ -263,4 +263,22 @@ class ConfigLoaderTest {
     assertTrue(m.contains("coati.yaml:4"), m);
     assertTrue(m.contains("useradd --system"), m);
   }
+
+  @Test
+  void espFragmentSize_gatewayAndPeer_withFileLineErrors() throws Exception {
+    String peer =
+        "peers:\n  - { name: b, remote: 192.0.2.7, local_subnets: [10.1.0.0/24],"
+            + " remote_subnets: [10.2.0.0/24], fragment_size: 1200 }\n";
+    GatewayConfig c =
+        ConfigLoader.load(
+            write(GOOD.replace("pfs: required", "pfs: required\n  fragment_size: 552") + peer));
+    assertEquals(552, c.espFragmentSize());
+    assertEquals(1200, c.peers().get(0).fragmentSize(c.espFragmentSize()));
+    assertEquals(0, ConfigLoader.load(write(GOOD)).espFragmentSize(), "default: none");
+    String m = error(GOOD.replace("pfs: required", "pfs: required\n  fragment_size: 40"));
+    assertTrue(
+        m.contains("coati.yaml:18: esp.fragment_size: expected the largest inner IP packet"), m);
+    m = error(GOOD + peer.replace("1200", "big"));
+    assertTrue(m.contains("coati.yaml:19: peers[0].fragment_size: expected"), m);
+  }
 }

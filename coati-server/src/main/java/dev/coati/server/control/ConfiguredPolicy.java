@@ -237,6 +237,24 @@ public final class ConfiguredPolicy implements IkePolicy {
     return config.pfs();
   }
 
+  /**
+   * The inner packet size above which ESP towards {@code sa}'s peer is fragmented (0: none): a
+   * configured site-to-site peer's {@code fragment_size}, else {@code esp.fragment_size}.
+   */
+  public int espFragmentSize(IkeSaView sa) {
+    int size = config.espFragmentSize();
+    if (sa.virtualAddress().isPresent()) {
+      return size;
+    }
+    String address = sa.peer().toString().substring(0, sa.peer().toString().lastIndexOf(':'));
+    for (GatewayConfig.PeerConfig p : config.peers()) {
+      if (p.remote().equals(address)) {
+        return p.fragmentSize(size);
+      }
+    }
+    return size;
+  }
+
   @Override
   public long childLifetimeSeconds() {
     return config.espLifetimeSeconds();

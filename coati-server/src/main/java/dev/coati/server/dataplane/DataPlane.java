@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
 
 /**
  * Tunnel-mode ESP between the UDP 4500 socket and the TUN device (wireguard-go's pipeline, batch 1
@@ -46,7 +47,13 @@ public final class DataPlane implements IkeListener {
       EspSa in,
       EspSa out,
       TrafficSelector remote,
-      PeerAddress peer) {}
+      PeerAddress peer,
+      int fragmentSize) {
+    Route(
+        IkeSaView ike, ChildSa child, EspSa in, EspSa out, TrafficSelector remote, PeerAddress p) {
+      this(ike, child, in, out, remote, p, 0);
+    }
+  }
 
   /**
    * Sends an ESP packet to a peer from the local address of the IKE SA: over UDP 4500 if the child
@@ -71,6 +78,9 @@ public final class DataPlane implements IkeListener {
   private long idleMillis;
   private java.util.function.Consumer<IkeSaView> idleHook = sa -> {};
   private final int[] nextHeader = new int[1];
+  private final InnerFragmentation fragmentation;
+  private final InnerFragmentation.Seal sealer = this::seal;
+  private volatile ToIntFunction<IkeSaView> fragmentSizes = sa -> 0;
   public final DropCounters drops = new DropCounters();
   public final LongAdder inPackets = new LongAdder();
   public final LongAdder outPackets = new LongAdder();
@@ -135,6 +145,12 @@ public final class DataPlane implements IkeListener {
     this.random = random;
     this.transport = new TransportRoutes(random, drops);
     this.tunOut = new byte[TcpSegmenter.MAX_PACKET + 16];
+    this.fragmentation = new InnerFragmentation(tun, drops);
+  }
+
+  /** ESP fragmentation: the inner packet size for each new child's IKE SA (0: none). */
+  public void fragmentation(ToIntFunction<IkeSaView> sizes) {
+    this.fragmentSizes = sizes;
   }
 
   public void sender(EspSender s) {
@@ -196,7 +212,8 @@ public final class DataPlane implements IkeListener {
             child.lifeSeconds(),
             child.lifeKilobytes());
     EspSa.link(in, out);
-    Route r = new Route(sa, child, in, out, child.remote(), sa.peer());
+    Route r =
+        new Route(sa, child, in, out, child.remote(), sa.peer(), fragmentSizes.applyAsInt(sa));
     bySpi.put(child.inboundSpi(), r);
     if (!t.tunnel()) {
       transport.add(r); // L2TP/IPsec: the LNS owns what the child carries
@@ -256,7 +273,7 @@ public final class DataPlane implements IkeListener {
       return true;
     }
     trafficHook.accept(r.ike());
-    MssClamp.clamp(scratch, h, n, maxMss());
+    MssClamp.clamp(scratch, h, n, maxMss(r));
     if (h != 0) {
       VirtioNetHdr.writePlain(scratch, 0);
     }
@@ -360,8 +377,17 @@ public final class DataPlane implements IkeListener {
       return;
     }
     if (clamp) {
-      MssClamp.clamp(p, off, n, maxMss());
+      MssClamp.clamp(p, off, n, maxMss(r));
     }
+    if (r.fragmentSize() > 0 && n > r.fragmentSize()) {
+      fragmentation.send(r, p, off, n, out, sealer);
+    } else {
+      seal(r, p, off, n, out);
+    }
+  }
+
+  /** Encrypts one inner packet (or fragment) on {@code r} and sends it. */
+  private void seal(Route r, byte[] p, int off, int n, byte[] out) {
     int m = EspCodec.encapsulate(r.out(), random, p, off, n, EspCodec.NEXT_IPV4, out, 0);
     if (m < 0) {
       drops.count(EspCodec.Drop.of(m));
@@ -375,6 +401,11 @@ public final class DataPlane implements IkeListener {
   /** TCP segments must fit the TUN MTU (IPv4 and TCP headers: 40 bytes). */
   private int maxMss() {
     return tun.mtu() - 40;
+  }
+
+  /** ... and the route's ESP fragment size, so TCP is not fragmented. */
+  private int maxMss(Route r) {
+    return r.fragmentSize() > 0 ? Math.min(maxMss(), r.fragmentSize() - 40) : maxMss();
   }
 
   /**

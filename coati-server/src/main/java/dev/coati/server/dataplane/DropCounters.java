@@ -30,7 +30,9 @@ public final class DropCounters {
     /** Transport-mode ESP carrying something other than UDP to port 1701. */
     NOT_L2TP,
     /** L2TP or PPP the LNS could not place (unknown tunnel or session, not yet up, malformed). */
-    L2TP_DROPPED
+    L2TP_DROPPED,
+    /** A DF packet larger than the peer's ESP fragment size: answered with ICMP type 3 code 4. */
+    FRAGMENTATION_NEEDED
   }
 
   private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);

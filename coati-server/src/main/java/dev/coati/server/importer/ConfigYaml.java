@@ -122,13 +122,17 @@ final class ConfigYaml {
   }
 
   private void esp(ImportedConfig c) {
-    if (c.espProposals.isEmpty() && c.espLifetime == null && c.pfs == null) {
+    if (c.espProposals.isEmpty()
+        && c.espLifetime == null
+        && c.pfs == null
+        && c.espFragmentSize == null) {
       return;
     }
     section("esp");
     list(1, "proposals", c.espProposals);
     kv(1, "lifetime", c.espLifetime);
     kv(1, "pfs", c.pfs);
+    kv(1, "fragment_size", c.espFragmentSize);
   }
 
   private void peers(ImportedConfig c) {

@@ -57,6 +57,7 @@ final class ImportedConfig {
   final Set<String> espProposals = new LinkedHashSet<>();
   String espLifetime;
   String pfs;
+  String espFragmentSize;
 
   final List<Peer> peers = new ArrayList<>();
 

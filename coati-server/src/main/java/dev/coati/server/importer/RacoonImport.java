@@ -132,12 +132,10 @@ final class RacoonImport {
             c.forceEncapsulation = true;
           }
         }
-        case "esp_frag" ->
-            c.skip(
-                at(r),
-                "esp_frag "
-                    + r.arg(0)
-                    + ": set the ESP fragment size of coati's data plane (README) by hand");
+        case "esp_frag" -> {
+          c.espFragmentSize = r.arg(0);
+          c.took(at(r), "esp_frag " + r.arg(0) + " -> esp.fragment_size (inner packets)");
+        }
         case "lifetime" -> c.ikeLifetime = Algorithms.duration(r.arg(1), r.arg(2));
         case "proposal" -> proposal(r, auth);
         case "script", "xauth_login" ->

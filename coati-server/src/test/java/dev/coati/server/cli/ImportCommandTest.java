@@ -90,7 +90,8 @@ class ImportCommandTest {
     assertEquals(ProposalParser.parseIke("aes128-sha1-modp1024", true), g.ikeProposals());
     assertTrue(g.pki() != null, "the certificate was carried over");
     String o = out();
-    assertTrue(o.contains("racoon.conf:15: esp_frag 552"), o);
+    assertTrue(o.contains("racoon.conf:15: esp_frag 552 -> esp.fragment_size"), o);
+    assertEquals(552, g.espFragmentSize());
     assertTrue(o.contains("auth_source system"), o);
     assertTrue(o.contains("loads: start it with coati run --config"), o);
   }
