@@ -118,8 +118,10 @@ final class AggressiveModeTask implements Task {
     } else {
       out.add(new HashPayload(hashR));
     }
-    out.addAll(phase1.ourNatD(List.of()));
+    // Vendor IDs before NAT-D: racoon (and its iOS/macOS/Android descendants) reads payloads in
+    // order and accepts NAT-D only after it has seen the NAT-T Vendor ID (RFC 3947's example order)
     out.addAll(OurVendorIds.payloads(ctx, sa));
+    out.addAll(phase1.ourNatD(List.of()));
     state = State.ANSWERED;
     return Status.NEED_MORE;
   }

@@ -6,6 +6,7 @@ import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
+import dev.coati.ike.wire.PayloadType;
 import dev.coati.ike.wire.ProtocolId;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -34,9 +35,19 @@ public final class IkeEngine {
   private final ChildRegistry children;
   private final SaLifetimes lifetimes = new SaLifetimes(this);
   private final RemoteAccessFlow remoteAccess;
+  private final IkeFragments fragments;
 
   public IkeEngine(IkeContext ctx) {
-    this.ctx = ctx;
+    this.fragments = new IkeFragments(ctx.policy());
+    this.ctx =
+        new IkeContext(
+            ctx.clock(),
+            ctx.random(),
+            ctx.dh(),
+            ctx.policy(),
+            fragments.outbox(ctx.outbox(), sas::get),
+            ctx.listener(),
+            ctx.retransmit());
     this.children = new ChildRegistry(ctx, counters);
     this.remoteAccess = new RemoteAccessFlow(this, ctx);
   }
@@ -89,12 +100,32 @@ public final class IkeEngine {
       sa.updatePeer(from);
       sa.updateLocal(local);
     }
+    if (hdr.nextPayload().equals(PayloadType.FRAGMENT)) {
+      reassemble(local, from, sa, hdr, datagram);
+      return;
+    }
     boolean handled = sa.exchanges().receive(hdr, datagram, from);
     if (!handled) {
       newExchange(sa, hdr, datagram, from);
     }
     reap(sa);
     startPendingChildren(sa);
+  }
+
+  /** A fragment (payload 132): once the message is whole, it is handled like any datagram. */
+  private void reassemble(
+      PeerAddress local, PeerAddress from, IkeSa sa, IsakmpHeader hdr, byte[] datagram) {
+    byte[] whole;
+    try {
+      whole = fragments.receive(sa, hdr, datagram);
+    } catch (IkeProtocolException e) {
+      counters.malformed++;
+      LOG.log(Level.INFO, "{0} dropped fragment: {1}", sa.name(), e.getMessage());
+      return;
+    }
+    if (whole != null) {
+      dispatch(local, from, whole);
+    }
   }
 
   /**
@@ -321,6 +352,7 @@ public final class IkeEngine {
       return;
     }
     pendingChildren.remove(sa);
+    fragments.removed(sa);
     lifetimes.removed(sa);
     remoteAccess.removed(sa);
     sa.exchanges().abortAll(reason);

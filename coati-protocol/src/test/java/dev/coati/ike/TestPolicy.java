@@ -37,6 +37,7 @@ final class TestPolicy implements IkePolicy {
   long dpdTimeout = 120;
   RemoteAccess remoteAccess;
   RemoteAccess.Credentials credentials;
+  int fragmentSize = 552;
 
   @Override
   public RemoteAccess remoteAccess() {
@@ -109,6 +110,11 @@ final class TestPolicy implements IkePolicy {
 
   static String idString(IdPayload id) {
     return new String(id.data(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public int ikeFragmentSize() {
+    return fragmentSize;
   }
 
   @Override
