@@ -19,6 +19,9 @@ import java.util.List;
  *     configuration's directory); null when not configured
  * @param radius the {@code radius:} section; null when not configured
  * @param usersSource where credentials are checked ({@code users.source})
+ * @param ikeFragmentSize the largest IKE datagram sent whole to a peer that announced IKE
+ *     fragmentation ({@code ike.fragment_size}); 0: fragmentation off ({@code ike.fragmentation:
+ *     false})
  */
 public record GatewayConfig(
     List<String> listen,
@@ -48,7 +51,11 @@ public record GatewayConfig(
     EventsConfig events,
     RadiusConfig radius,
     UserSource usersSource,
-    Control control) {
+    Control control,
+    int ikeFragmentSize) {
+
+  /** {@code ike.fragment_size} by default: racoon's ISAKMP_FRAG_MAXLEN, fits any broken router. */
+  public static final int DEFAULT_IKE_FRAGMENT_SIZE = 552;
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -218,6 +225,7 @@ public record GatewayConfig(
         null,
         null,
         UserSource.LOCAL,
-        control);
+        control,
+        DEFAULT_IKE_FRAGMENT_SIZE);
   }
 }
