@@ -17,7 +17,8 @@ CACHE="${COATI_VM_CACHE:-/var/cache/coati-vm}"
 SHA256=a44214e59190a5036657a91913026cfe4e08c9e41e84fdb766e31ee9e1909b85
 TARBALL="${RACOON_TARBALL:-$here/../../../shared/third-party/racoon-ipsec-tools-0.9.1.tar.gz}"
 FLAGS=(--prefix=/usr --sysconfdir=/etc --localstatedir=/var --enable-hybrid --enable-frag
-  --enable-natt --enable-dpd --enable-adminport --without-readline --disable-security-context)
+  --enable-natt --enable-dpd --enable-adminport --without-readline --without-libldap
+  --disable-security-context)
 
 for tool in flock sha256sum make gcc autoreconf bison flex pkg-config; do
   command -v "$tool" >/dev/null 2>&1 \

@@ -21,8 +21,8 @@ collect() {
 }
 
 net_up || { res ERROR net; done_; }
-# the build's install tree (usr/sbin/racoon, racoonctl, setkey, usr/lib/libipsec, libracoon)
-cp -a "$S/racoon/." / && ldconfig || { res ERROR install; done_; }
+# the binaries of the build's install tree (usr/sbin/racoon, setkey, usr/bin/racoonctl, usr/lib)
+cp -a "$S/racoon/usr/." /usr/ && ldconfig || { res ERROR install; done_; }
 modprobe -a af_key esp4 xfrm_user xfrm4_tunnel ipcomp deflate 2>/dev/null
 mkdir -p /etc/racoon /etc/openssl/certs /var/racoon
 cp "$S/ca.crt" /etc/openssl/certs/ca.crt 2>/dev/null

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -68,9 +69,21 @@ class RacoonIT {
   }
 
   @AfterEach
-  void tearDown() throws Exception {
+  void tearDown(TestInfo info) throws Exception {
+    Path keep = Path.of("target", "racoon-it", info.getTestMethod().orElseThrow().getName());
     for (QemuVm vm : vms) {
       vm.close();
+      // the VM's logs (racoon.log, net.txt, console) outlive the temporary directory
+      copyTree(vm.share().resolve("out"), keep.resolve("out"));
+      Files.copy(
+          vm.share().resolve("console.log"),
+          keep.resolve("console.log"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (Files.exists(dir.resolve("coati.log"))) {
+      Files.createDirectories(keep);
+      Files.copy(
+          dir.resolve("coati.log"), keep.resolve("coati.log"), StandardCopyOption.REPLACE_EXISTING);
     }
     Netns.remove(SRV, NAT, LAN);
   }
@@ -171,11 +184,11 @@ class RacoonIT {
 
   /** A racoon VM on the gateway's bridge or behind the NAT, with racoon's build in its share. */
   private QemuVm client(int n, boolean nat, String auth, Path caPem) throws Exception {
-    Path racoon = QemuVm.cacheDir().resolve("racoon/root");
+    Path racoon = QemuVm.cacheDir().resolve("racoon/root/usr");
     Netns.Result build = Netns.tryRun(QemuVm.vmDir().resolve("build-racoon.sh").toString());
     assertEquals(0, build.code(), "build-racoon.sh: " + build.output());
     Path share = dir.resolve("vm" + n);
-    copyTree(racoon, share.resolve("racoon"));
+    copyTree(racoon, share.resolve("racoon/usr"));
     Files.copy(caPem, share.resolve("ca.crt"));
     String hash = Netns.run("openssl", "x509", "-hash", "-noout", "-in", caPem.toString()).trim();
     String ns = nat ? NAT : SRV;
@@ -208,11 +221,13 @@ class RacoonIT {
       for (Path f : (Iterable<Path>) files::iterator) {
         Path dst = to.resolve(from.relativize(f).toString());
         if (Files.isSymbolicLink(f)) {
+          Files.deleteIfExists(dst);
           Files.createSymbolicLink(dst, Files.readSymbolicLink(f));
         } else if (Files.isDirectory(f)) {
           Files.createDirectories(dst);
         } else {
-          Files.copy(f, dst, StandardCopyOption.COPY_ATTRIBUTES);
+          Files.copy(
+              f, dst, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }
