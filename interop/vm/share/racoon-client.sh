@@ -109,7 +109,7 @@ chmod 755 /etc/racoon/phase1-up.sh /etc/racoon/phase1-down.sh
 
 racoon -V > "$O/racoon-version.txt" 2>&1
 rm -f /var/racoon/racoon.sock
-racoon -F -v -f /etc/racoon/racoon.conf -l /tmp/racoon.log &
+racoon -F -d -v -f /etc/racoon/racoon.conf -l /tmp/racoon.log &
 rpid=$!
 i=0; while [ ! -S /var/racoon/racoon.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S /var/racoon/racoon.sock ] || { res ERROR racoon-start; done_; }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The Vendor IDs we send in phase 1: only what this engine implements. The initiator offers DPD,
- * IKE fragmentation and every NAT-T dialect; the responder answers DPD, fragmentation when the peer
- * offered it, and the one NAT-T dialect it chose from the peer's offer (RFC 3947 before the drafts,
+ * IKE fragmentation and every NAT-T dialect; the responder answers DPD, fragmentation and Xauth
+ * (with remote access on) when the peer offered them, and the one NAT-T dialect it chose from the peer's offer (RFC 3947 before the drafts,
  * newest draft first).
  */
 final class OurVendorIds {
@@ -23,6 +23,12 @@ final class OurVendorIds {
     if (ctx.policy().ikeFragmentSize() > 0
         && (sa.isInitiator() || sa.peerFeatures().contains(PeerFeature.FRAGMENTATION))) {
       out.add(new VendorIdPayload(fragmentation()));
+    }
+    if (!sa.isInitiator()
+        && ctx.policy().remoteAccess() != null
+        && sa.peerFeatures().contains(PeerFeature.XAUTH)) {
+      // racoon refuses every Xauth request from a gateway that did not announce Xauth
+      out.add(new VendorIdPayload(VendorIds.XAUTH));
     }
     if (!ctx.policy().natTraversal()) {
       return out;

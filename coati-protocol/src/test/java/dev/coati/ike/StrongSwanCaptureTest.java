@@ -185,10 +185,12 @@ class StrongSwanCaptureTest {
             "NoncePayload",
             "IdPayload",
             "HashPayload",
-            "NatDPayload",
-            "NatDPayload",
+            // DPD, FRAGMENTATION (strongSwan offered it), RFC 3947; before NAT-D as racoon needs
             "VendorIdPayload",
-            "VendorIdPayload"),
+            "VendorIdPayload",
+            "VendorIdPayload",
+            "NatDPayload",
+            "NatDPayload"),
         kinds);
     assertEquals(NatVariant.RFC3947, r.sas().iterator().next().natVariant());
     assertEquals(64, ((KePayload) ours.payloads().get(1)).keyData().length);
