@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The Vendor IDs we send in phase 1: only what this engine implements. The initiator offers DPD,
  * IKE fragmentation and every NAT-T dialect; the responder answers DPD, fragmentation and Xauth
- * (with remote access on) when the peer offered them, and the one NAT-T dialect it chose from the peer's offer (RFC 3947 before the drafts,
- * newest draft first).
+ * (with remote access on) when the peer offered them, and the one NAT-T dialect it chose from the
+ * peer's offer (RFC 3947 before the drafts, newest draft first).
  */
 final class OurVendorIds {
   private static final byte[] DRAFT_03 = Hex.decode("7d9419a65310ca6f2c179d9215529d56");

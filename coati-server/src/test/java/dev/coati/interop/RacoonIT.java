@@ -26,17 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * dpd_delay 20, nat_traversal force, compression_algorithm deflate, phase1_up/down scripts; up with
  * {@code racoonctl vc -u USER GATEWAY}, down with {@code racoonctl vd GATEWAY}. And PSK + Xauth
  * with the saved password ({@code xauth_login}, seed 002's last section). The user is added with
- * {@code coati user add} (hashed). Topology (all namespaces made here, prefixed): bridge
- * 10.98.0.1/24 in the gateway namespace for a VM that sees the gateway directly; bridge 10.1.0.1/24
- * in a NAT namespace (MASQUERADE towards the gateway's 10.98.1.1); a LAN host 10.203.0.2.
+ * {@code coati user add} (hashed). Namespaces and addresses: {@link VmTopology}.
  */
 class RacoonIT {
-  static final String SRV = Netns.PREFIX + "rc-srv";
-  static final String NAT = Netns.PREFIX + "rc-nat";
-  static final String LAN = Netns.PREFIX + "rc-lan";
-  static final String DIRECT_GW = "10.98.0.1";
-  static final String NAT_GW = "10.98.1.1";
-  static final String LAN_HOST = "10.203.0.2";
   static final String PSK = "it-racoon-group-psk";
   static final String BANNER = "Flying pigs LTD: welcome, remote user";
 
@@ -60,6 +52,7 @@ class RacoonIT {
 
   @TempDir Path dir;
   private final List<QemuVm> vms = new ArrayList<>();
+  private VmTopology net;
 
   @BeforeEach
   void requirements() {
@@ -85,7 +78,9 @@ class RacoonIT {
       Files.copy(
           dir.resolve("coati.log"), keep.resolve("coati.log"), StandardCopyOption.REPLACE_EXISTING);
     }
-    Netns.remove(SRV, NAT, LAN);
+    if (net != null) {
+      net.close();
+    }
   }
 
   /** Case a: hybrid RSA exactly as seed 002, the VM sees the gateway directly. */
@@ -101,7 +96,7 @@ class RacoonIT {
   }
 
   private void connect(String auth, boolean nat) throws Exception {
-    topology();
+    net = new VmTopology("rc");
     RemoteAccessIT.coati(
         "alice-pass\n",
         "user",
@@ -114,12 +109,20 @@ class RacoonIT {
     Path pki = dir.resolve("pki");
     RemoteAccessIT.coati("", "pki", "ca", "--out", pki.toString(), "--cn", "coati test CA");
     RemoteAccessIT.coati(
-        "", "pki", "server", "--ca", pki.toString(), "--name", "vpn.test", "--ip", DIRECT_GW);
+        "",
+        "pki",
+        "server",
+        "--ca",
+        pki.toString(),
+        "--name",
+        "vpn.test",
+        "--ip",
+        VmTopology.DIRECT_GW);
     String cert =
         "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n"
             .replace("PKI", pki.toString());
     try (CoatiProcess coati =
-        new CoatiProcess(SRV, DIRECT_GW + ", " + NAT_GW, dir, PSK, GATEWAY, cert)) {
+        new CoatiProcess(net.srv, VmTopology.listen(), dir, PSK, GATEWAY, cert)) {
       QemuVm vm = client(1, nat, auth, pki.resolve("ca.pem"));
       Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
       String all = r + "\n" + read(vm, "vc.txt") + "\n" + coati.log();
@@ -151,7 +154,7 @@ class RacoonIT {
     }
   }
 
-  private static void waitFor(CoatiProcess coati, String text, Duration d) throws Exception {
+  static void waitFor(CoatiProcess coati, String text, Duration d) throws Exception {
     long end = System.nanoTime() + d.toNanos();
     while (!coati.log().contains(text) && System.nanoTime() < end) {
       Thread.sleep(200);
@@ -159,28 +162,9 @@ class RacoonIT {
     assertTrue(coati.log().contains(text), text + ": " + coati.log());
   }
 
-  private static String read(QemuVm vm, String name) throws Exception {
+  static String read(QemuVm vm, String name) throws Exception {
     Path f = vm.share().resolve("out").resolve(name);
     return Files.exists(f) ? Files.readString(f) : "(no " + name + ")";
-  }
-
-  private void topology() throws Exception {
-    Netns.remove(SRV, NAT, LAN);
-    for (String ns : List.of(SRV, NAT, LAN)) {
-      Netns.run("ip", "netns", "add", ns);
-      Netns.run("ip", "-n", ns, "link", "set", "lo", "up");
-    }
-    Netns.run("ip", "-n", SRV, "link", "add", "rcbr0", "type", "bridge");
-    Netns.run("ip", "-n", SRV, "addr", "add", DIRECT_GW + "/24", "dev", "rcbr0");
-    Netns.run("ip", "-n", SRV, "link", "set", "rcbr0", "up");
-    Netns.run("ip", "-n", NAT, "link", "add", "rcbr1", "type", "bridge");
-    Netns.run("ip", "-n", NAT, "addr", "add", "10.1.0.1/24", "dev", "rcbr1");
-    Netns.run("ip", "-n", NAT, "link", "set", "rcbr1", "up");
-    Netns.veth(SRV, "rcs1", NAT_GW, NAT, "rcn1", "10.98.1.254");
-    Netns.veth(SRV, "rcs2", "10.203.0.1", LAN, "rcl0", LAN_HOST);
-    Netns.run("ip", "-n", LAN, "route", "add", "default", "via", "10.203.0.1");
-    Netns.run("ip", "netns", "exec", SRV, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-    Netns.masquerade(NAT, "rcn1");
   }
 
   /** A racoon VM on the gateway's bridge or behind the NAT, with racoon's build in its share. */
@@ -192,32 +176,22 @@ class RacoonIT {
     copyTree(racoon, share.resolve("racoon/usr"));
     Files.copy(caPem, share.resolve("ca.crt"));
     String hash = Netns.run("openssl", "x509", "-hash", "-noout", "-in", caPem.toString()).trim();
-    String ns = nat ? NAT : SRV;
-    String tap = "rctap" + n;
-    QemuVm.tap(ns, tap);
-    Netns.run("ip", "-n", ns, "link", "set", tap, "master", nat ? "rcbr1" : "rcbr0", "up");
     Map<String, String> p = new LinkedHashMap<>();
     p.put("SCRIPT", "racoon-client.sh");
-    p.put("MAC", String.format("52:54:00:9c:%02x:%02x", nat ? 1 : 0, n));
-    p.put("SERVER", nat ? NAT_GW : DIRECT_GW);
-    p.put("VMIP", (nat ? "10.1.0." : "10.98.0.") + (10 + n) + "/24");
-    if (nat) {
-      p.put("VMGW", "10.1.0.1");
-    }
     p.put("AUTH", auth);
     p.put("USER", "alice");
     p.put("PASSWORD", "alice-pass");
     p.put("PSK", PSK);
     p.put("CA_HASH", hash);
-    p.put("PING_TARGET", LAN_HOST);
+    p.put("PING_TARGET", VmTopology.LAN_HOST);
     p.put("PING_SIZES", "56 1400");
     p.put("HOLD", "120");
-    QemuVm vm = QemuVm.boot(ns, tap, share, p);
+    QemuVm vm = net.boot(n, nat, share, p);
     vms.add(vm);
     return vm;
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
+  static void copyTree(Path from, Path to) throws Exception {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Path dst = to.resolve(from.relativize(f).toString());
