@@ -8,6 +8,7 @@
 . /mnt/share/lib.sh
 . /mnt/share/libreswan.sh
 exec > "$O/client.log" 2>&1
+set -x
 res T_START "$(ts)"
 PING_SIZES=${PING_SIZES:-56}
 HOLD=$(cap "${HOLD:-0}" 3600)
@@ -54,7 +55,7 @@ ls_up rw 90; rc=$?
 res IPSEC_UP $rc
 res T_IPSEC_UP "$(ts)"
 ip xfrm state | grep -q 'encap type espinudp' && res ESP_ENCAP udp || res ESP_ENCAP none
-for k in PLUTO_MY_SOURCEIP PLUTO_PEER_DNS_INFO PLUTO_PEER_BANNER PLUTO_CISCO_DOMAIN_INFO; do
+for k in PLUTO_MY_SOURCEIP PLUTO_PEER_DNS_INFO PLUTO_PEER_BANNER PLUTO_PEER_DOMAIN_INFO; do
   res "$k" "$(sed -n "s/^$k=//p" "$O/updown-up-client.env" 2>/dev/null | head -1 | tr -d "'")"
 done
 if [ -n "${PING_TARGET:-}" ] && [ $rc = 0 ]; then

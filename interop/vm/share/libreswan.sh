@@ -1,7 +1,7 @@
 # Sourced by the share's scripts in the Libreswan image (IMAGE=libreswan.img, build-libreswan.sh):
 # Libreswan 4.10's pluto as an IKEv1 client. ls_start writes /etc/ipsec.conf's config setup
-# (IKEv1 accepted, log to /tmp/pluto.log) plus the conn text in $1, the secrets in $2, starts
-# pluto (bounded) and adds the connection; ls_up/ls_down bring it up and down.
+# (IKEv1 accepted, log to /tmp/pluto.log) plus the conn text in $1, the secrets in $2, and starts
+# pluto as the systemd unit would (bounded); ls_up adds and brings up a connection, ls_down ends it.
 ls_start() {  # $1 = conn section(s), $2 = ipsec.secrets lines
   cat > /etc/ipsec.conf <<EOC
 config setup
@@ -15,8 +15,11 @@ EOC
   printf '%s\n' "$2" > /etc/ipsec.secrets
   umask 022
   mkdir -p /run/pluto /var/run/pluto
-  ipsec start > /tmp/ipsec-start.log 2>&1
-  i=0; while [ $i -lt 600 ]; do ipsec whack --status > /dev/null 2>&1 && return 0; sleep 0.1; i=$((i + 1)); done
+  # what the systemd unit does (no systemd here): NSS db, kernel stack, then pluto (daemonises)
+  { timeout 60 ipsec checknss && timeout 90 ipsec _stackmanager start \
+      && timeout 30 ipsec pluto --config /etc/ipsec.conf --logfile /tmp/pluto.log; } \
+    > /tmp/ipsec-start.log 2>&1 || return 1
+  i=0; while [ $i -lt 300 ]; do ipsec whack --status > /dev/null 2>&1 && return 0; sleep 0.1; i=$((i + 1)); done
   return 1
 }
 

@@ -137,7 +137,7 @@ class LibreswanIT {
       assertTrue(r.get("PLUTO_MY_SOURCEIP").startsWith("10.99.99."), all);
       assertEquals("10.99.99.53", r.get("PLUTO_PEER_DNS_INFO"), all);
       assertTrue(r.get("PLUTO_PEER_BANNER").contains(BANNER), all);
-      assertEquals("corp.test", r.get("PLUTO_CISCO_DOMAIN_INFO"), all);
+      assertEquals("corp.test", r.get("PLUTO_PEER_DOMAIN_INFO"), all);
       assertEquals("0", r.get("PING_56"), "LAN host, 56 bytes: " + all);
       assertEquals("0", r.get("PING_1400"), "LAN host, 1400 bytes: " + all);
       assertEquals(behindNat ? "udp" : "none", r.get("ESP_ENCAP"), all);
