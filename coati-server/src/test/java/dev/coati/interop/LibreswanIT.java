@@ -92,6 +92,34 @@ class LibreswanIT {
     xauth(true, true);
   }
 
+  /**
+   * Case c: Libreswan as the IPsec layer (main mode PSK, ESP transport mode for UDP/1701) of an
+   * L2TP/IPsec client with xl2tpd and pppd (MS-CHAPv2 from the NT hash {@code coati user add}
+   * stores), behind the NAT: address, DNS, LAN pings, orderly disconnect.
+   */
+  @Test
+  void c_l2tpIpsec_libreswanTransportMode_behindNat() throws Exception {
+    try (CoatiProcess coati = gateway()) {
+      QemuVm vm =
+          boot(
+              true,
+              Map.of(
+                  "SCRIPT", "l2tp-client.sh",
+                  "IPSEC_STACK", "libreswan",
+                  "AUTH", "mschapv2",
+                  "ROUTES", "10.203.0.0/24",
+                  "HOLD", "120"));
+      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
+      L2tpIpsecIT.assertConnected(r, "udp");
+      vm.signal("stop");
+      Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
+      assertEquals("stop", d.get("HOLD_END"), d.toString());
+      assertEquals("0", d.get("IPSEC_DOWN"), d + RacoonIT.read(vm, "ipsec-down.log"));
+      assertEquals(0, vm.awaitExit(Duration.ofSeconds(60)));
+      RacoonIT.waitFor(coati, "deleted by peer", Duration.ofSeconds(10));
+    }
+  }
+
   private CoatiProcess gateway() throws Exception {
     net = new VmTopology("ls");
     RemoteAccessIT.coati(

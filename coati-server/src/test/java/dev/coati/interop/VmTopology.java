@@ -64,7 +64,8 @@ final class VmTopology implements AutoCloseable {
     Netns.run("ip", "-n", ns, "link", "set", tap, "master", tag + (behindNat ? "br1" : "br0"));
     Netns.run("ip", "-n", ns, "link", "set", tap, "up");
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("MAC", String.format("52:54:00:%02x:%02x:%02x", (int) tag.charAt(0), behindNat ? 1 : 0, n));
+    p.put(
+        "MAC", String.format("52:54:00:%02x:%02x:%02x", (int) tag.charAt(0), behindNat ? 1 : 0, n));
     p.put("SERVER", behindNat ? NAT_GW : DIRECT_GW);
     p.put("VMIP", (behindNat ? "10.1.0." : "10.98.0.") + (10 + n) + "/24");
     p.put("VMGW", behindNat ? "10.1.0.1" : DIRECT_GW);
