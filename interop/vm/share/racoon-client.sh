@@ -7,7 +7,7 @@
 # samples, with ip and setkey). Up with racoonctl vc, down with racoonctl vd.
 #
 # params.env: SERVER VMIP [VMGW] AUTH (hybrid|psk) USER PASSWORD [PSK] [CA_HASH] PING_TARGET
-# [PING_SIZES] [PING_COUNT] [HOLD]. Results in out/result.env (see interop/vm/README.md).
+# [PING_SIZES] [PING_COUNT] [HOLD] [DPD_WAIT]. Results in out/result.env (see interop/vm/README.md).
 . /mnt/share/lib.sh
 exec > "$O/client.log" 2>&1
 res T_START "$(ts)"
@@ -143,6 +143,13 @@ if [ -n "${PING_TARGET:-}" ]; then
   done
 fi
 res PHASE2 $ok
+# DPD_WAIT: idle (bounded) until racoon's dpd_delay 20 probe is answered, then traffic again
+if [ "${DPD_WAIT:-0}" -gt 0 ]; then
+  i=0; while [ $i -lt $(( $(cap "$DPD_WAIT" 120) * 10 )) ] && ! grep -q 'received an R-U-THERE-ACK' /tmp/racoon.log; do sleep 0.1; i=$((i + 1)); done
+  grep -q 'received an R-U-THERE-ACK' /tmp/racoon.log && res DPD_ACK yes || res DPD_ACK no
+  res T_DPD "$(ts)"
+  ping -n -c 3 -W 3 "$PING_TARGET" > "$O/ping-after-dpd.txt" 2>&1; res PING_AFTER_DPD $?
+fi
 ip xfrm state > /tmp/xfrm.txt 2>&1
 grep -q 'encap type espinudp' /tmp/xfrm.txt && res ESP_ENCAP udp || res ESP_ENCAP none
 grep -q 'proto comp' /tmp/xfrm.txt && res IPCOMP yes || res IPCOMP no

@@ -140,7 +140,12 @@ class RacoonIT {
       assertEquals("udp", r.get("ESP_ENCAP"), "nat_traversal force: " + all);
       assertTrue(
           coati.log().contains(auth.equals("psk") ? "auth=65001" : "auth=64221"), coati.log());
+      // seed 002's phase1_up policies ask for esp only: no IPComp is proposed or installed
+      assertEquals("no", r.get("IPCOMP"), all);
       if (auth.equals("hybrid")) {
+        // dpd_delay 20: racoon probes the idle tunnel, coati answers, traffic still flows
+        assertEquals("yes", r.get("DPD_ACK"), all);
+        assertEquals("0", r.get("PING_AFTER_DPD"), all);
         // the certificate does not fit in 552 bytes: coati cut its reply, racoon reassembled it
         String log = read(vm, "racoon.log");
         assertTrue(log.contains("fragmented IKE phase 1 payload"), "IKE fragments: " + log);
@@ -149,6 +154,7 @@ class RacoonIT {
       Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
       assertEquals("0", d.get("VD_RC"), d + read(vm, "vd.txt"));
       assertEquals("yes", d.get("PHASE1_DOWN"), d.toString());
+      assertEquals("0", d.get("SAS_AFTER_VD"), "IPsec SAs left after vd: " + d);
       assertEquals(0, vm.awaitExit(Duration.ofSeconds(60)));
       waitFor(coati, "deleted by peer", Duration.ofSeconds(10));
     }
@@ -186,6 +192,9 @@ class RacoonIT {
     p.put("PING_TARGET", VmTopology.LAN_HOST);
     p.put("PING_SIZES", "56 1400");
     p.put("HOLD", "120");
+    if (auth.equals("hybrid")) {
+      p.put("DPD_WAIT", "45");
+    }
     QemuVm vm = net.boot(n, nat, share, p);
     vms.add(vm);
     return vm;
