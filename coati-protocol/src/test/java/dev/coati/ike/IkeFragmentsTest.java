@@ -17,9 +17,12 @@ import dev.coati.ike.wire.PayloadType;
 import dev.coati.ike.wire.VendorIdPayload;
 import dev.coati.util.ByteWriter;
 import dev.coati.util.Hex;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,6 +119,59 @@ class IkeFragmentsTest {
     }
     assertTrue(rFragments >= 10, "responder cut its reply: " + rFragments);
     assertTrue(iFragments >= 2, "initiator cut its later messages: " + iFragments);
+  }
+
+  /** A mode config SET too large for one 552-byte datagram (120 DNS servers) arrives in pieces. */
+  @Test
+  void largeModeConfig_cutIntoFragments_clientConfigured() {
+    RemoteAccessEngineTest.Gateway gw = new RemoteAccessEngineTest.Gateway();
+    gw.push = true;
+    EnginePair p = RemoteAccessEngineTest.pair(gw, "wonderland");
+    List<byte[]> dns = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      dns.add(new byte[] {10, 99, 98, (byte) i});
+    }
+    p.rPolicy.remoteAccess =
+        new RemoteAccess() {
+          @Override
+          public CompletionStage<XauthResult> xauth(IkeSaView sa, byte[] user, byte[] password) {
+            return gw.xauth(sa, user, password);
+          }
+
+          @Override
+          public Optional<ClientConfig> clientConfig(IkeSaView sa, String user) {
+            ClientConfig c = gw.clientConfig(sa, user).orElseThrow();
+            return Optional.of(
+                new ClientConfig(
+                    c.address(),
+                    c.prefix(),
+                    dns,
+                    c.nbns(),
+                    c.defaultDomain(),
+                    c.banner(),
+                    c.splitInclude(),
+                    c.savePassword(),
+                    c.splitDns(),
+                    c.pfs()));
+          }
+
+          @Override
+          public boolean push(IkeSaView sa) {
+            return true;
+          }
+        };
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertArrayEquals(RemoteAccessEngineTest.VIP, i.virtualAddress().orElseThrow());
+    long pieces =
+        p.wire.stream()
+            .filter(d -> d.to().equals(EnginePair.I_ADDR))
+            .map(d -> IsakmpCodec.peekHeader(d.bytes()))
+            .filter(h -> h.nextPayload().equals(PayloadType.FRAGMENT))
+            .filter(h -> h.exchangeType().equals(ExchangeType.TRANSACTION))
+            .count();
+    assertTrue(pieces >= 2, "mode config SET in pieces: " + pieces);
+    assertTrue(p.wire.stream().allMatch(d -> d.bytes().length <= 552));
   }
 
   @Test
