@@ -39,15 +39,7 @@ public final class IkeEngine {
 
   public IkeEngine(IkeContext ctx) {
     this.fragments = new IkeFragments(ctx.policy());
-    this.ctx =
-        new IkeContext(
-            ctx.clock(),
-            ctx.random(),
-            ctx.dh(),
-            ctx.policy(),
-            fragments.outbox(ctx.outbox(), sas::get),
-            ctx.listener(),
-            ctx.retransmit());
+    this.ctx = fragments.context(ctx, sas::get);
     this.children = new ChildRegistry(ctx, counters);
     this.remoteAccess = new RemoteAccessFlow(this, ctx);
   }

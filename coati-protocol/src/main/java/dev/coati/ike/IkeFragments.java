@@ -76,6 +76,18 @@ final class IkeFragments {
     nextId.remove(sa.initiatorCookie());
   }
 
+  /** {@code ctx} with its outbox wrapped by {@link #outbox}: what the engine hands its SAs. */
+  IkeContext context(IkeContext ctx, LongFunction<IkeSa> lookup) {
+    return new IkeContext(
+        ctx.clock(),
+        ctx.random(),
+        ctx.dh(),
+        ctx.policy(),
+        outbox(ctx.outbox(), lookup),
+        ctx.listener(),
+        ctx.retransmit());
+  }
+
   /**
    * An outbox that cuts messages of SAs whose peer announced fragmentation when they exceed the
    * configured size; {@code lookup} finds the SA by initiator cookie (null: send as is).
