@@ -19,11 +19,15 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # util-linux: setpriv, which starts the launcher without capabilities (LauncherIT)
 # vpnc: the Cisco-style client of VpncIT and the Xauth guessers of GuessingIT; tcpdump: its packet
 # count; ike-scan (with psk-crack): the aggressive-mode prober of AggressiveDecoyIT
+# build-essential ... pkgconf: build racoon (ipsec-tools 0.9.1, interop/vm/build-racoon.sh) for the
+# Debian test VM, since Debian no longer ships it
 # python3-minimal: StalledLogIT's wrapper that gives coati a one-page stdout pipe (F_SETPIPE_SZ)
 packages=(openssl tshark iproute2 iputils-ping iptables iperf3 strongswan-charon strongswan-swanctl
   libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins
   libstrongswan-extra-plugins qemu-system-x86 debootstrap e2fsprogs freeradius freeradius-utils
-  systemd-container util-linux vpnc tcpdump python3-minimal ike-scan)
+  systemd-container util-linux vpnc tcpdump python3-minimal ike-scan
+  build-essential autoconf automake libtool bison flex libfl-dev libssl-dev libpam0g-dev libkrb5-dev
+  libldap2-dev pkgconf)
 unit_packages=(openssl tshark)
 
 if [ "${1:-}" = "--list" ]; then
@@ -70,6 +74,9 @@ if [ "$interop" = 1 ]; then
       "run ./coati test as root, or COATI_SKIP_INTEROP=1 ./coati test for the tests without them" >&2
     exit 1
   fi
-  # the VM image of the L2TP/IPsec client harness (idempotent; flock-serialised)
+  # the VM image of the L2TP/IPsec client harness, racoon for it and the Libreswan image variant
+  # (idempotent, flock-serialised, cached; ~4 + ~2 + ~1 min the first time)
   "$here/vm/build-image.sh" >&2
+  "$here/vm/build-racoon.sh" >&2
+  "$here/vm/build-libreswan.sh" >&2
 fi

@@ -11,6 +11,7 @@
 #   ACCEL     tcg (default) or kvm
 #   CONSOLE   serial console log file (default SHARE/../console.log)
 #   MEM       guest memory in MiB (default 512)
+#   IMAGE     root fs image in the cache (default bookworm.img; libreswan.img by build-libreswan.sh)
 #   COATI_VM_CACHE  image dir (default /var/cache/coati-vm, made by build-image.sh)
 # The disk is opened with -snapshot: writes go to a throwaway overlay, so several VMs can boot
 # from one image at the same time and the image stays pristine.
@@ -21,7 +22,8 @@ SCRIPT="${SCRIPT:-l2tp-client.sh}"
 ACCEL="${ACCEL:-tcg}"
 CONSOLE="${CONSOLE:-$(dirname "$SHARE")/console.log}"
 MEM="${MEM:-512}"
-for f in bookworm.img vmlinuz initrd.img; do
+IMAGE="${IMAGE:-bookworm.img}"
+for f in "$IMAGE" vmlinuz initrd.img; do
   [ -f "$CACHE/$f" ] || { echo "boot.sh: $CACHE/$f missing (run build-image.sh)" >&2; exit 3; }
 done
 case "$ACCEL" in
@@ -44,6 +46,6 @@ exec "${pre[@]}" qemu-system-x86_64 "${accel[@]}" -m "$MEM" -smp 1 -nodefaults -
   -no-reboot -monitor none -serial "file:$CONSOLE" \
   -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img" \
   -append "root=/dev/vda rw console=ttyS0 init=/sbin/vminit net.ifnames=0 quiet loglevel=3 panic=-1 test=/mnt/share/$SCRIPT" \
-  -drive "file=$CACHE/bookworm.img,if=virtio,format=raw,snapshot=on" \
+  -drive "file=$CACHE/$IMAGE,if=virtio,format=raw,snapshot=on" \
   -virtfs "local,path=$SHARE,mount_tag=share,security_model=none,id=share" \
   "${net[@]}"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the VM (vminit's default script): a real L2TP/IPsec client as a Linux road warrior
 # configures it - strongSwan (starter, classic ipsec.conf) IKEv1 main mode PSK with ESP transport
-# mode for UDP/1701, xl2tpd as LAC, pppd (kernel L2TP) - against SERVER. See ../README.md for the
+# mode for UDP/1701, xl2tpd as LAC, pppd (kernel L2TP) - against SERVER; with IPSEC_STACK=libreswan
+# (in IMAGE=libreswan.img) Libreswan is the IPsec layer instead. See ../README.md for the
 # parameters (params.env) and results (out/result.env).
 . /mnt/share/lib.sh
 res T_START "$(ts)"
@@ -36,6 +37,30 @@ kernel_modules
 [ "${CAPTURE:-no}" = yes ] && { tcpdump -i eth0 -U -s 0 -w "$O/eth0.pcap" >/dev/null 2>&1 & TCPDUMP=$!; sleep 1; }
 
 # ---- IPsec: IKEv1 main mode, PSK, ESP transport mode protecting UDP/1701
+if [ "${IPSEC_STACK:-strongswan}" = libreswan ]; then
+# Libreswan 4.10 (IMAGE=libreswan.img): the same connection in its ipsec.conf dialect
+. /mnt/share/libreswan.sh
+fe=""; [ "$ENCAP" = yes ] && fe="    encapsulation=yes"
+conn="conn L2TP-PSK
+    ikev2=no
+    authby=secret
+    type=transport
+    left=%defaultroute
+    leftprotoport=17/1701
+    right=$SERVER
+    rightid=${RIGHTID:-$SERVER}
+    rightprotoport=17/1701
+    ike=aes256-sha1-modp2048,aes128-sha1-modp2048
+    phase2alg=aes256-sha1,aes128-sha1
+    keyingtries=1
+    rekey=no
+$fe
+    auto=add"
+ls_start "$conn" "%any %any : PSK \"$PSK\"" || { res ERROR pluto; res IPSEC_UP 1; res OK no; ls_logs; finish 1; }
+res T_IPSEC_START "$(ts)"
+ls_up L2TP-PSK "$IKE_TIMEOUT"; rc=$?
+ls_logs
+else  # strongSwan (bookworm.img)
 strongswan_conf
 fe=""; [ "$ENCAP" = yes ] && fe="    forceencaps=yes"
 cat > /etc/ipsec.conf <<EOC
@@ -63,6 +88,7 @@ umask 022
 ipsec_start || { res ERROR charon; res IPSEC_UP 1; res OK no; finish 1; }
 res T_IPSEC_START "$(ts)"
 timeout "$IKE_TIMEOUT" ipsec up L2TP-PSK > "$O/ipsec-up.log" 2>&1; rc=$?
+fi
 res IPSEC_UP $rc
 res T_IPSEC_UP "$(ts)"
 if [ $rc != 0 ]; then res OK no; finish 1; fi
@@ -176,7 +202,11 @@ if [ "${DISCONNECT:-yes}" = yes ]; then
   i=0; while ip link show ppp0 >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   sleep 1
   kill $XL2TPD 2>/dev/null
-  timeout 15 ipsec down L2TP-PSK > "$O/ipsec-down.log" 2>&1
+  if [ "${IPSEC_STACK:-strongswan}" = libreswan ]; then
+    ls_down L2TP-PSK
+  else
+    timeout 15 ipsec down L2TP-PSK > "$O/ipsec-down.log" 2>&1
+  fi
   res IPSEC_DOWN $?
   res T_DOWN "$(ts)"
 fi

@@ -60,6 +60,7 @@ kernel_modules() {
 
 collect_logs() {
   cp /run/charon.log "$O/charon.log" 2>/dev/null
+  cp /tmp/pluto.log "$O/pluto.log" 2>/dev/null
   cp /tmp/xl2tpd.log "$O/xl2tpd.log" 2>/dev/null
   cp /tmp/ppp.log "$O/pppd.log" 2>/dev/null
   cp /tmp/ipsec-start.log "$O/" 2>/dev/null

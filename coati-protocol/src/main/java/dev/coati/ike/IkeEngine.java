@@ -6,6 +6,7 @@ import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.ike.wire.NotifyPayload;
+import dev.coati.ike.wire.PayloadType;
 import dev.coati.ike.wire.ProtocolId;
 import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
@@ -39,9 +40,11 @@ public final class IkeEngine {
   private final RemoteAccessFlow remoteAccess;
   private final HalfOpenTable halfOpen;
   private final DecoyKeys decoys;
+  private final IkeFragments fragments;
 
   public IkeEngine(IkeContext ctx) {
-    this.ctx = ctx;
+    this.fragments = new IkeFragments(ctx.policy());
+    this.ctx = fragments.context(ctx, sas::get);
     this.children = new ChildRegistry(ctx, counters);
     this.remoteAccess = new RemoteAccessFlow(this, ctx);
     this.halfOpen = new HalfOpenTable(ctx.policy(), counters);
@@ -102,6 +105,10 @@ public final class IkeEngine {
       sa.updatePeer(from);
       sa.updateLocal(local);
     }
+    if (hdr.nextPayload().equals(PayloadType.FRAGMENT)) {
+      reassemble(local, from, sa, hdr, datagram);
+      return;
+    }
     switch (sa.exchanges().receive(hdr, datagram, from)) {
       case UNKNOWN -> newExchange(sa, hdr, datagram, from);
       case DUPLICATE_ANSWERED -> counters.duplicatesAnswered++;
@@ -110,6 +117,22 @@ public final class IkeEngine {
     }
     reap(sa);
     startPendingChildren(sa);
+  }
+
+  /** A fragment (payload 132): once the message is whole, it is handled like any datagram. */
+  private void reassemble(
+      PeerAddress local, PeerAddress from, IkeSa sa, IsakmpHeader hdr, byte[] datagram) {
+    byte[] whole;
+    try {
+      whole = fragments.receive(sa, hdr, datagram);
+    } catch (IkeProtocolException e) {
+      counters.malformed++;
+      LOG.log(Level.INFO, "{0} dropped fragment: {1}", sa.name(), e.getMessage());
+      return;
+    }
+    if (whole != null) {
+      dispatch(local, from, whole);
+    }
   }
 
   /**
@@ -396,6 +419,7 @@ public final class IkeEngine {
     }
     halfOpen.release(sa);
     pendingChildren.remove(sa);
+    fragments.removed(sa);
     lifetimes.removed(sa);
     remoteAccess.removed(sa);
     sa.exchanges().abortAll(reason);

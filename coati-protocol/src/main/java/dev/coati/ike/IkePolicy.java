@@ -111,6 +111,15 @@ public interface IkePolicy {
     return false;
   }
 
+  /**
+   * IKE fragmentation (Cisco's Vendor ID and payload 132): the largest ISAKMP message we send in
+   * one datagram to a peer that announced support; longer ones go out in pieces of at most this
+   * size. 0: fragmentation off (no Vendor ID; fragments received are still reassembled).
+   */
+  default int ikeFragmentSize() {
+    return 552;
+  }
+
   /** Seconds of silence before we probe a DPD-capable peer with R-U-THERE (0: never). */
   default long dpdDelaySeconds() {
     return 0;

@@ -3,12 +3,14 @@ package dev.coati.ike;
 import dev.coati.ike.wire.VendorIdPayload;
 import dev.coati.util.Hex;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The Vendor IDs we send in phase 1: only what this engine implements. The initiator offers DPD and
- * every NAT-T dialect; the responder answers DPD if offered and the one NAT-T dialect it chose from
- * the peer's offer (RFC 3947 before the drafts, newest draft first).
+ * The Vendor IDs we send in phase 1: only what this engine implements. The initiator offers DPD,
+ * IKE fragmentation and every NAT-T dialect; the responder answers DPD, fragmentation and Xauth
+ * (with remote access on) when the peer offered them, and the one NAT-T dialect it chose from the
+ * peer's offer (RFC 3947 before the drafts, newest draft first).
  */
 final class OurVendorIds {
   private static final byte[] DRAFT_03 = Hex.decode("7d9419a65310ca6f2c179d9215529d56");
@@ -21,6 +23,16 @@ final class OurVendorIds {
       // a responder echoes DPD only to a peer that offers it: the answer to a bare (perhaps
       // spoofed) first message is then no larger than that message
       out.add(new VendorIdPayload(VendorIds.DPD));
+    }
+    if (ctx.policy().ikeFragmentSize() > 0
+        && (sa.isInitiator() || sa.peerFeatures().contains(PeerFeature.FRAGMENTATION))) {
+      out.add(new VendorIdPayload(fragmentation()));
+    }
+    if (!sa.isInitiator()
+        && ctx.policy().remoteAccess() != null
+        && sa.peerFeatures().contains(PeerFeature.XAUTH)) {
+      // racoon refuses every Xauth request from a gateway that did not announce Xauth
+      out.add(new VendorIdPayload(VendorIds.XAUTH));
     }
     if (!ctx.policy().natTraversal()) {
       return out;
@@ -37,6 +49,13 @@ final class OurVendorIds {
       out.add(new VendorIdPayload(echo));
     }
     return out;
+  }
+
+  /** The FRAGMENTATION Vendor ID with Cisco's capability flags (racoon wants the 0x80 bit). */
+  private static byte[] fragmentation() {
+    byte[] v = Arrays.copyOf(VendorIds.FRAGMENTATION, 20);
+    System.arraycopy(IkeFragments.CAPABILITIES, 0, v, 16, 4);
+    return v;
   }
 
   private static byte[] responderNatT(IkeSa sa) {

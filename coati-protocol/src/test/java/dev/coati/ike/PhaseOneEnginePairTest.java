@@ -77,7 +77,11 @@ class PhaseOneEnginePairTest {
   }
 
   static void runPair(ExchangeType mode, String ike, String esp, boolean pfs, long seed) {
-    EnginePair p = new EnginePair(ike, esp, seed);
+    runPair(new EnginePair(ike, esp, seed), mode, pfs);
+  }
+
+  /** Phase 1 and one quick mode over {@code p}; asserts both sides agree on every key. */
+  static void runPair(EnginePair p, ExchangeType mode, boolean pfs) {
     if (mode.equals(ExchangeType.AGGRESSIVE)) {
       p.iPolicy.localId = IdPayload.fqdn("client.example.org");
       p.rPolicy.aggressiveIds.add("client.example.org");

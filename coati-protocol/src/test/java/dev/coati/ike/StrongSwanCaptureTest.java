@@ -185,6 +185,8 @@ class StrongSwanCaptureTest {
             "NoncePayload",
             "IdPayload",
             "HashPayload",
+            // DPD, FRAGMENTATION (strongSwan offered it), RFC 3947; before NAT-D as racoon needs
+            "VendorIdPayload",
             "VendorIdPayload",
             "VendorIdPayload",
             "NatDPayload",

@@ -44,6 +44,8 @@ final class TestPolicy implements IkePolicy {
     return halfOpen;
   }
 
+  int fragmentSize = 552;
+
   @Override
   public RemoteAccess remoteAccess() {
     return remoteAccess;
@@ -115,6 +117,11 @@ final class TestPolicy implements IkePolicy {
 
   static String idString(IdPayload id) {
     return new String(id.data(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public int ikeFragmentSize() {
+    return fragmentSize;
   }
 
   @Override

@@ -37,6 +37,8 @@ public final class ConfigLoader {
   private boolean natTraversal = true;
   private boolean force;
   private boolean parrot = true;
+  private int fragmentSize = GatewayConfig.DEFAULT_IKE_FRAGMENT_SIZE;
+  private boolean fragmentation = true;
   private boolean legacy = true;
   private List<String> aggressiveIds = List.of();
   private List<EspProposalSpec> esp;
@@ -279,7 +281,9 @@ public final class ConfigLoader {
             "dpd",
             "nat_traversal",
             "force_udp_encapsulation",
-            "microsoft_nat_d_parrot");
+            "microsoft_nat_d_parrot",
+            "fragmentation",
+            "fragment_size");
     for (YamlNode e : n.entries(keys)) {
       switch (e.key()) {
         case "proposals" -> ikeProposalNode = e;
@@ -289,6 +293,8 @@ public final class ConfigLoader {
         case "nat_traversal" -> natTraversal = e.bool();
         case "force_udp_encapsulation" -> force = e.bool();
         case "microsoft_nat_d_parrot" -> parrot = e.bool();
+        case "fragmentation" -> fragmentation = e.bool();
+        case "fragment_size" -> fragmentSize = fragmentSize(e);
         default -> {
           for (YamlNode d : e.entries(Set.of("delay", "timeout"))) {
             if (d.key().equals("delay")) {
@@ -300,6 +306,21 @@ public final class ConfigLoader {
         }
       }
     }
+  }
+
+  private static int fragmentSize(YamlNode e) throws ConfigException {
+    int v;
+    try {
+      v = Integer.parseInt(e.string().trim());
+    } catch (NumberFormatException x) {
+      v = -1;
+    }
+    if (v < 256 || v > 65535) {
+      throw e.error(
+          "expected the largest IKE datagram in bytes, 256 to 65535 (racoon uses 552), or"
+              + " fragmentation: false to turn IKE fragmentation off");
+    }
+    return v;
   }
 
   private void esp(YamlNode n) throws ConfigException {
@@ -397,7 +418,8 @@ public final class ConfigLoader {
         control,
         logFormat,
         limits,
-        espFragmentSize);
+        espFragmentSize,
+        fragmentation ? fragmentSize : 0);
   }
 
   @SuppressWarnings("unchecked")

@@ -26,6 +26,9 @@ import java.util.List;
  *     null: stay as started
  * @param espFragmentSize the inner IPv4 packet size above which ESP towards a peer is fragmented
  *     before encryption ({@code esp.fragment_size}); 0: none
+ * @param ikeFragmentSize the largest IKE datagram sent whole to a peer that announced IKE
+ *     fragmentation ({@code ike.fragment_size}); 0: fragmentation off ({@code ike.fragmentation:
+ *     false})
  */
 public record GatewayConfig(
     List<String> listen,
@@ -59,12 +62,16 @@ public record GatewayConfig(
     Control control,
     String logFormat,
     Limits limits,
-    int espFragmentSize) {
+    int espFragmentSize,
+    int ikeFragmentSize) {
 
   /** The {@code limits:} section: half-open SA limits and guessing budgets (issue #13). */
   public record Limits(HalfOpenLimits halfOpen, GuessingLimits guessing) {
     public static final Limits DEFAULT = new Limits(HalfOpenLimits.DEFAULT, GuessingLimits.DEFAULT);
   }
+
+  /** {@code ike.fragment_size} by default: racoon's ISAKMP_FRAG_MAXLEN, fits any broken router. */
+  public static final int DEFAULT_IKE_FRAGMENT_SIZE = 552;
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
@@ -255,6 +262,7 @@ public record GatewayConfig(
         control,
         "text",
         Limits.DEFAULT,
-        0);
+        0,
+        DEFAULT_IKE_FRAGMENT_SIZE);
   }
 }

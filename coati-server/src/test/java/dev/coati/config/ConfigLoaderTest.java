@@ -65,6 +65,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ikeFragmentation_defaultSizeOffAndLinePreciseErrors() throws Exception {
+    assertEquals(552, ConfigLoader.load(write(GOOD)).ikeFragmentSize());
+    String ike = "  microsoft_nat_d_parrot: true\n";
+    assertEquals(
+        1200,
+        ConfigLoader.load(write(GOOD.replace(ike, ike + "  fragment_size: 1200\n")))
+            .ikeFragmentSize());
+    assertEquals(
+        0,
+        ConfigLoader.load(write(GOOD.replace(ike, ike + "  fragmentation: false\n")))
+            .ikeFragmentSize());
+    String m = error(GOOD.replace(ike, ike + "  fragment_size: 100\n"));
+    assertTrue(m.contains(":14: ike.fragment_size: expected the largest IKE datagram"), m);
+  }
+
+  @Test
   void errors_nameFileLineAndKey() throws Exception {
     String m = error(GOOD.replace("lifetime: 8h", "lifetime: eight hours"));
     assertTrue(

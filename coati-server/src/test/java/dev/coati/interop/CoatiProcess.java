@@ -40,6 +40,12 @@ final class CoatiProcess implements AutoCloseable {
     this(ns, listen, dir, psk, yamlBody, launcher, jvmOptions, "", List.of(), false);
   }
 
+  /** In namespace {@code ns} on {@code listen}, with more keys of the gateway section. */
+  CoatiProcess(String ns, String listen, Path dir, String psk, String yamlBody, String gatewayExtra)
+      throws Exception {
+    this(ns, listen, dir, psk, yamlBody, List.of(), List.of(), gatewayExtra, List.of(), false);
+  }
+
   /** With {@code gatewayExtra}: more keys of the gateway section (indented two spaces). */
   CoatiProcess(Path dir, String psk, String yamlBody, String gatewayExtra) throws Exception {
     this(

@@ -31,6 +31,7 @@ final class QemuVm implements AutoCloseable {
 
   private static Path image;
   private static String accel;
+  private static boolean libreswan;
 
   private final String netns;
   private final String tap;
@@ -84,6 +85,28 @@ final class QemuVm implements AutoCloseable {
     return image;
   }
 
+  /** Builds (once per JVM, cached and locked) the Libreswan image variant; its file name. */
+  static synchronized String libreswanImage() throws IOException, InterruptedException {
+    image();
+    if (!libreswan) {
+      Path log = Files.createTempFile("coati-vm-libreswan", ".log");
+      Process p =
+          new ProcessBuilder(vmDir().resolve("build-libreswan.sh").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!p.waitFor(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new IOException("build-libreswan.sh timed out: " + tail(log));
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException("build-libreswan.sh failed (" + p.exitValue() + "): " + tail(log));
+      }
+      libreswan = true;
+    }
+    return "libreswan.img";
+  }
+
   /** Creates the tap device in {@code netns} if missing (so the caller can bridge it first). */
   static void tap(String netns, String tapName) throws IOException, InterruptedException {
     if (Netns.tryRun("ip", "-n", netns, "link", "show", tapName).code() != 0) {
@@ -94,7 +117,8 @@ final class QemuVm implements AutoCloseable {
   /**
    * Boots a VM in {@code netns} on {@code tapName}; {@code shareDir} (a fresh directory per VM)
    * receives a copy of interop/vm/share and {@code params} as params.env (0600). The script run is
-   * {@code params.get("SCRIPT")} (default l2tp-client.sh); {@code MAC} sets the guest's MAC.
+   * {@code params.get("SCRIPT")} (default l2tp-client.sh); {@code MAC} sets the guest's MAC; {@code
+   * IMAGE} the root fs image in the cache (default bookworm.img; see {@link #libreswanImage()}).
    */
   static QemuVm boot(String netns, String tapName, Path shareDir, Map<String, String> params)
       throws IOException, InterruptedException {
@@ -216,6 +240,9 @@ final class QemuVm implements AutoCloseable {
     env.put("CONSOLE", console.toString());
     if (params.containsKey("MAC")) {
       env.put("MAC", params.get("MAC"));
+    }
+    if (params.containsKey("IMAGE")) {
+      env.put("IMAGE", params.get("IMAGE"));
     }
     // boot.sh execs ip netns exec, which execs qemu: this PID is qemu's
     process = pb.start();

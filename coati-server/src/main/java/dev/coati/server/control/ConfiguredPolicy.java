@@ -276,6 +276,11 @@ public final class ConfiguredPolicy implements IkePolicy {
   }
 
   @Override
+  public int ikeFragmentSize() {
+    return config.ikeFragmentSize();
+  }
+
+  @Override
   public boolean microsoftNatDParrot() {
     return config.microsoftNatDParrot();
   }

@@ -1,0 +1,181 @@
+package dev.coati.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Libreswan 4.10 (Debian's package, in its own VM image made by interop/vm/build-libreswan.sh,
+ * since it needs kernel ESP and conflicts with strongSwan) against coati as its own process: a
+ * Cisco-style IKEv1 client with PSK + Xauth + mode config ({@code modecfgpull=yes}) in main mode
+ * and in aggressive mode, and the IPsec layer (transport mode, PSK) of an L2TP/IPsec client with
+ * xl2tpd and pppd. Users are added with {@code coati user add} (hashed). Namespaces and addresses:
+ * {@link VmTopology}.
+ */
+class LibreswanIT {
+  static final String PSK = "it-libreswan-group-psk";
+  static final String BANNER = "coati test gateway: authorised users only";
+
+  static final String GATEWAY =
+      """
+      users:
+        file: users.txt
+      ike:
+        aggressive_ids: [vpngroup]
+      remote_access:
+        pool: 10.99.99.10-10.99.99.50
+        dns: [10.99.99.53]
+        domain: corp.test
+        banner: banner.txt
+      l2tp:
+        hello_interval: 5s
+      dataplane:
+        tun: coati0
+        address: 10.99.99.1/24
+      """;
+
+  @TempDir Path dir;
+  private final List<QemuVm> vms = new ArrayList<>();
+  private VmTopology net;
+
+  @BeforeEach
+  void requirements() {
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_VM")), "COATI_SKIP_VM=1");
+    assertTrue(Netns.available(), "needs root and strongSwan, or COATI_SKIP_INTEROP=1");
+  }
+
+  @AfterEach
+  void tearDown(TestInfo info) throws Exception {
+    Path keep = Path.of("target", "libreswan-it", info.getTestMethod().orElseThrow().getName());
+    for (QemuVm vm : vms) {
+      vm.close();
+      RacoonIT.copyTree(vm.share().resolve("out"), keep.resolve("out"));
+      Files.copy(
+          vm.share().resolve("console.log"),
+          keep.resolve("console.log"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (Files.exists(dir.resolve("coati.log"))) {
+      Files.createDirectories(keep);
+      Files.copy(
+          dir.resolve("coati.log"), keep.resolve("coati.log"), StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  /** Case a: main mode PSK + Xauth + mode config, the VM sees the gateway directly. */
+  @Test
+  void a_xauthModeConfig_mainMode_direct() throws Exception {
+    xauth(false, false);
+  }
+
+  /** Case b: aggressive mode (group ID vpngroup), behind a MASQUERADE NAT. */
+  @Test
+  void b_xauthModeConfig_aggressiveMode_behindNat() throws Exception {
+    xauth(true, true);
+  }
+
+  /**
+   * Case c: Libreswan as the IPsec layer (main mode PSK, ESP transport mode for UDP/1701) of an
+   * L2TP/IPsec client with xl2tpd and pppd (MS-CHAPv2 from the NT hash {@code coati user add}
+   * stores), behind the NAT: address, DNS, LAN pings, orderly disconnect.
+   */
+  @Test
+  void c_l2tpIpsec_libreswanTransportMode_behindNat() throws Exception {
+    try (CoatiProcess coati = gateway()) {
+      QemuVm vm =
+          boot(
+              true,
+              Map.of(
+                  "SCRIPT", "l2tp-client.sh",
+                  "IPSEC_STACK", "libreswan",
+                  "AUTH", "mschapv2",
+                  "ROUTES", "10.203.0.0/24",
+                  "HOLD", "120"));
+      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
+      L2tpIpsecIT.assertConnected(r, "udp");
+      vm.signal("stop");
+      Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
+      assertEquals("stop", d.get("HOLD_END"), d.toString());
+      assertEquals("0", d.get("IPSEC_DOWN"), d + RacoonIT.read(vm, "ipsec-down.log"));
+      assertEquals(0, vm.awaitExit(Duration.ofSeconds(60)));
+      RacoonIT.waitFor(coati, "deleted by peer", Duration.ofSeconds(10));
+    }
+  }
+
+  private CoatiProcess gateway() throws Exception {
+    net = new VmTopology("ls");
+    RemoteAccessIT.coati(
+        "alice-pass\n",
+        "user",
+        "add",
+        "alice",
+        "--file",
+        dir.resolve("users.txt").toString(),
+        "--password-stdin");
+    Files.writeString(dir.resolve("banner.txt"), BANNER + "\n");
+    return new CoatiProcess(net.srv, VmTopology.listen(), dir, PSK, GATEWAY, "");
+  }
+
+  private QemuVm boot(boolean behindNat, Map<String, String> params) throws Exception {
+    Map<String, String> p = new LinkedHashMap<>(params);
+    p.put("IMAGE", QemuVm.libreswanImage());
+    p.put("PSK", PSK);
+    p.put("USER", "alice");
+    p.put("PASSWORD", "alice-pass");
+    p.put("RIGHTID", "@vpn.test"); // CoatiProcess's gateway.id: fqdn:vpn.test
+    p.put("PING_TARGET", VmTopology.LAN_HOST);
+    p.put("PING_SIZES", "56 1400");
+    QemuVm vm = net.boot(vms.size() + 1, behindNat, dir.resolve("vm" + (vms.size() + 1)), p);
+    vms.add(vm);
+    return vm;
+  }
+
+  private void xauth(boolean aggressive, boolean behindNat) throws Exception {
+    try (CoatiProcess coati = gateway()) {
+      QemuVm vm =
+          boot(
+              behindNat,
+              Map.of(
+                  "SCRIPT", "libreswan-client.sh",
+                  "AGGRESSIVE", aggressive ? "yes" : "no",
+                  "GROUP", "vpngroup",
+                  "SUBNET", "10.203.0.0/24",
+                  "HOLD", "120"));
+      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
+      String all = r + "\n" + RacoonIT.read(vm, "ipsec-up.log") + "\n" + coati.log();
+      assertEquals("0", r.get("IPSEC_UP"), all);
+      assertTrue(r.get("PLUTO_MY_SOURCEIP").startsWith("10.99.99."), all);
+      assertEquals("10.99.99.53", r.get("PLUTO_PEER_DNS_INFO"), all);
+      assertTrue(r.get("PLUTO_PEER_BANNER").contains(BANNER), all);
+      assertEquals("corp.test", r.get("PLUTO_PEER_DOMAIN_INFO"), all);
+      assertEquals("0", r.get("PING_56"), "LAN host, 56 bytes: " + all);
+      assertEquals("0", r.get("PING_1400"), "LAN host, 1400 bytes: " + all);
+      assertEquals(behindNat ? "udp" : "none", r.get("ESP_ENCAP"), all);
+      assertTrue(coati.log().contains(aggressive ? "(AGGRESSIVE, " : "(ID_PROT, "), all);
+      vm.signal("stop");
+      Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
+      assertEquals("0", d.get("IPSEC_DOWN"), d.toString());
+      assertEquals("0", d.get("SAS_AFTER_DOWN"), d.toString());
+      assertEquals(0, vm.awaitExit(Duration.ofSeconds(60)));
+      RacoonIT.waitFor(coati, "deleted by peer", Duration.ofSeconds(10));
+    }
+  }
+}
