@@ -334,8 +334,8 @@ final class ExchangeManager {
         it.hasNext(); ) {
       Map.Entry<Integer, Exchange> e = it.next();
       Exchange ex = e.getValue();
-      if (!ex.awaitingReply || now < ex.deadline || sa.halfOpen()) {
-        continue; // a half-open SA gets no timed retransmits; the engine times it out
+      if (!ex.awaitingReply || now < ex.deadline || (sa.halfOpen() && !oneHalfOpenResend())) {
+        continue; // a half-open SA gets no more timed retransmits; the engine times it out
       }
       if (ex.retransmits >= ctx.retransmit().maxRetransmits() || ex.lastSent == null) {
         it.remove();
@@ -360,6 +360,15 @@ final class ExchangeManager {
       ctx.outbox().send(sa.local(), sa.peer(), ex.lastSent);
     }
     return phase1Failed;
+  }
+
+  /**
+   * Whether the timer may resend to a half-open (unverified, perhaps spoofed) peer: in aggressive
+   * mode once, since a lost HASH_I leaves the responder nothing else to wait for (main mode's peer
+   * retransmits its first message instead); never more than {@link IkeSa#resendAllowed} grants.
+   */
+  private boolean oneHalfOpenResend() {
+    return ExchangeType.AGGRESSIVE.equals(sa.mode()) && sa.resendAllowed();
   }
 
   /** Aborts every exchange (SA deletion). */

@@ -472,7 +472,8 @@ public final class IkeEngine {
     }
     for (IkeSa sa : List.copyOf(sas.values())) {
       if (sa.halfOpen()) {
-        continue; // nothing to time but its half-open timeout (above)
+        sa.exchanges().tick(); // at most one resend (aggressive mode); the timeout is above
+        continue;
       }
       if (sa.phase1Expired()) {
         lifetimes.tick(sa, now);

@@ -25,6 +25,7 @@ class AggressiveDecoyTest {
     EnginePair p = new EnginePair("aes256-sha256-modp2048", "aes128-sha1", seed);
     p.iPolicy.localId = IdPayload.keyId(group.getBytes());
     p.iPolicy.psks.put("any", "client-guess");
+    p.iPolicy.fragmentSize = 0; // no IKE fragmentation offered: the answer is one datagram
     p.rPolicy.psks.put("any", "the-real-group-secret");
     if (listed) {
       p.rPolicy.aggressiveIds.add(group);
