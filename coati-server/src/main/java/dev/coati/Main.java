@@ -247,6 +247,8 @@ public final class Main {
               lns.tick(System.currentTimeMillis());
             }
             sessions.tick(System.currentTimeMillis());
+            metrics.ikeDuplicates(
+                engine.counters().duplicatesAnswered(), engine.counters().duplicatesDropped());
             metrics.snapshot(
                 leases == null ? 0 : leases.capacity(),
                 leases == null ? 0 : leases.freeCount(),
