@@ -31,7 +31,7 @@ class VpncIT {
   static final Path VPNC = Path.of("/usr/sbin/vpnc");
 
   /**
-   * IKE datagrams of one connect, both directions, until the pings: 15 or 16 measured (3 aggressive
+   * IKE datagrams of one connect, both directions, until the pings: 14 to 16 measured (3 aggressive
    * mode, 2 Xauth, 2 status, 2 mode config, 3 quick mode, vpnc's informational and our answer, plus
    * vpnc re-sending its REPLY every 2 s while the password hash is checked).
    */
