@@ -259,6 +259,8 @@ public final class Main {
             if (leaseStore != null) {
               leaseStore.tick(System.currentTimeMillis());
             }
+            metrics.ikeDuplicates(
+                engine.counters().duplicatesAnswered(), engine.counters().duplicatesDropped());
             metrics.snapshot(
                 leases == null ? 0 : leases.capacity(),
                 leases == null ? 0 : leases.freeCount(),

@@ -249,7 +249,7 @@ final class ExchangeManager {
     }
     LOG.log(
         Level.DEBUG,
-        "{0} dropped a copy of message {1} ({2})",
+        "{0} duplicate of message {1} dropped ({2})",
         sa.name(),
         Integer.toHexString(mid),
         ex.ours ? "our exchange" : "peer's exchange");

@@ -133,6 +133,15 @@ public final class Metrics implements IkeListener {
     authCount.increment();
   }
 
+  private volatile long duplicatesAnswered;
+  private volatile long duplicatesDropped;
+
+  /** The engine's duplicate counters, taken on the socket thread every tick. */
+  public void ikeDuplicates(long answered, long dropped) {
+    this.duplicatesAnswered = answered;
+    this.duplicatesDropped = dropped;
+  }
+
   /** Gauges, taken on the socket thread every tick. */
   public void snapshot(long capacity, long free, long tunnels, long sessions) {
     this.poolCapacity = capacity;
@@ -253,6 +262,18 @@ public final class Metrics implements IkeListener {
           n == null ? 0 : n.sum());
     }
     renderHalfOpen(b);
+    head(
+        b,
+        "coati_ike_duplicates_answered_total",
+        "counter",
+        "copies of a peer's IKE request answered with the cached answer");
+    sample(b, "coati_ike_duplicates_answered_total", null, duplicatesAnswered);
+    head(
+        b,
+        "coati_ike_duplicates_dropped_total",
+        "counter",
+        "copies of peer IKE messages dropped unanswered (answers to our own requests, stale ones)");
+    sample(b, "coati_ike_duplicates_dropped_total", null, duplicatesDropped);
     head(b, "coati_esp_children_established_total", "counter", "ESP SA pairs negotiated");
     sample(b, "coati_esp_children_established_total", null, childrenEstablished.sum());
     head(b, "coati_l2tp_tunnels", "gauge", "L2TP tunnels now");

@@ -55,7 +55,10 @@ public class MetricsTest {
     auth.authenticate(AuthRequest.Plain.fromWire("alice".getBytes(), "x".getBytes()));
     auth.authenticate(AuthRequest.Plain.fromWire("mallory".getBytes(), "x".getBytes()));
     m.snapshot(41, 40, 1, 1);
+    m.ikeDuplicates(2, 7);
     Map<String, Double> s = parse(m.render());
+    assertEquals(2, s.get("coati_ike_duplicates_answered_total"));
+    assertEquals(7, s.get("coati_ike_duplicates_dropped_total"));
     assertEquals(1, s.get("coati_ike_sas{kind=\"remote_access\"}"));
     assertEquals(1, s.get("coati_ike_handshakes_total{result=\"established\"}"));
     assertEquals(1, s.get("coati_ike_handshakes_total{result=\"failed\",reason=\"timeout\"}"));
