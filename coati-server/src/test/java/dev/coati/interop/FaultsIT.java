@@ -344,7 +344,7 @@ class FaultsIT {
           }
         }
         double sent =
-            L2tpIpsecScrape.scrape(Netns.SRV, Netns.SRV_ADDR + ":9465")
+            MetricsScrape.scrape(Netns.SRV, Netns.SRV_ADDR + ":9465")
                 .get("coati_esp_invalid_spi_notifies_total{result=\"sent\"}");
         assertTrue(sent >= 1, "vpnc's ESP was answered: " + sent);
         assertTrue(vpnc.isAlive(), "vpnc still thinks it is connected");
@@ -367,7 +367,7 @@ class FaultsIT {
   }
 
   /** Scrapes /metrics from inside a namespace (as L2tpIpsecIT does). */
-  static final class L2tpIpsecScrape {
+  static final class MetricsScrape {
     static java.util.Map<String, Double> scrape(String ns, String hostPort) throws Exception {
       String java = ProcessHandle.current().info().command().orElse("java");
       String text =
