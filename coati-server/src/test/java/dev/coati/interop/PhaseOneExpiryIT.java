@@ -113,4 +113,43 @@ class PhaseOneExpiryIT {
         150,
         "deleted: replaced by a newer ISAKMP SA");
   }
+
+  /**
+   * A child the client started reaches coati's hard lifetime (20 s) while the client's own rekey
+   * time is an hour: whoever rekeys it (strongSwan at the RESPONDER-LIFETIME coati sent, or coati
+   * itself at 95%), a new child carries the ping before the old one ends.
+   */
+  @Test
+  void clientStartedChild_reachesOurHardLifetime_noLoss() throws Exception {
+    RemoteAccessIT.coati(
+        "alice-pass\n",
+        "user",
+        "add",
+        "alice",
+        "--file",
+        dir.resolve("users.txt").toString(),
+        "--password-stdin");
+    String client =
+        RemoteAccessIT.client("rb-exp-3", false, "alice", "alice-pass")
+            .replace("dpd_delay = 2s", "")
+            .replace(
+                "esp_proposals = aes128-sha1 }", "esp_proposals = aes128-sha1\n rekey_time = 1h }");
+    try (Netns ns = new Netns().addLan();
+        CoatiProcess coati =
+            new CoatiProcess(dir, "rb-exp-3", RemoteAccessIT.GATEWAY + "esp:\n  lifetime: 20s\n");
+        Charon c = new Charon(dir.resolve("cli"), client)) {
+      assertEquals(0, c.swanctl("--initiate", "--child", "rw").code(), coati.log());
+      String vip = RemoteAccessIT.virtualIp(c.swanctl("--list-sas").output());
+      Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vip, Netns.LAN_HOST, 150, "56");
+      String log = coati.log();
+      int got = TunnelTrafficIT.received(ping.output());
+      log.lines()
+          .filter(l -> l.matches(".*(expired|rekeying|CHILD SA established).*"))
+          .forEach(l -> System.out.println("  " + l));
+      System.out.println("child lifetime test: " + got + "/150");
+      assertTrue(log.contains("expired"), "the first child really reached its lifetime: " + log);
+      assertTrue(count(log, "CHILD SA established") >= 2, "a new child was made: " + log);
+      assertEquals(150, got, "no ping lost\n" + ping.output() + log + c.log());
+    }
+  }
 }
