@@ -14,6 +14,7 @@ import dev.coati.nativeio.tun.TunOffload;
 import dev.coati.server.cli.CheckCommand;
 import dev.coati.server.cli.ControlClient;
 import dev.coati.server.cli.DemoCommand;
+import dev.coati.server.cli.ImportCommand;
 import dev.coati.server.cli.PkiCommand;
 import dev.coati.server.cli.UserCommand;
 import dev.coati.server.control.BothListeners;
@@ -80,12 +81,15 @@ public final class Main {
     if (rest.get(0).equals("demo")) {
       return DemoCommand.run(rest.subList(1, rest.size()), out, err);
     }
+    if (rest.get(0).equals("import")) {
+      return ImportCommand.run(rest.subList(1, rest.size()), out, err);
+    }
     if (!rest.get(0).equals("run")) {
       err.println(
           "coati: unknown command '"
               + rest.get(0)
               + "'; try: coati run [--config FILE] [--once], coati status|kick|reload, coati check"
-              + " --config FILE, coati user, coati pki, coati demo");
+              + " --config FILE, coati user, coati pki, coati demo, coati import");
       return 2;
     }
     String configFile = option(rest, "--config");

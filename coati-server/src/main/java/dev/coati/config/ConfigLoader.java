@@ -297,6 +297,21 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Whether some configured method needs secrets.psk: a peer without its own secret_file, PSK road
+   * warriors, L2TP/IPsec (PSK phase 1), or a gateway that offers nothing else. A hybrid-RSA or
+   * certificate-only gateway needs none.
+   */
+  private boolean needsGroupPsk() {
+    if (peers.stream().anyMatch(p -> p.secret() == null) || l2tp != null) {
+      return true;
+    }
+    if (remoteAccess == null) {
+      return peers.isEmpty();
+    }
+    return remoteAccess.auth().contains("psk-xauth") || remoteAccess.auth().contains("psk");
+  }
+
   private GatewayConfig finish(YamlNode root) throws ConfigException {
     ike =
         ikeProposalNode == null
@@ -306,7 +321,7 @@ public final class ConfigLoader {
         espProposalNode == null
             ? ProposalParser.parseEsp(GatewayConfig.defaultEsp(legacy), legacy)
             : proposals(espProposalNode, false);
-    if (psks.isEmpty() && peers.stream().allMatch(p -> p.secret() == null)) {
+    if (psks.isEmpty() && needsGroupPsk()) {
       throw root.error(
           "no pre-shared key: add secrets: { psk: [ { peers: any, secret_file: psk.txt } ] }");
     }
