@@ -278,7 +278,7 @@ class L2tpIpsecIT {
           log.contains("PPP up user=carol ")
               && log.contains("PPP up user=dave address=10.99.99.44 "),
           log);
-      assertEquals(2, count(log, "PPP starts for 10.98.1.254:"), "both via the NAT: " + log);
+      assertEquals(2, count(log, "PPP starts peer=10.98.1.254:"), "both via the NAT: " + log);
       one.signal("stop");
       two.signal("stop");
       assertEquals(0, one.awaitExit(java.time.Duration.ofSeconds(90)));

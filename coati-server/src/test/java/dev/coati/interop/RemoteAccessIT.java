@@ -143,6 +143,18 @@ class RemoteAccessIT {
       Thread.sleep(500);
       assertTrue(
           coati.log().contains("address released user=alice address=" + vip + "\n"), coati.log());
+      // one disconnect line with what the session moved: at least the 3 echo requests and replies
+      Matcher m =
+          Pattern.compile(
+                  " session down kind=xauth user=alice peer=\\S+ address="
+                      + Pattern.quote(vip)
+                      + " seconds=\\d+ bytes_in=(\\d+) bytes_out=(\\d+) packets_in=(\\d+)"
+                      + " packets_out=(\\d+) reason=")
+              .matcher(coati.log());
+      assertTrue(m.find(), coati.log());
+      assertTrue(Integer.parseInt(m.group(3)) >= 3 && Integer.parseInt(m.group(4)) >= 3, m.group());
+      assertTrue(Integer.parseInt(m.group(1)) >= 3 * 84, m.group());
+      assertFalse(m.find(), "logged once: " + coati.log());
     }
   }
 

@@ -209,7 +209,7 @@ class TunnelTrafficIT {
         Thread.sleep(1000);
         Netns.Result up = c.swanctl("--initiate", "--child", "am");
         assertEquals(0, up.code(), up.output() + coati.log());
-        assertTrue(coati.log().contains("AGGRESSIVE"), coati.log());
+        assertTrue(coati.log().contains(" mode=aggressive "), coati.log());
         assertEquals(3, received(ping(Netns.CLI, "10.202.0.1", "10.200.0.1", 3, "56").output()));
         assertTrue(dumpcap.waitFor(15, TimeUnit.SECONDS), "dumpcap stops after 6 s");
       }

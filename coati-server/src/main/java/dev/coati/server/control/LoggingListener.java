@@ -105,6 +105,7 @@ public final class LoggingListener implements IkeListener {
         .add("spi_out", String.format("%08x", c.outboundSpi()))
         .add("esp", ProposalText.phase2(c.transform()))
         .add("mode", c.transform().tunnel() ? "tunnel" : "transport")
+        .add("encap", c.transform().udpEncapsulated() ? "udp" : "no")
         .add("ts", c.local() + "===" + c.remote())
         .toString();
   }
