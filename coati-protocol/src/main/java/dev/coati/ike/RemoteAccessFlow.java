@@ -166,7 +166,9 @@ final class RemoteAccessFlow {
       return;
     }
     String why = e != null ? "authentication error" : r == null ? "no answer" : r.message();
-    LOG.log(Level.INFO, "{0} Xauth attempt {1} failed: {2}", sa.name(), s.attempts, why);
+    // DEBUG: the server logs failures rate-limited per address and a summary a minute (a guesser
+    // must not get a line per guess)
+    LOG.log(Level.DEBUG, "{0} Xauth attempt {1} failed: {2}", sa.name(), s.attempts, why);
     if (s.attempts < ctx.policy().remoteAccess().maxXauthAttempts()) {
       request(sa, s);
     } else {
