@@ -37,6 +37,9 @@ final class StatusCollector {
     List<L2tpServer.SessionView> shown = new ArrayList<>();
     List<SessionRow> rows = new ArrayList<>();
     for (IkeSa sa : sas) {
+      if (sa.halfOpen()) {
+        continue; // a possibly spoofed first message: counted in metrics, not a session
+      }
       List<L2tpServer.SessionView> mine =
           links.stream().filter(l -> l.peer().equals(sa.peer())).toList();
       shown.addAll(mine);
