@@ -85,7 +85,7 @@ class GuessingIT {
                 dir.resolve("alice"), RemoteAccessIT.client(psk, false, "alice", "alice-pass"));
         AutoCloseable cleanup = () -> Netns.remove(Netns.CLI2)) {
       HalfOpenFloodIT.connectTimes(alice, coati, 1); // warm-up
-      List<Long> quiet = HalfOpenFloodIT.connectTimes(alice, coati, 3);
+      List<Long> quiet = HalfOpenFloodIT.connectTimes(alice, coati, 5);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong attempts = new AtomicLong();
       String[] first = new String[1];
@@ -121,7 +121,7 @@ class GuessingIT {
                     }));
       }
       Thread.sleep(3000);
-      List<Long> attacked = HalfOpenFloodIT.connectTimes(alice, coati, 3);
+      List<Long> attacked = HalfOpenFloodIT.connectTimes(alice, coati, 5);
       stop.set(true);
       for (Thread t : threads) {
         t.join(40_000);
