@@ -44,16 +44,22 @@ public final class GuardedAuthenticator implements Authenticator {
                   + " s more (password not checked)",
               code));
     }
-    return inner
-        .authenticate(request)
-        .thenApply(
-            r -> {
-              if (r.success()) {
-                guard.succeeded(user);
-              } else {
-                guard.failed(user, source);
-              }
-              return r;
-            });
+    CompletionStage<AuthResult> verdict;
+    try {
+      verdict = inner.authenticate(request);
+    } catch (RuntimeException e) {
+      guard.abandoned(user, source);
+      throw e;
+    }
+    return verdict.whenComplete(
+        (r, e) -> {
+          if (r == null) {
+            guard.abandoned(user, source);
+          } else if (r.success()) {
+            guard.succeeded(user, source);
+          } else {
+            guard.failed(user, source);
+          }
+        });
   }
 }

@@ -24,6 +24,7 @@ public final class GuessingGuard {
 
   private static final class Budget {
     int failures;
+    int inflight;
     long lastFailure;
     long blockedUntil;
   }
@@ -54,19 +55,37 @@ public final class GuessingGuard {
     this.limits = next;
   }
 
-  /** Null if an attempt by {@code user} from {@code source} may be checked now, else why not. */
+  /**
+   * Null if an attempt by {@code user} from {@code source} may be checked now (it then counts as in
+   * flight until {@link #failed} or {@link #succeeded}), else why not. Checks in flight count
+   * against the budget, so parallel attempts get no more guesses than sequential ones: past the
+   * budget, one at a time.
+   */
   public synchronized Refusal check(String user, String source) {
     long now = clock.millis();
+    GuessingLimits l = limits;
+    Budget s = sources.computeIfAbsent(source, k -> new Budget());
+    Budget u = users.computeIfAbsent(key(user), k -> new Budget());
     Refusal r = null;
-    if (blocked(sources.get(source), now)) {
+    if (refuses(s, l.perSource(), now)) {
       r = Refusal.SOURCE_BACKOFF;
-    } else if (blocked(users.get(key(user)), now)) {
+    } else if (refuses(u, l.perUser(), now)) {
       r = Refusal.USER_BACKOFF;
     }
     if (r != null) {
       refused[r.ordinal()]++;
+      return r;
     }
-    return r;
+    s.inflight++;
+    u.inflight++;
+    return null;
+  }
+
+  private boolean refuses(Budget b, int budget, long now) {
+    if (now - b.lastFailure > limits.forgetMillis() && b.inflight == 0) {
+      b.failures = 0;
+    }
+    return now < b.blockedUntil || (b.inflight > 0 && b.failures + b.inflight >= budget);
   }
 
   /** Milliseconds until {@code source} or {@code user} may try again (0: now). */
@@ -81,6 +100,7 @@ public final class GuessingGuard {
     return Math.max(0, until);
   }
 
+  /** A checked attempt failed (wrong credentials). */
   public synchronized void failed(String user, String source) {
     long now = clock.millis();
     failures++;
@@ -88,8 +108,22 @@ public final class GuessingGuard {
     fail(users.computeIfAbsent(key(user), k -> new Budget()), limits.perUser(), now);
   }
 
-  public synchronized void succeeded(String user) {
+  /** A checked attempt succeeded: the user's failures are cleared, the source's are kept. */
+  public synchronized void succeeded(String user, String source) {
     users.remove(key(user));
+    Budget s = sources.get(source);
+    if (s != null && s.inflight > 0) {
+      s.inflight--;
+    }
+  }
+
+  /** A checked attempt ended without a verdict (the backend failed): no longer in flight. */
+  public synchronized void abandoned(String user, String source) {
+    for (Budget b : new Budget[] {sources.get(source), users.get(key(user))}) {
+      if (b != null && b.inflight > 0) {
+        b.inflight--;
+      }
+    }
   }
 
   /** Attempts refused so far, by reason. */
@@ -103,16 +137,15 @@ public final class GuessingGuard {
   }
 
   private void fail(Budget b, int budget, long now) {
+    if (b.inflight > 0) {
+      b.inflight--;
+    }
     if (now - b.lastFailure > limits.forgetMillis()) {
       b.failures = 0;
     }
     b.failures++;
     b.lastFailure = now;
     b.blockedUntil = now + limits.backoff(b.failures, budget);
-  }
-
-  private boolean blocked(Budget b, long now) {
-    return b != null && now < b.blockedUntil;
   }
 
   /** User names compare as the users file does (case-sensitive); the key bounds a hostile name. */

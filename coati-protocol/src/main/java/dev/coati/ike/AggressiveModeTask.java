@@ -139,11 +139,12 @@ final class AggressiveModeTask implements Task {
             ? ctx.policy().preSharedKey(sa.peer(), Optional.of(idii))
             : Optional.empty();
     decoy = psk.isEmpty();
-    if (decoy) {
+    if (decoy) { // as an unauthenticated line, the same as before the decoy (one per exchange)
       LOG.log(
-          Level.DEBUG,
-          "{0} aggressive mode for an identity without an allowed PSK: decoy HASH_R",
-          sa.name());
+          Level.INFO,
+          "{0} aggressive mode not allowed for {1}: answered with a decoy HASH_R",
+          sa.name(),
+          idii.describe());
     }
     return psk.orElseGet(() -> decoys.forIdentity(idiiBody));
   }

@@ -87,7 +87,7 @@ public final class IkeSa implements IkeSaView {
   }
 
   /** A responder SA whose peer has not echoed our cookie yet (see {@link HalfOpenTable}). */
-  boolean halfOpen() {
+  public boolean halfOpen() {
     return halfOpen;
   }
 

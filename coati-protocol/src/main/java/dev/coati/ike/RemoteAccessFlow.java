@@ -173,6 +173,8 @@ final class RemoteAccessFlow {
       return;
     }
     String why = e != null ? "authentication error" : r == null ? "no answer" : r.message();
+    // DEBUG: the server logs failures rate-limited per address and a summary a minute (a guesser
+    // must not get a line per guess)
     LOG.log(
         Level.DEBUG,
         "{0} Xauth attempt {1} failed: {2}",

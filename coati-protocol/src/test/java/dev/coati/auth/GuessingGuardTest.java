@@ -42,7 +42,7 @@ class GuessingGuardTest {
       guard.failed("user" + i, "192.0.2.7");
     }
     assertEquals(GuessingGuard.Refusal.SOURCE_BACKOFF, guard.check("carol", "192.0.2.7"));
-    guard.succeeded("carol");
+    guard.succeeded("carol", "192.0.2.7");
     assertEquals(GuessingGuard.Refusal.SOURCE_BACKOFF, guard.check("carol", "192.0.2.7"));
     assertNull(guard.check("carol", "192.0.2.8"));
   }
@@ -51,13 +51,30 @@ class GuessingGuardTest {
   void successClearsTheUserAndOldFailuresAreForgotten() {
     guard.failed("dave", "a");
     guard.failed("dave", "b");
-    guard.succeeded("dave");
+    guard.succeeded("dave", "x");
     guard.failed("dave", "c");
     guard.failed("dave", "d");
     assertNull(guard.check("dave", "e"), "two failures after the success: within budget");
     now += 900_001;
     guard.failed("dave", "f");
     assertNull(guard.check("dave", "g"), "the earlier two were forgotten");
+  }
+
+  @Test
+  void parallelAttemptsGetNoMoreGuessesThanSequentialOnes() {
+    int allowed = 0;
+    for (int i = 0; i < 8; i++) { // eight SAs at once, none answered yet
+      allowed += guard.check("frank", "198.51.100.1") == null ? 1 : 0;
+    }
+    assertEquals(3, allowed, "the user budget, not the parallelism");
+    for (int i = 0; i < 3; i++) {
+      guard.failed("frank", "198.51.100.1");
+    }
+    now += 1_000; // the first back-off is over: one at a time from now on
+    assertNull(guard.check("frank", "198.51.100.2"));
+    assertEquals(GuessingGuard.Refusal.USER_BACKOFF, guard.check("frank", "198.51.100.3"));
+    guard.abandoned("frank", "198.51.100.2");
+    assertNull(guard.check("frank", "198.51.100.3"), "a check that ended without verdict frees");
   }
 
   @Test

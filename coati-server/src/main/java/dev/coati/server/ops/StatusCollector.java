@@ -37,6 +37,9 @@ final class StatusCollector {
     List<L2tpServer.SessionView> shown = new ArrayList<>();
     List<SessionRow> rows = new ArrayList<>();
     for (IkeSa sa : sas) {
+      if (sa.halfOpen()) {
+        continue; // a possibly spoofed first message: counted in metrics, not a session
+      }
       if (successor(sa, sas, accountingIds) != null) {
         continue; // shown under the SA that took its session over
       }

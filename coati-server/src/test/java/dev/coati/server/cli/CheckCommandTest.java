@@ -57,8 +57,7 @@ class CheckCommandTest {
     assertTrue(shortMainMode.endsWith("ok, 1 warning\n"), shortMainMode);
   }
 
-  @Test
-  void halfOpenLimitsAreCheckedWithFileAndLine() throws Exception {
+  private String refused(String limits) throws Exception {
     Path pskFile = dir.resolve("psk.txt");
     Files.writeString(pskFile, "x\n");
     Files.setPosixFilePermissions(pskFile, PosixFilePermissions.fromString("rw-------"));
@@ -66,7 +65,8 @@ class CheckCommandTest {
     Files.writeString(
         cfg,
         "gateway:\n  listen: [127.0.0.1]\nsecrets:\n  psk:\n    - peers: any\n"
-            + "      secret_file: psk.txt\nlimits:\n  half_open:\n    max: 100\n    busy: 200\n");
+            + "      secret_file: psk.txt\nlimits:\n"
+            + limits);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         CheckCommand.run(
@@ -74,7 +74,20 @@ class CheckCommandTest {
             new PrintStream(new ByteArrayOutputStream()),
             new PrintStream(err));
     assertEquals(1, code);
-    String e = err.toString(StandardCharsets.UTF_8);
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void limitsAreCheckedWithFileAndLine() throws Exception {
+    String e = refused("  half_open:\n    max: 100\n    busy: 200\n");
     assertTrue(e.contains("coati.yaml:10") && e.contains("must not exceed max"), e);
+    e = refused("  guessing:\n    per_user: 0\n");
+    assertTrue(e.contains("coati.yaml:9") && e.contains("whole number from 1"), e);
+    e = refused("  guessing:\n    backoff: 10m\n    max_backoff: 1m\n");
+    assertTrue(e.contains("coati.yaml:10") && e.contains("max_backoff must be at least"), e);
+    e = refused("  half_open:\n    timeout: soon\n");
+    assertTrue(e.contains("coati.yaml:9") && e.contains("duration"), e);
+    e = refused("  guesing: {}\n");
+    assertTrue(e.contains("coati.yaml:8") && e.contains("known keys here: guessing, half_open"), e);
   }
 }
