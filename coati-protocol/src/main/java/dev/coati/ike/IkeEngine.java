@@ -81,17 +81,27 @@ public final class IkeEngine {
       counters.unknownSa++;
       return;
     }
-    if (from.port() != sa.peer().port() || local.port() != sa.local().port()) {
+    PeerAddress peerBefore = sa.peer();
+    PeerAddress localBefore = sa.local();
+    boolean moved = from.port() != peerBefore.port() || local.port() != localBefore.port();
+    if (moved) {
       if (sa.natVariant() == NatVariant.NONE) {
         counters.unknownSa++; // ports only move with NAT traversal
         return;
       }
-      sa.updatePeer(from);
+      sa.updatePeer(from); // answers to this message go where it came from
       sa.updateLocal(local);
     }
+    long authenticated = sa.authenticatedMessages();
     boolean handled = sa.exchanges().receive(hdr, datagram, from);
     if (!handled) {
       newExchange(sa, hdr, datagram, from);
+    }
+    if (moved && sa.authenticatedMessages() == authenticated) {
+      // RFC 3947 section 5.2: only an authenticated message moves the SA (the cookies are on the
+      // wire: anyone behind the peer's NAT could otherwise redirect its IKE and ESP)
+      sa.updatePeer(peerBefore);
+      sa.updateLocal(localBefore);
     }
     reap(sa);
     startPendingChildren(sa);
@@ -205,6 +215,7 @@ public final class IkeEngine {
       return;
     }
     sa.touch(ctx.clock().millis());
+    sa.authenticated();
     Informational.notifies(sa, ctx, in);
     for (DeletePayload d : in.all(DeletePayload.class)) {
       peerDeleted(sa, d);
