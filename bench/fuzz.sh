@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Long fuzzing run: each Jazzer target (the *FuzzTest classes) in turn, SECONDS each (default 900),
-# one at a time at nice 19. Optional second argument: a substring to pick targets
-# (e.g. `bench/fuzz.sh 60 Radius`). New findings land in the target's Inputs directory under
+# one at a time at nice 19. Optional second argument: a regular expression picking targets
+# (e.g. `bench/fuzz.sh 60 'Radius|Ppp'`). New findings land in the target's Inputs directory under
 # src/test/resources (a regression input; commit it with the fix), the grown corpus in
 # <module>/.cifuzz-corpus (not committed). Summary: bench/results/fuzz-<date>/summary.txt with
 # executions, exec/s and findings per target.
@@ -33,7 +33,7 @@ printf '%-28s %12s %8s %9s %s\n' target executions seconds exec/s findings | tee
 status=0
 for t in "${targets[@]}"; do
   module=${t%%:*} class=${t#*:}
-  [[ -n "$pick" && "$class" != *"$pick"* ]] && continue
+  [[ -n "$pick" && ! "$class" =~ $pick ]] && continue
   log="$out/$class.log"
   JAZZER_FUZZ=1 nice -n 19 "${mvn[@]}" -o -pl "$module" -am test -Dtest="$class" \
     -Djazzer.max_duration="${secs}s" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1

@@ -188,6 +188,9 @@ final class ExchangeManager {
     if (sa.hasKeys() && hdr.isEncrypted()) {
       sa.touch(now());
     }
+    if (st != Status.FAILED && (hdr.isEncrypted() || st == Status.DONE)) {
+      sa.authenticated(); // decrypted and processed, or a finished phase 1 (its HASH verified)
+    }
     after(mid, ex, st, out);
     return Receipt.PROCESSED;
   }

@@ -97,23 +97,33 @@ public final class IkeEngine {
     if (sa.halfOpen() && hdr.responderSpi() == sa.responderCookie()) {
       halfOpen.release(sa); // the peer received our cookie: its address is real
     }
-    if (from.port() != sa.peer().port() || local.port() != sa.local().port()) {
+    PeerAddress peerBefore = sa.peer();
+    PeerAddress localBefore = sa.local();
+    boolean moved = from.port() != peerBefore.port() || local.port() != localBefore.port();
+    if (moved) {
       if (sa.natVariant() == NatVariant.NONE) {
         counters.unknownSa++; // ports only move with NAT traversal
         return;
       }
-      sa.updatePeer(from);
+      sa.updatePeer(from); // answers to this message go where it came from
       sa.updateLocal(local);
     }
+    long authenticated = sa.authenticatedMessages();
     if (hdr.nextPayload().equals(PayloadType.FRAGMENT)) {
       reassemble(local, from, sa, hdr, datagram);
-      return;
+    } else {
+      switch (sa.exchanges().receive(hdr, datagram, from)) {
+        case UNKNOWN -> newExchange(sa, hdr, datagram, from);
+        case DUPLICATE_ANSWERED -> counters.duplicatesAnswered++;
+        case DUPLICATE_DROPPED -> counters.duplicatesDropped++;
+        case PROCESSED -> {}
+      }
     }
-    switch (sa.exchanges().receive(hdr, datagram, from)) {
-      case UNKNOWN -> newExchange(sa, hdr, datagram, from);
-      case DUPLICATE_ANSWERED -> counters.duplicatesAnswered++;
-      case DUPLICATE_DROPPED -> counters.duplicatesDropped++;
-      case PROCESSED -> {}
+    if (moved && sa.authenticatedMessages() == authenticated) {
+      // RFC 3947 section 5.2: only an authenticated message moves the SA (the cookies are on the
+      // wire: anyone behind the peer's NAT could otherwise redirect its IKE and ESP)
+      sa.updatePeer(peerBefore);
+      sa.updateLocal(localBefore);
     }
     reap(sa);
     startPendingChildren(sa);
@@ -288,6 +298,7 @@ public final class IkeEngine {
       return;
     }
     sa.touch(ctx.clock().millis());
+    sa.authenticated();
     Informational.notifies(sa, ctx, in);
     for (DeletePayload d : in.all(DeletePayload.class)) {
       peerDeleted(sa, d);

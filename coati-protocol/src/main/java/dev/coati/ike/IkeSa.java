@@ -20,6 +20,8 @@ import java.util.Set;
  * fill it in; the {@link ExchangeManager} owns its messages.
  */
 public final class IkeSa implements IkeSaView {
+  private long authenticatedMessages;
+
   /** Life cycle of the SA. */
   public enum State {
     CONNECTING,
@@ -180,6 +182,16 @@ public final class IkeSa implements IkeSaView {
 
   void touch(long now) {
     this.lastSeen = now;
+  }
+
+  /** A message from the peer passed its integrity check (decrypted and hashed, or HASH_I/R). */
+  void authenticated() {
+    authenticatedMessages++;
+  }
+
+  /** How many messages passed {@link #authenticated}: whether one did during a receive. */
+  long authenticatedMessages() {
+    return authenticatedMessages;
   }
 
   /** True (and the clock reset) when a NAT keepalive is due: we are behind a NAT, every 20 s. */

@@ -81,6 +81,43 @@ class NatTraversalTest {
     assertArrayEquals(EnginePair.R_ADDR.address(), p.iEvents.children.get(0).peerOriginalAddress());
   }
 
+  /**
+   * RFC 3947 section 5.2: only an authenticated message moves an SA to a new address or port. A
+   * tampered or replayed copy of the client's message from another port behind its NAT (found by
+   * MutatedReplayIT: the client's tunnel went dead) leaves the SA where it is; the client's next
+   * real message from a new mapping moves it.
+   */
+  @Test
+  void onlyAuthenticatedMessagesMoveTheSa_notTamperedOrReplayedCopiesFromAnotherPort() {
+    EnginePair p = new EnginePair("aes256-sha256-modp2048", "aes128-sha1", 41);
+    p.natBetween = true;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    p.pump();
+    IkeSa r = p.responderSa();
+    PeerAddress mapped = EnginePair.NAT_PUBLIC.withPort(61001);
+    assertEquals(mapped, r.peer());
+    EnginePair.Datagram last =
+        p.wire.stream()
+            .filter(d -> d.to().port() == 4500 && d.from().equals(EnginePair.I_ADDR.withPort(4500)))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    PeerAddress other = EnginePair.NAT_PUBLIC.withPort(62000);
+    PeerAddress us = EnginePair.R_ADDR.withPort(4500);
+    byte[] tampered = last.bytes().clone();
+    tampered[tampered.length - 1] ^= 1;
+    p.responder.receive(us, other, tampered);
+    assertEquals(mapped, r.peer(), "a tampered copy does not move the SA");
+    p.responder.receive(us, other, last.bytes().clone());
+    assertEquals(mapped, r.peer(), "nor does a replayed one");
+    assertEquals(IkeSa.State.ESTABLISHED, r.state());
+
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    EnginePair.Datagram qm1 = p.toResponder.poll();
+    p.responder.receive(us, other, qm1.bytes());
+    assertEquals(other, r.peer(), "the client's real message from a new mapping moves it");
+  }
+
   @Test
   void noNat_staysOn500_plainModes() {
     EnginePair p = new EnginePair("aes256-sha256-modp2048", "aes128-sha1", 41);

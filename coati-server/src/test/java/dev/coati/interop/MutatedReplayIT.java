@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue #13 Deliver 8, the network-level mutation test: strongSwan road warriors' exchanges (main
- * and aggressive mode PSK + Xauth, mode config, quick mode and ESP) are captured at a live coati
- * gateway, then 5,000 mutations of them ({@link UdpMutator}: bit flips, edge values in length
- * fields, truncation, extension, splices) are replayed at it from the client's namespace, while a
- * second, legitimate client connects and pings the LAN; afterwards the gateway still runs, and a
- * fresh client connects and pings.
+ * Issue #13 Deliver 8, the network-level mutation test: strongSwan road warriors' exchanges through
+ * the NAT box (main and aggressive mode PSK + Xauth, mode config, quick mode, ESP in UDP) are
+ * captured at a live coati gateway, then 5,000 mutations of them ({@link UdpMutator}: bit flips,
+ * edge values in length fields, truncation, extension, splices) are replayed at it from the
+ * client's namespace while the captured aggressive-mode SA is still up and a second, legitimate
+ * client connects and pings the LAN; afterwards the captured SA still carries pings, and a fresh
+ * client connects.
  */
 class MutatedReplayIT {
   static final int MUTATIONS = 5000;
@@ -58,6 +59,26 @@ class MutatedReplayIT {
     return vip;
   }
 
+  private int captureSize;
+
+  /** The mutator in the client's namespace (behind the NAT), replaying {@code captured}. */
+  private static Process mutator(Path captured) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(Netns.inNs(Netns.CLI));
+    cmd.addAll(
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            UdpMutator.class.getName(),
+            Netns.SRV_ADDR,
+            captured.toString(),
+            "13",
+            Integer.toString(MUTATIONS),
+            "1"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
   @Test
   void mutatedCapturedExchanges_gatewaySurvives_legitimateClientsConnectDuringAndAfter()
       throws Exception {
@@ -65,7 +86,7 @@ class MutatedReplayIT {
     addUser("bob", "bob-pass");
     String psk = "mutation-psk";
     Path pcap = dir.resolve("rg-capture.pcap");
-    try (Netns ns = new Netns().addLan().addSecondClient();
+    try (Netns ns = new Netns(true).addLan().addSecondClient();
         CoatiProcess coati = new CoatiProcess(dir, psk, RemoteAccessIT.GATEWAY)) {
       Process capture =
           new ProcessBuilder(
@@ -73,68 +94,72 @@ class MutatedReplayIT {
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("tcpdump.log").toFile())
               .start();
+      Charon live = null;
       try {
         Thread.sleep(1000);
-        for (boolean aggressive : new boolean[] {false, true}) {
-          try (Charon a =
-              new Charon(
-                  dir.resolve(aggressive ? "am" : "mm"),
-                  RemoteAccessIT.client(psk, aggressive, "alice", "alice-pass"))) {
-            connectAndPing(a, Netns.CLI, coati);
-            a.swanctl("--terminate", "--ike", "rw");
-          }
+        try (Charon mm =
+            new Charon(
+                dir.resolve("mm"), RemoteAccessIT.client(psk, false, "alice", "alice-pass"))) {
+          connectAndPing(mm, Netns.CLI, coati);
+          mm.swanctl("--terminate", "--ike", "rw");
         }
-      } finally {
+        live =
+            new Charon(dir.resolve("am"), RemoteAccessIT.client(psk, true, "alice", "alice-pass"));
+        String vipA = connectAndPing(live, Netns.CLI, coati);
         capture.destroy();
         capture.waitFor(5, TimeUnit.SECONDS);
-        capture.destroyForcibly();
-      }
-      Path captured = dir.resolve("captured.txt");
-      List<String> lines = new ArrayList<>();
-      for (List<String> row :
-          Tshark.fields(
-              pcap,
-              List.of("-Y", "ip.src == " + Netns.CLI_ADDR + " && udp"),
-              "udp.dstport",
-              "udp.payload")) {
-        lines.add(row.get(0) + " " + row.get(1).replace(":", ""));
-      }
-      Files.write(captured, lines);
-      assertTrue(lines.size() >= 20, "a whole exchange each, and ESP: " + lines.size());
+        Path captured = dir.resolve("captured.txt");
+        List<String> lines = new ArrayList<>();
+        for (List<String> row :
+            Tshark.fields(
+                pcap,
+                List.of("-Y", "ip.src == " + Netns.NAT_OUTSIDE + " && udp"),
+                "udp.dstport",
+                "udp.payload")) {
+          lines.add(row.get(0) + " " + row.get(1).replace(":", ""));
+        }
+        Files.write(captured, lines);
+        long esp =
+            lines.stream()
+                .filter(l -> l.startsWith("4500 ") && !l.startsWith("4500 00000000"))
+                .count();
+        assertTrue(
+            lines.size() >= 20 && esp >= 3, "IKE and ESP-in-UDP: " + lines.size() + ", " + esp);
+        captureSize = lines.size();
 
-      String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> cmd = new ArrayList<>(Netns.inNs(Netns.CLI));
-      cmd.addAll(
-          List.of(
-              java,
-              "-cp",
-              System.getProperty("java.class.path"),
-              UdpMutator.class.getName(),
-              Netns.SRV_ADDR,
-              captured.toString(),
-              "13",
-              Integer.toString(MUTATIONS),
-              "1"));
-      Process mutator = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String vipB;
-      try (BufferedReader out =
-              new BufferedReader(
-                  new InputStreamReader(mutator.getInputStream(), StandardCharsets.UTF_8));
-          Charon b =
-              new Charon(
-                  Netns.CLI2,
-                  dir.resolve("b"),
-                  RemoteAccessIT.client(psk, false, "bob", "bob-pass"),
-                  "")) {
-        assertEquals("started", out.readLine(), "the mutator runs");
-        vipB = connectAndPing(b, Netns.CLI2, coati);
-        assertTrue(mutator.isAlive(), "bob connected while the mutations were still arriving");
-        assertTrue(mutator.waitFor(120, TimeUnit.SECONDS), "5,000 datagrams within 2 minutes");
-        assertEquals("sent " + MUTATIONS, out.readLine());
-        Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI2, vipB, Netns.LAN_HOST, 3, "56");
-        assertEquals(3, TunnelTrafficIT.received(ping.output()), "bob's tunnel survived");
+        Process mutator = mutator(captured);
+        try (BufferedReader out =
+                new BufferedReader(
+                    new InputStreamReader(mutator.getInputStream(), StandardCharsets.UTF_8));
+            Charon b =
+                new Charon(
+                    Netns.CLI2,
+                    dir.resolve("b"),
+                    RemoteAccessIT.client(psk, false, "bob", "bob-pass"),
+                    "")) {
+          assertEquals("started", out.readLine(), "the mutator runs");
+          String vipB = connectAndPing(b, Netns.CLI2, coati);
+          assertTrue(mutator.isAlive(), "bob connected while the mutations were still arriving");
+          assertTrue(mutator.waitFor(120, TimeUnit.SECONDS), "5,000 datagrams within 2 minutes");
+          assertEquals("sent " + MUTATIONS, out.readLine());
+          Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI2, vipB, Netns.LAN_HOST, 3, "56");
+          assertEquals(3, TunnelTrafficIT.received(ping.output()), "bob's tunnel survived");
+        } finally {
+          mutator.destroyForcibly();
+        }
+        Netns.Result ping = TunnelTrafficIT.ping(Netns.CLI, vipA, Netns.LAN_HOST, 3, "56");
+        assertEquals(
+            3,
+            TunnelTrafficIT.received(ping.output()),
+            "the captured SA survived mutations of its own packets: "
+                + ping.output()
+                + coati.log());
+        live.swanctl("--terminate", "--ike", "rw");
       } finally {
-        mutator.destroyForcibly();
+        capture.destroyForcibly();
+        if (live != null) {
+          live.close();
+        }
       }
       try (Charon after =
           new Charon(
@@ -145,7 +170,7 @@ class MutatedReplayIT {
       assertFalse(log.contains("Exception in thread"), log);
       System.out.println(
           "MutatedReplayIT: "
-              + lines.size()
+              + captureSize
               + " captured datagrams, "
               + MUTATIONS
               + " mutations replayed; bob connected during, alice after; coati log "
