@@ -29,9 +29,18 @@ class MainLogFormatTest {
         : err.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A gateway configuration written by {@code coati demo} (the embedded default prints client
+   * settings, not log lines, before it starts).
+   */
+  private String config() {
+    run(0, "demo", "--dir", dir.resolve("demo").toString());
+    return dir.resolve("demo/coati.yaml").toString();
+  }
+
   @Test
   void textByDefault_oneTimestampedLinePerEvent() {
-    String out = run(0, "run", "--once", "--state-dir", dir.toString());
+    String out = run(0, "run", "--once", "--config", config());
     for (String line : out.split("\n")) {
       assertTrue(
           line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  coati: .*"),
@@ -42,7 +51,7 @@ class MainLogFormatTest {
 
   @Test
   void jsonOnRequest() {
-    String out = run(0, "run", "--once", "--state-dir", dir.toString(), "--log-format", "json");
+    String out = run(0, "run", "--once", "--config", config(), "--log-format", "json");
     String[] lines = out.split("\n");
     assertTrue(lines.length >= 5, out);
     for (String line : lines) {
@@ -53,7 +62,7 @@ class MainLogFormatTest {
 
   @Test
   void unknownFormatRefused() {
-    String err = run(2, "run", "--once", "--log-format", "xml");
+    String err = run(2, "run", "--once", "--config", config(), "--log-format", "xml");
     assertTrue(err.contains("--log-format takes text or json"), err);
   }
 }

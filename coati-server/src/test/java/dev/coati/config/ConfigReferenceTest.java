@@ -52,6 +52,8 @@ class ConfigReferenceTest {
           clients:
             - { address: 127.0.0.1, secret_file: psk.txt }
       control: { socket: coati.sock }
+      log: { format: text }
+      limits: { half_open: { max: 100 }, guessing: { per_user: 5 } }
       """;
 
   @Test

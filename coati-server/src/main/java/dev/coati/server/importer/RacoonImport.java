@@ -32,7 +32,6 @@ final class RacoonImport {
           "my_identifier",
           "peers_identifier",
           "weak_phase1_check",
-          "ike_frag",
           "mode_cfg",
           "nat_traversal");
 
@@ -132,6 +131,11 @@ final class RacoonImport {
             c.forceEncapsulation = true;
           }
         }
+        case "ike_frag" ->
+            c.took(
+                at(r),
+                "ike_frag: coati announces IKE fragmentation and cuts its messages above"
+                    + " ike.fragment_size (552) for peers that announce it too");
         case "esp_frag" -> {
           c.espFragmentSize = r.arg(0);
           c.took(at(r), "esp_frag " + r.arg(0) + " -> esp.fragment_size (inner packets)");
@@ -281,7 +285,10 @@ final class RacoonImport {
         case "compression_algorithm" ->
             c.took(
                 at(a),
-                "compression_algorithm " + a.arg(0) + ": IPComp is negotiated by coati per client");
+                "compression_algorithm "
+                    + a.arg(0)
+                    + ": coati does not do IPComp; it chooses an ESP-only proposal (what racoon"
+                    + " configured like this offers) and refuses an IPCOMP-only bundle cleanly");
         default -> c.skip(at(a), "sainfo '" + a.text() + "' is not translated");
       }
     }
