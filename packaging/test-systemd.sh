@@ -121,6 +121,13 @@ for _ in $(seq 1 120); do
 done
 ok "systemd booted the container ($state) and started coati.service at boot"
 grep -q "coati: running" "$work/journal.txt" || fail "coati logged 'running' within 60 s of boot"
+# under journald coati writes no timestamp of its own and gives each line its priority (<6> INFO)
+if grep -qE '^(<[0-9]>)?[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$work/journal.txt"; then
+  fail "no timestamp of coati's own in the journal: $(head -n 1 "$work/journal.txt")"
+fi
+inside journalctl -u coati --no-pager -o cat -p info >"$work/journal-info.txt" 2>&1 || true
+grep -q "^INFO  coati: running" "$work/journal-info.txt" || fail "journald parsed the priority prefix: $(head -n 3 "$work/journal-info.txt")"
+ok "one line per event in the journal, journald's timestamp only, priority from coati's prefix"
 check_active() { [ "$(inside systemctl is-active coati 2>/dev/null || true)" = active ]; }
 check_active || fail "systemctl is-active coati"
 ok "coati.service is active"

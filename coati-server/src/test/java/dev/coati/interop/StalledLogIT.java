@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * are a one-page pipe that nobody reads (a stalled journald); with a log queue of 16 lines it fills
  * after a few events. A strongSwan road warrior (bob) then connects as fast as against a gateway
  * whose log is read, while another one's (alice's) 0.2 s pings through the tunnel neither stall nor
- * get lost; the dropped lines are counted (coati_log_dropped_total) and summarised in the log.
+ * get lost; the dropped lines are counted (coati_log_dropped_total) and summarised in the log. A
+ * flood of spoofed packets writes 10 lines and one summary.
  */
 class StalledLogIT {
   private static final int CONNECTS = 6;
@@ -118,6 +119,40 @@ class StalledLogIT {
         assertTrue(log.contains(" log lines dropped (the log reader is too slow; total="), log);
         assertTrue(log.contains("IKE SA established peer="), log);
       }
+    }
+  }
+
+  /**
+   * 2000 spoofed main mode first messages without an SA payload (random cookies, from the client
+   * namespace): at most {@code PacketLineLimiter.PER_WINDOW} lines about them per 10 s, then one
+   * summary line with the number suppressed.
+   */
+  @Test
+  void aFloodOfUnauthenticatedPacketsIsRateLimitedAndSummarised() throws Exception {
+    try (Netns ns = new Netns();
+        CoatiProcess coati = new CoatiProcess(dir, "stall-psk-2", "")) {
+      String send =
+          """
+          import os, socket
+          s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+          hdr = bytes([1, 0x10, 2, 0, 0, 0, 0, 0, 0, 0, 0, 28])  # SA next, v1.0, ID_PROT, len 28
+          for _ in range(2000):
+              s.sendto(os.urandom(8) + bytes(8) + hdr, ("SRV", 500))
+          """
+              .replace("SRV", Netns.SRV_ADDR);
+      Netns.run(Netns.inNs(Netns.CLI, "python3", "-c", send).toArray(String[]::new));
+      String summary = " more lines about unauthenticated packets suppressed (logger=";
+      for (int i = 0; i < 150 && !coati.log().contains(summary); i++) {
+        Thread.sleep(100);
+      }
+      String log = coati.log();
+      long lines = log.lines().filter(l -> l.contains(" dropped malformed message 0: ")).count();
+      Matcher m = Pattern.compile("coati: (\\d+)" + Pattern.quote(summary)).matcher(log);
+      assertTrue(m.find(), log);
+      System.out.printf(
+          "StalledLogIT: 2000 spoofed packets, %d lines written, summary: %s%n", lines, m.group());
+      assertTrue(lines >= 1 && lines <= 2 * 10, lines + " lines: " + log);
+      assertTrue(Long.parseLong(m.group(1)) >= 100, m.group());
     }
   }
 
