@@ -11,6 +11,7 @@ import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.ike.wire.IsakmpHeader;
 import dev.coati.util.RandomSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,10 +69,10 @@ class AggressiveDecoyTest {
     byte[] id = IdPayload.keyId("other".getBytes()).body();
     assertArrayEquals(a.forIdentity(id).bytes(), a.forIdentity(id).bytes());
     assertFalse(
-        java.util.Arrays.equals(a.forIdentity(id).bytes(), b.forIdentity(id).bytes()),
+        Arrays.equals(a.forIdentity(id).bytes(), b.forIdentity(id).bytes()),
         "another boot, another key");
     assertFalse(
-        java.util.Arrays.equals(
+        Arrays.equals(
             a.forIdentity(id).bytes(),
             a.forIdentity(IdPayload.keyId("x".getBytes()).body()).bytes()));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +56,7 @@ class GuessingIT {
             "Script /bin/true",
             "No Detach",
             ""));
-    Files.setPosixFilePermissions(
-        f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
     return f;
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.coati.server.metrics.MetricsTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -210,7 +211,7 @@ class HalfOpenFloodIT {
                     HttpGet.class.getName(),
                     "http://" + Netns.SRV_ADDR + ":9465/metrics")
                 .toArray(String[]::new));
-    return dev.coati.server.metrics.MetricsTest.parse(text);
+    return MetricsTest.parse(text);
   }
 
   /** Samples a process's VmRSS every 200 ms on a daemon thread and keeps the peak. */

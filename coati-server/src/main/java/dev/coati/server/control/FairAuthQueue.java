@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The auth workers' queue (issue #13 finding 6): bounded, and fair between sources. Each source has
@@ -42,7 +43,7 @@ public final class FairAuthQueue extends AbstractExecutorService {
     this.perSource = perSource;
     this.total = total;
     this.threads =
-        java.util.stream.IntStream.range(0, workers)
+        IntStream.range(0, workers)
             .mapToObj(i -> Thread.ofPlatform().daemon().name("coati-auth-" + i).start(this::work))
             .toList();
   }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.auth.AuthRequest;
 import dev.coati.auth.AuthResult;
+import dev.coati.auth.GuessingGuard;
+import dev.coati.auth.GuessingLimits;
+import dev.coati.ike.EngineCounters;
 import dev.coati.server.dataplane.IdleWatchTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +76,30 @@ public class MetricsTest {
     assertEquals(1, s.get("coati_ppp_sessions"));
     m.ikeDeleted(ok, "deleted by peer");
     assertEquals(0, parse(m.render()).get("coati_ike_sas{kind=\"remote_access\"}"));
+  }
+
+  @Test
+  void guessingRefusalsAndHalfOpenDropsAreCountedAndSummarised() throws Exception {
+    Metrics m = new Metrics();
+    long[] now = {0};
+    GuessingGuard guard =
+        new GuessingGuard(new GuessingLimits(10, 1, 1_000, 1_000, 0, 1, 900_000), () -> now[0]);
+    m.guessing(guard, Runnable::run);
+    guard.failed("bob", "192.0.2.9");
+    assertEquals(GuessingGuard.Refusal.USER_BACKOFF, guard.check("bob", "192.0.2.9"));
+    m.engine(new EngineCounters());
+    Map<String, Double> s = parse(m.render());
+    assertEquals(1, s.get("coati_auth_refused_total{reason=\"user_backoff\"}"));
+    assertEquals(0, s.get("coati_auth_refused_total{reason=\"source_backoff\"}"));
+    assertEquals(0, s.get("coati_ike_half_open"));
+    assertEquals(0, s.get("coati_ike_half_open_dropped_total{reason=\"evicted\"}"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    m.reportGuessing(60_000, new PrintStream(out, true));
+    String line = out.toString();
+    assertTrue(line.startsWith("auth: 1 wrong credentials and 1 attempts refused"), line);
+    out.reset();
+    m.reportGuessing(90_000, new PrintStream(out, true));
+    assertEquals("", out.toString(), "at most a line a minute");
   }
 
   @Test
