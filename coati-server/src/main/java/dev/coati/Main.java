@@ -12,18 +12,12 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.nativeio.tun.LinuxTun;
 import dev.coati.nativeio.tun.TunOffload;
+import dev.coati.pool.AddressPool;
 import dev.coati.server.cli.Capabilities;
 import dev.coati.server.cli.CoatiCli;
-import dev.coati.server.control.BothListeners;
-import dev.coati.server.control.ConfiguredPolicy;
-import dev.coati.server.control.LoggingListener;
-import dev.coati.server.control.PeerStarter;
-import dev.coati.server.control.RemoteAccessService;
-import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.IkeSocketLoop;
 import dev.coati.server.dataplane.TransportRoutes;
-import dev.coati.server.events.EventsSetup;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.server.l2tp.L2tpSetup;
 import dev.coati.server.log.LogSetup;
@@ -35,6 +29,12 @@ import dev.coati.server.ops.Hangup;
 import dev.coati.server.ops.Operations;
 import dev.coati.server.ops.ProcessGuard;
 import dev.coati.server.ops.Reloader;
+import dev.coati.server.policy.BothListeners;
+import dev.coati.server.policy.ConfiguredPolicy;
+import dev.coati.server.policy.LoggingListener;
+import dev.coati.server.policy.PeerStarter;
+import dev.coati.server.policy.RemoteAccessService;
+import dev.coati.server.policy.RemoteAccessSetup;
 import dev.coati.server.radius.DynamicAuthServer;
 import dev.coati.server.radius.RadiusSetup;
 import dev.coati.server.sessions.LeaseStore;
@@ -44,6 +44,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /** Entry point: wiring only. */
 public final class Main {
@@ -156,7 +157,7 @@ public final class Main {
                 ? "off (no metrics: section)"
                 : "http://" + config.metricsListen() + "/metrics")
             + "; users: "
-            + config.usersSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            + config.usersSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
   }
 
   private static int serve(
@@ -197,7 +198,7 @@ public final class Main {
         dataPlaneHolder[0].fragmentation(policy::espFragmentSize);
       }
       L2tpServer l2tp = null;
-      dev.coati.pool.AddressPool pool = null;
+      AddressPool pool = null;
       RemoteAccessSetup.Aaa users =
           config.remoteAccess() == null ? null : RemoteAccessSetup.aaa(config, out);
       UserSessions sessions =
@@ -225,7 +226,7 @@ public final class Main {
         }
       }
       L2tpServer lns = l2tp;
-      dev.coati.pool.AddressPool leases = pool;
+      AddressPool leases = pool;
       LeaseStore leaseStore =
           LeaseStore.open(stateDir, pool, config, System.currentTimeMillis(), out);
       IkeListener listener = events;
@@ -364,7 +365,7 @@ public final class Main {
   static String offloadNote(LinuxTun tun, TunOffload asked) {
     if (tun.vnetHeaderLength() != 0) {
       return ", offload TSO4 + checksum (virtio_net_hdr; coati.tun.offload="
-          + asked.name().toLowerCase(java.util.Locale.ROOT)
+          + asked.name().toLowerCase(Locale.ROOT)
           + ")";
     }
     return asked == TunOffload.OFF

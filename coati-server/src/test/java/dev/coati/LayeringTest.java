@@ -1,6 +1,7 @@
 package dev.coati;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -85,6 +86,15 @@ class LayeringTest {
                 "ike", "esp", "l2tp", "ppp", "auth", "radius", "server", "config")
             .withOptionalLayers(true);
     rule.check(CLASSES);
+  }
+
+  /**
+   * The server's packages depend one way (auth, dataplane, log at the bottom; events, sessions,
+   * radius, policy, l2tp, ops, cli above): no package reaches back into one that uses it.
+   */
+  @Test
+  void serverPackages_areFreeOfCycles() {
+    slices().matching("dev.coati.server.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.coati.nativeio;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -26,7 +27,7 @@ public final class ProcessControl {
   private static final Linker.Option CCS = Linker.Option.captureCallState("errno");
   private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
-  private static final java.lang.foreign.AddressLayout P = ValueLayout.ADDRESS;
+  private static final AddressLayout P = ValueLayout.ADDRESS;
 
   private static final MethodHandle PRCTL =
       handle(

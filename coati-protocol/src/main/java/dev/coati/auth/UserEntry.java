@@ -3,6 +3,7 @@ package dev.coati.auth;
 import dev.coati.crypto.PasswordHash;
 import dev.coati.crypto.Secret;
 import dev.coati.util.Ipv4Address;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -101,7 +102,7 @@ public record UserEntry(
   }
 
   private String plainText() {
-    return new String(plainPassword.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(plainPassword.bytes(), StandardCharsets.UTF_8);
   }
 
   private static String escape(String s) {

@@ -1,5 +1,8 @@
 package dev.coati.crypto;
 
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+
 /**
  * ESP encryption transforms with their IPsec DOI ids (RFC 2407 section 4.4.4; AES-CBC RFC 3602;
  * AES-GCM RFC 4106 with 8/12/16-byte ICVs, keyed with a 4-byte salt after the AES key).
@@ -92,9 +95,9 @@ public enum EspCipher {
       return true;
     }
     try {
-      javax.crypto.Cipher.getInstance(transformation);
+      Cipher.getInstance(transformation);
       return true;
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       return false;
     }
   }

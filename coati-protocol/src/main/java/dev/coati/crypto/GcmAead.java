@@ -1,9 +1,12 @@
 package dev.coati.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /** AES-GCM for ESP (RFC 4106): nonce = 4-byte salt from the keymat ‖ 8-byte explicit IV. */
@@ -102,10 +105,10 @@ final class GcmAead implements Aead {
       byte[] iv, byte[] aad, byte[] buf, int off, int len, byte[] out, int outOff)
       throws GeneralSecurityException {
     int ctLen = len - icv;
-    byte[] ctr = java.util.Arrays.copyOf(nonce(iv), 16);
+    byte[] ctr = Arrays.copyOf(nonce(iv), 16);
     ctr[15] = 2;
     Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
-    c.init(Cipher.DECRYPT_MODE, key, new javax.crypto.spec.IvParameterSpec(ctr));
+    c.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(ctr));
     byte[] plain = c.doFinal(buf, off, ctLen);
     // a fresh instance: JCE refuses to encrypt twice with one IV on the same Cipher object, and
     // a forged copy of a packet carries the IV of the genuine one (GCM-8 is rare; cost is fine)
@@ -113,9 +116,9 @@ final class GcmAead implements Aead {
     verifier.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(iv)));
     verifier.updateAAD(aad);
     byte[] again = verifier.doFinal(plain);
-    byte[] want = java.util.Arrays.copyOfRange(again, ctLen, ctLen + icv);
-    byte[] got = java.util.Arrays.copyOfRange(buf, off + ctLen, off + len);
-    if (!java.security.MessageDigest.isEqual(want, got)) {
+    byte[] want = Arrays.copyOfRange(again, ctLen, ctLen + icv);
+    byte[] got = Arrays.copyOfRange(buf, off + ctLen, off + len);
+    if (!MessageDigest.isEqual(want, got)) {
       return -1;
     }
     System.arraycopy(plain, 0, out, outOff, ctLen);

@@ -1,5 +1,6 @@
 package dev.coati.crypto;
 
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
@@ -107,7 +108,7 @@ public enum HashAlg {
         mac.update(d);
       }
       return mac.doFinal();
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new CryptoException(macName + " failed", e);
     }
   }

@@ -1,5 +1,7 @@
 package dev.coati.crypto;
 
+import java.util.Arrays;
+
 /**
  * The MD4 message digest (RFC 1320), needed only for the NT password hash of MS-CHAPv2 (RFC 2759
  * §8.3). MD4 is broken as a general hash; never use it for anything else. The JCE ships no MD4
@@ -35,8 +37,8 @@ public final class Md4 {
         out[4 * i + j] = (byte) (state[i] >>> (8 * j));
       }
     }
-    java.util.Arrays.fill(x, 0);
-    java.util.Arrays.fill(padded, (byte) 0);
+    Arrays.fill(x, 0);
+    Arrays.fill(padded, (byte) 0);
     return out;
   }
 

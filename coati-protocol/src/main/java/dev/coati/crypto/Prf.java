@@ -1,5 +1,7 @@
 package dev.coati.crypto;
 
+import java.util.Arrays;
+
 /** A keyed pseudo-random function: HMAC with the negotiated hash (RFC 2409 section 4). */
 public interface Prf {
   byte[] compute(byte[] key, byte[]... data);
@@ -9,7 +11,7 @@ public interface Prf {
     try {
       return compute(k, data);
     } finally {
-      java.util.Arrays.fill(k, (byte) 0);
+      Arrays.fill(k, (byte) 0);
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.coati.crypto;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses proposal strings in strongSwan's syntax: proposals separated by ',', algorithms by '-',
@@ -128,7 +131,7 @@ public final class ProposalParser {
         } else {
           require(!auths.isEmpty(), proposal, "an integrity algorithm (e.g. sha1, sha256)");
         }
-        List<DhGroup> gs = groups.isEmpty() ? java.util.Collections.singletonList(null) : groups;
+        List<DhGroup> gs = groups.isEmpty() ? Collections.singletonList(null) : groups;
         for (EspAuth a : as) {
           for (DhGroup g : gs) {
             boolean old =
@@ -143,8 +146,7 @@ public final class ProposalParser {
   }
 
   private static Cipher gcm(String tok) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("aes(128|192|256)gcm(\\d+)").matcher(tok);
+    Matcher m = Pattern.compile("aes(128|192|256)gcm(\\d+)").matcher(tok);
     if (!m.matches() || !GCM_ICV.containsKey(m.group(2))) {
       return null;
     }

@@ -18,6 +18,7 @@ import dev.coati.ike.wire.SaPayload;
 import dev.coati.ike.wire.Transform;
 import dev.coati.ike.wire.VendorIdPayload;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -219,7 +220,7 @@ final class AggressiveModeTask implements Task {
           in,
           sa.peerId().orElseThrow(),
           phase1.hashI(idiiBody),
-          java.time.Instant.ofEpochMilli(ctx.clock().millis()));
+          Instant.ofEpochMilli(ctx.clock().millis()));
     } else {
       HashPayload hashI = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
       phase1.verify(phase1.hashI(idiiBody), hashI.data());

@@ -1,9 +1,13 @@
 package dev.coati.ike;
 
+import dev.coati.util.ByteReader;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Child SAs of all IKE SAs: unique inbound SPIs, registration, removal with key destruction. */
 final class ChildRegistry {
@@ -56,7 +60,7 @@ final class ChildRegistry {
    * deletes the old one; in IKEv1 the IPsec SAs outlive it (RFC 2409 section 5.7), so they move to
    * the newest established ISAKMP SA with the same peer and identity instead of dying.
    */
-  void adopt(IkeSa old, java.util.Collection<IkeSa> sas) {
+  void adopt(IkeSa old, Collection<IkeSa> sas) {
     IkeSa heir = heir(old, sas);
     if (heir != null) {
       move(old, heir);
@@ -67,7 +71,7 @@ final class ChildRegistry {
    * The newest live ISAKMP SA with {@code old}'s peer address and identity (and, for a road
    * warrior, the same Xauth user), or null.
    */
-  static IkeSa heir(IkeSa old, java.util.Collection<IkeSa> sas) {
+  static IkeSa heir(IkeSa old, Collection<IkeSa> sas) {
     IkeSa heir = null;
     for (IkeSa s : sas) {
       if (s != old
@@ -89,10 +93,9 @@ final class ChildRegistry {
    * when it needs one): the IPsec SAs the expired one still holds move to {@code heir}, and the
    * expired SA is handed to {@code gone}.
    */
-  void adoptExpired(
-      IkeSa heir, java.util.Collection<IkeSa> sas, java.util.function.Consumer<IkeSa> gone) {
-    for (IkeSa old : java.util.List.copyOf(sas)) {
-      if (old.phase1Expired() && heir(old, java.util.List.of(heir)) == heir) {
+  void adoptExpired(IkeSa heir, Collection<IkeSa> sas, Consumer<IkeSa> gone) {
+    for (IkeSa old : List.copyOf(sas)) {
+      if (old.phase1Expired() && heir(old, List.of(heir)) == heir) {
         move(old, heir);
         gone.accept(old);
       }
@@ -109,12 +112,12 @@ final class ChildRegistry {
   }
 
   /** The peer deleted IPsec SAs by its inbound SPIs (our outbound ones). */
-  void dropByOutboundSpis(IkeSa sa, java.util.List<byte[]> spis) {
+  void dropByOutboundSpis(IkeSa sa, List<byte[]> spis) {
     for (byte[] spi : spis) {
       if (spi.length != 4) {
         continue;
       }
-      int outbound = new dev.coati.util.ByteReader(spi).i32();
+      int outbound = new ByteReader(spi).i32();
       for (ChildSa c : sa.children()) {
         if (c.outboundSpi() == outbound) {
           drop(sa, c);

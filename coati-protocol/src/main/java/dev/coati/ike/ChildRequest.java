@@ -1,5 +1,7 @@
 package dev.coati.ike;
 
+import dev.coati.ike.wire.IpsecAttr;
+
 /**
  * What an initiator wants from quick mode: the traffic to protect and how. {@code encapsulation} is
  * the RFC 2407/3947 mode value (tunnel 1, transport 2, UDP tunnel 3, UDP transport 4). With {@code
@@ -14,8 +16,8 @@ public record ChildRequest(
 
   /** Tunnel mode (plain or UDP-encapsulated, RFC or draft value)? */
   public boolean tunnel() {
-    return encapsulation == dev.coati.ike.wire.IpsecAttr.TUNNEL
-        || encapsulation == dev.coati.ike.wire.IpsecAttr.UDP_TUNNEL
-        || encapsulation == dev.coati.ike.wire.IpsecAttr.UDP_TUNNEL_DRAFT;
+    return encapsulation == IpsecAttr.TUNNEL
+        || encapsulation == IpsecAttr.UDP_TUNNEL
+        || encapsulation == IpsecAttr.UDP_TUNNEL_DRAFT;
   }
 }

@@ -3,6 +3,7 @@ package dev.coati.ike;
 import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.Secret;
+import dev.coati.crypto.pki.CertificateVerifier;
 import dev.coati.ike.wire.IdPayload;
 import java.util.List;
 import java.util.Optional;
@@ -161,7 +162,7 @@ public interface IkePolicy {
   }
 
   /** Verifies peer certificates (our CA bundle and CRL); null: we trust no certificates. */
-  default dev.coati.crypto.pki.CertificateVerifier certificateVerifier() {
+  default CertificateVerifier certificateVerifier() {
     return null;
   }
 }

@@ -9,6 +9,7 @@ import dev.coati.ike.wire.IkeAttr;
 import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.Transform;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -98,7 +99,7 @@ public record Phase1Transform(
       return Optional.empty();
     }
     int kb = keyBits;
-    if (java.util.Arrays.stream(cipher.keyLengths()).noneMatch(k -> k == kb)) {
+    if (Arrays.stream(cipher.keyLengths()).noneMatch(k -> k == kb)) {
       return Optional.empty();
     }
     return Optional.of(new Phase1Transform(cipher, keyBits, hash, group, auth, seconds, kilobytes));

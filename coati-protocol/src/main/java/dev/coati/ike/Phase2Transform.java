@@ -9,6 +9,7 @@ import dev.coati.ike.wire.IkeProtocolException;
 import dev.coati.ike.wire.IpsecAttr;
 import dev.coati.ike.wire.Transform;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -110,7 +111,7 @@ public record Phase2Transform(
       keyBits = cipher.keyLengths()[0];
     }
     int kb = keyBits;
-    if (java.util.Arrays.stream(cipher.keyLengths()).noneMatch(k -> k == kb)) {
+    if (Arrays.stream(cipher.keyLengths()).noneMatch(k -> k == kb)) {
       return Optional.empty();
     }
     return Optional.of(new Phase2Transform(cipher, keyBits, auth, group, mode, seconds, kilobytes));

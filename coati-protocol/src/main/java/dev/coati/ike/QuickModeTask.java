@@ -22,6 +22,7 @@ import dev.coati.ike.wire.Payload;
 import dev.coati.ike.wire.Proposal;
 import dev.coati.ike.wire.ProtocolId;
 import dev.coati.ike.wire.SaPayload;
+import dev.coati.ike.wire.Transform;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,7 +100,7 @@ final class QuickModeTask implements Task {
     messageId = mid;
     keys.setOurSpi(sink.allocateSpi());
     DhGroup pfs = pfsGroupToOffer();
-    List<dev.coati.ike.wire.Transform> ts = new ArrayList<>();
+    List<Transform> ts = new ArrayList<>();
     int n = 1;
     for (EspProposalSpec spec : ctx.policy().espProposals()) {
       ts.add(

@@ -6,6 +6,7 @@ import dev.coati.ike.wire.CfgAttr;
 import dev.coati.util.LogSafe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,7 +250,7 @@ final class RemoteAccessFlow {
     if (cfg.isEmpty()) {
       return null;
     }
-    Set<Integer> asked = new java.util.HashSet<>();
+    Set<Integer> asked = new HashSet<>();
     for (Attribute a : msg.attributes()) {
       asked.add(a.type());
     }

@@ -15,6 +15,7 @@ import dev.coati.ike.wire.Payload;
 import dev.coati.ike.wire.SigPayload;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -70,7 +71,7 @@ final class SignatureAuth {
       return List.of(
           new CertPayload(CertPayload.X509_SIGNATURE, local.certificate().getEncoded()),
           new SigPayload(local.signer().sign(hash)));
-    } catch (java.security.cert.CertificateEncodingException e) {
+    } catch (CertificateEncodingException e) {
       throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "our certificate: " + e);
     }
   }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -90,7 +91,7 @@ public final class ConfigLoader {
   public static Set<String> acceptedKeys(Path path) throws ConfigException {
     ConfigLoader l = new ConfigLoader(path);
     l.read();
-    return java.util.Collections.unmodifiableSet(l.root.accepted());
+    return Collections.unmodifiableSet(l.root.accepted());
   }
 
   public static Inspection inspect(Path path) throws ConfigException {

@@ -1,6 +1,8 @@
 package dev.coati.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -40,7 +42,7 @@ public final class ControlSection {
       throw e.error("expected the socket's file name, e.g. /run/coati/coati.sock");
     }
     Path p = dir.resolve(s).normalize();
-    if (p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+    if (p.toString().getBytes(StandardCharsets.UTF_8).length > 107) {
       throw e.error("a UNIX socket path has at most 107 bytes");
     }
     return p;
@@ -48,7 +50,7 @@ public final class ControlSection {
 
   /** "0660", "660" or "0o660": octal, at most 0777, owner rw required. */
   static int mode(YamlNode e) throws ConfigException {
-    String s = e.string().trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^0o", "");
+    String s = e.string().trim().toLowerCase(Locale.ROOT).replaceFirst("^0o", "");
     if (s.matches("[0-7]{3,4}")) {
       int m = Integer.parseInt(s, 8);
       if (m <= 0777 && (m & 0600) == 0600) {

@@ -5,9 +5,12 @@ import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
+import dev.coati.crypto.pki.CertificateVerifier;
 import dev.coati.ike.HalfOpenLimits;
 import dev.coati.ike.IkePolicy.PfsPolicy;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -75,10 +78,7 @@ public record GatewayConfig(
 
   /** The {@code events:} section (null: none): JSON event log and hooks, each may be null. */
   public record EventsConfig(
-      java.nio.file.Path jsonLog,
-      java.nio.file.Path upScript,
-      java.nio.file.Path downScript,
-      long hookTimeoutSeconds) {}
+      Path jsonLog, Path upScript, Path downScript, long hookTimeoutSeconds) {}
 
   /** {@code users.source}: the users file, RADIUS, or the file first and RADIUS for the rest. */
   public enum UserSource {
@@ -142,14 +142,12 @@ public record GatewayConfig(
       long lcpEchoSeconds,
       int lcpEchoFailures,
       String hostName,
-      dev.coati.crypto.Secret secret,
+      Secret secret,
       boolean hideAvps) {}
 
   /** The gateway's certificate and key, and the CAs peers' certificates must chain to. */
   public record Pki(
-      java.security.cert.X509Certificate certificate,
-      java.security.PrivateKey privateKey,
-      dev.coati.crypto.pki.CertificateVerifier verifier) {}
+      X509Certificate certificate, PrivateKey privateKey, CertificateVerifier verifier) {}
 
   /** Road warriors (the {@code remote_access:} section); null: not offered. */
   public record RemoteAccessConfig(

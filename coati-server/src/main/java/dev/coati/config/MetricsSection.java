@@ -1,5 +1,6 @@
 package dev.coati.config;
 
+import dev.coati.util.Ipv4Address;
 import java.util.Set;
 
 /** The {@code metrics:} section: where the Prometheus endpoint listens. */
@@ -31,7 +32,7 @@ final class MetricsSection {
 
   private static boolean ipv4(String s) {
     try {
-      dev.coati.util.Ipv4Address.parse(s);
+      Ipv4Address.parse(s);
       return true;
     } catch (IllegalArgumentException e) {
       return false;

@@ -3,6 +3,7 @@ package dev.coati.config;
 import dev.coati.crypto.CryptoException;
 import dev.coati.crypto.pki.CertificateVerifier;
 import dev.coati.crypto.pki.PemFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -85,7 +86,7 @@ final class PkiSection {
           || perms.contains(PosixFilePermission.OTHERS_READ)) {
         throw e.error(p + " is readable by others: chmod 600 " + p);
       }
-    } catch (java.io.IOException x) {
+    } catch (IOException x) {
       throw e.error("cannot read " + p + ": " + x.getMessage());
     }
     return p;

@@ -1,10 +1,12 @@
 package dev.coati.config;
 
 import dev.coati.pool.PoolRange;
+import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -107,7 +109,7 @@ final class RemoteAccessSection {
   }
 
   private static List<String> addresses(YamlNode e) throws ConfigException {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (YamlNode a : e.list()) {
       out.add(a.ipv4("10.99.99.1"));
     }
@@ -164,7 +166,7 @@ final class RemoteAccessSection {
               + " prefix covers the pool");
     }
     PoolRange range = PoolRange.parse(ra.pool());
-    dev.coati.util.Ipv4Address gw = dev.coati.util.Ipv4Address.parse(tun.address());
+    Ipv4Address gw = Ipv4Address.parse(tun.address());
     long mask = tun.prefix() == 0 ? 0 : (0xffffffffL << (32 - tun.prefix())) & 0xffffffffL;
     if ((range.first().unsigned() & mask) != (gw.unsigned() & mask)
         || (range.last().unsigned() & mask) != (gw.unsigned() & mask)) {

@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -196,9 +199,8 @@ record YamlNode(String file, String path, Node node, Set<String> accepted) {
 
   /** A traffic volume in kilobytes: 0 (none), 500KB, 200MB, 4GB (powers of 1024). */
   long kilobytes() throws ConfigException {
-    String v = string().trim().toUpperCase(java.util.Locale.ROOT);
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+)\\s*(KB|MB|GB|TB)?").matcher(v);
+    String v = string().trim().toUpperCase(Locale.ROOT);
+    Matcher m = Pattern.compile("(\\d+)\\s*(KB|MB|GB|TB)?").matcher(v);
     if (m.matches()) {
       long unit =
           switch (m.group(2) == null ? "KB" : m.group(2)) {

@@ -16,7 +16,7 @@ import dev.coati.crypto.MsChapV2;
 import dev.coati.crypto.NtHash;
 import dev.coati.crypto.Secret;
 import dev.coati.radius.RadiusAccountingRecords;
-import dev.coati.server.control.RemoteAccessSetup;
+import dev.coati.server.policy.RemoteAccessSetup;
 import dev.coati.server.radius.RadiusAccounting;
 import dev.coati.server.radius.RadiusAuthenticator;
 import dev.coati.server.radius.RadiusClient;

@@ -1,5 +1,7 @@
 package dev.coati.nativeio.tun;
 
+import java.util.Locale;
+
 /**
  * Whether {@link LinuxTun} opens the device with {@code IFF_VNET_HDR} and asks for {@code
  * TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4)} (kernel {@code include/uapi/linux/if_tun.h}), so that one
@@ -29,7 +31,7 @@ public enum TunOffload {
     if (v == null || v.isBlank()) {
       return OFF;
     }
-    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
       case "off", "false", "no" -> OFF;
       case "on", "true", "yes" -> ON;
       case "auto" -> AUTO;

@@ -3,6 +3,7 @@ package dev.coati.crypto.pki;
 import dev.coati.util.RandomSource;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
@@ -76,14 +77,14 @@ public final class CertificateIssuer {
       return new JcaX509CertificateConverter().getCertificate(b.build(signer));
     } catch (CertIOException | OperatorCreationException | CertificateException e) {
       throw new PkiException("cannot issue a certificate for " + spec.subject(), e);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new PkiException("SHA-1 missing for key identifiers", e);
     }
   }
 
   private static void addExtensions(
       X509v3CertificateBuilder b, CertificateSpec spec, PublicKey subjectKey, PublicKey issuerKey)
-      throws CertIOException, java.security.NoSuchAlgorithmException {
+      throws CertIOException, NoSuchAlgorithmException {
     JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(spec.ca()));
     b.addExtension(

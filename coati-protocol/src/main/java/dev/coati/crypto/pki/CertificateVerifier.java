@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Verifies a peer's certificate (client or server) against a CA bundle, as RFC 4945 §3 asks of an
@@ -214,7 +215,7 @@ public final class CertificateVerifier {
 
   private Verdict noIssuer(X509Certificate cert, List<X509Certificate> intermediates) {
     boolean named =
-        java.util.stream.Stream.concat(anchors.stream(), intermediates.stream())
+        Stream.concat(anchors.stream(), intermediates.stream())
             .anyMatch(c -> c.getSubjectX500Principal().equals(cert.getIssuerX500Principal()));
     return named
         ? Verdict.refused(

@@ -2,6 +2,7 @@ package dev.coati.ppp.wire;
 
 import dev.coati.util.ByteReader;
 import dev.coati.util.ByteWriter;
+import java.util.Arrays;
 
 /**
  * A PPP frame as L2TP carries it (RFC 2661 section 5.1: no flags, no FCS, no byte stuffing).
@@ -89,12 +90,12 @@ public record PppFrame(PppProtocol protocol, byte[] information) {
   public boolean equals(Object o) {
     return o instanceof PppFrame f
         && f.protocol.equals(protocol)
-        && java.util.Arrays.equals(f.information, information);
+        && Arrays.equals(f.information, information);
   }
 
   @Override
   public int hashCode() {
-    return protocol.hashCode() * 31 + java.util.Arrays.hashCode(information);
+    return protocol.hashCode() * 31 + Arrays.hashCode(information);
   }
 
   /** Writes the header FF 03 00 21 of an IPv4 frame at {@code buf[off]}; returns 4. */

@@ -2,13 +2,14 @@ package dev.coati.server.cli;
 
 import dev.coati.auth.LocalUsers;
 import dev.coati.auth.UsersFileException;
+import dev.coati.server.auth.UsersFileReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -18,7 +19,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,11 +43,11 @@ public final class UsersFile {
   private static final ConcurrentHashMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
 
   private final Path file;
-  private final PrintStream warnings;
+  private final UsersFileReader reader;
 
   public UsersFile(Path file, PrintStream warnings) {
     this.file = file.toAbsolutePath().normalize();
-    this.warnings = warnings;
+    this.reader = new UsersFileReader(file, warnings);
   }
 
   /** An edit of the file's lines; may refuse with a {@link CommandException}. */
@@ -62,38 +62,12 @@ public final class UsersFile {
 
   /** The lines (without line ends); none if the file does not exist yet. */
   public List<String> readLines() throws IOException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return new ArrayList<>();
-    }
-    warnIfOthersCanRead();
-    List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
-    if (!lines.isEmpty() && lines.getLast().isEmpty()) {
-      lines.removeLast();
-    }
-    return lines;
+    return reader.readLines();
   }
 
   /** Parses the file for the gateway: every bad line in the exception, warnings printed. */
   public LocalUsers load() throws IOException, UsersFileException {
-    LocalUsers users = LocalUsers.parse(file.toString(), String.join("\n", readLines()));
-    users.warnings().forEach(w -> warnings.println("coati: warning: " + w));
-    return users;
-  }
-
-  private void warnIfOthersCanRead() throws IOException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    if (perms.stream()
-        .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-      warnings.println(
-          "coati: warning: "
-              + file
-              + " is readable by group or others, but holds password hashes and NT hashes"
-              + " (password-equivalent for MS-CHAPv2); run: chmod 600 "
-              + file);
-    }
+    return reader.load();
   }
 
   /**
@@ -150,7 +124,7 @@ public final class UsersFile {
     Path lockFile = lockPath();
     try {
       Files.createFile(lockFile, OWNER_ONLY_ATTR);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       // an earlier editor's lock file: the fcntl lock on it is what counts
     }
     return FileChannel.open(lockFile, StandardOpenOption.WRITE);

@@ -4,6 +4,7 @@ import dev.coati.esp.EspCodec;
 import dev.coati.esp.EspSa;
 import dev.coati.ike.ChildSa;
 import dev.coati.ike.IkeListener;
+import dev.coati.ike.IkeSa;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.TrafficSelector;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -66,17 +68,17 @@ public final class DataPlane implements IkeListener {
   private final TunDevice tun;
   private final RandomSource random;
   private final Map<Integer, Route> bySpi = new ConcurrentHashMap<>();
-  private final Map<IkeSaView, dev.coati.server.events.Traffic> retired = new ConcurrentHashMap<>();
+  private final Map<IkeSaView, Traffic> retired = new ConcurrentHashMap<>();
   private volatile List<Route> routes = List.of();
   private EspSender sender;
   private final TransportRoutes transport;
   private volatile Egress egress;
   private final byte[] tunOut;
-  private java.util.function.Consumer<IkeSaView> trafficHook = sa -> {};
+  private Consumer<IkeSaView> trafficHook = sa -> {};
   private VolumeListener volumeHook = (sa, child, hard) -> {};
   private final IdleWatch idleWatch = new IdleWatch();
   private long idleMillis;
-  private java.util.function.Consumer<IkeSaView> idleHook = sa -> {};
+  private Consumer<IkeSaView> idleHook = sa -> {};
   private final int[] nextHeader = new int[1];
   private final InnerFragmentation fragmentation;
   private final InnerFragmentation.Seal sealer = this::seal;
@@ -102,14 +104,14 @@ public final class DataPlane implements IkeListener {
    * What the children of a road warrior's IKE SA moved, both those installed now and those deleted
    * (rekeyed) before, for accounting ({@code in}: from the client). Socket thread.
    */
-  public dev.coati.server.events.Traffic sessionTraffic(IkeSaView sa) {
+  public Traffic sessionTraffic(IkeSaView sa) {
     return retiredTraffic(sa).plus(liveTraffic(sa));
   }
 
   /** What the children installed now of {@code sa} moved (none once they moved to an heir). */
-  public dev.coati.server.events.Traffic liveTraffic(IkeSaView sa) {
-    dev.coati.server.events.Traffic t = dev.coati.server.events.Traffic.ZERO;
-    if (sa instanceof dev.coati.ike.IkeSa s) {
+  public Traffic liveTraffic(IkeSaView sa) {
+    Traffic t = Traffic.ZERO;
+    if (sa instanceof IkeSa s) {
       for (ChildSa c : s.children()) {
         Route r = bySpi.get(c.inboundSpi());
         if (r != null) {
@@ -121,8 +123,8 @@ public final class DataPlane implements IkeListener {
   }
 
   /** What the deleted children of {@code sa} moved (see {@link #sessionTraffic}). */
-  public dev.coati.server.events.Traffic retiredTraffic(IkeSaView sa) {
-    return retired.getOrDefault(sa, dev.coati.server.events.Traffic.ZERO);
+  public Traffic retiredTraffic(IkeSaView sa) {
+    return retired.getOrDefault(sa, Traffic.ZERO);
   }
 
   /** {@code sa}'s session was accounted for: its deleted children's counts go. */
@@ -130,9 +132,8 @@ public final class DataPlane implements IkeListener {
     retired.remove(sa);
   }
 
-  private static dev.coati.server.events.Traffic traffic(Route r) {
-    return new dev.coati.server.events.Traffic(
-        r.in().bytes(), r.out().bytes(), r.in().packets(), r.out().packets());
+  private static Traffic traffic(Route r) {
+    return new Traffic(r.in().bytes(), r.out().bytes(), r.in().packets(), r.out().packets());
   }
 
   /** Told when a child's traffic passes its soft or hard kilobyte lifetime. */
@@ -233,7 +234,7 @@ public final class DataPlane implements IkeListener {
       transport.remove(gone);
     }
     if (gone != null && sa.virtualAddress().isPresent()) {
-      retired.merge(sa, traffic(gone), dev.coati.server.events.Traffic::plus); // RA forgets it
+      retired.merge(sa, traffic(gone), Traffic::plus); // RA forgets it
     }
     routes = routes.stream().filter(r -> r.child() != child).toList();
   }
@@ -311,7 +312,7 @@ public final class DataPlane implements IkeListener {
    * Road warriors whose children received nothing for {@code idleMillis} (0: never) are handed to
    * {@code idle} (the server deletes the SA, which releases the address).
    */
-  public void onIdle(long idleMillis, java.util.function.Consumer<IkeSaView> idle) {
+  public void onIdle(long idleMillis, Consumer<IkeSaView> idle) {
     this.idleMillis = idleMillis;
     this.idleHook = idle;
   }
@@ -423,7 +424,7 @@ public final class DataPlane implements IkeListener {
   }
 
   /** Something to run when authenticated traffic arrives (tells the engine's DPD). */
-  public void onTraffic(java.util.function.Consumer<IkeSaView> r) {
+  public void onTraffic(Consumer<IkeSaView> r) {
     this.trafficHook = r;
   }
 }

@@ -3,6 +3,7 @@ package dev.coati.server.dataplane;
 import dev.coati.esp.EspCodec;
 import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeSa;
+import dev.coati.ike.Outbox;
 import dev.coati.ike.PeerAddress;
 import dev.coati.nativeio.udp.Datagrams;
 import dev.coati.nativeio.udp.Poller;
@@ -16,6 +17,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -52,8 +55,7 @@ public final class IkeSocketLoop implements AutoCloseable {
   private IkeEngine engine;
   private Runnable onTick = () -> {};
   private Runnable onStop = () -> {};
-  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> posted =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
   private DataPlane dataPlane;
   private InvalidSpiNotifier invalidSpi;
   private final byte[] scratch = new byte[65536 + 256];
@@ -142,14 +144,14 @@ public final class IkeSocketLoop implements AutoCloseable {
 
   /** "native" or "jdk": which socket implementation is in use. */
   public String backend() {
-    return sockets.backend().name().toLowerCase(java.util.Locale.ROOT);
+    return sockets.backend().name().toLowerCase(Locale.ROOT);
   }
 
   /** Creates the engine with an outbox that sends through these sockets. */
-  public IkeEngine attach(Function<dev.coati.ike.Outbox, IkeEngine> factory) {
+  public IkeEngine attach(Function<Outbox, IkeEngine> factory) {
     this.engine =
         factory.apply(
-            new dev.coati.ike.Outbox() {
+            new Outbox() {
               @Override
               public void send(PeerAddress from, PeerAddress to, byte[] datagram) {
                 IkeSocketLoop.this.send(from, to, datagram);

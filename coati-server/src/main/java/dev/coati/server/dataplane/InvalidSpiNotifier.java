@@ -5,6 +5,7 @@ import dev.coati.ike.PeerAddress;
 import dev.coati.util.RandomSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,10 +31,8 @@ public final class InvalidSpiNotifier {
   private final Map<Integer, Long> lastBySource = new HashMap<>();
   private long second;
   private int thisSecond;
-  private final java.util.concurrent.atomic.LongAdder sent =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder suppressed =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder suppressed = new LongAdder();
 
   public InvalidSpiNotifier(Sender sender, RandomSource random, LongSupplier clock) {
     this.sender = sender;

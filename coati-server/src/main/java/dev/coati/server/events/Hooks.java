@@ -1,5 +1,6 @@
 package dev.coati.server.events;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public record Hooks(Path up, Path down, long timeoutSeconds, String tunName, Pri
     }
     ProcessBuilder pb =
         new ProcessBuilder(script.toString())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD);
     Map<String, String> env = pb.environment();

@@ -1,5 +1,7 @@
 package dev.coati.server.events;
 
+import dev.coati.server.dataplane.Traffic;
+
 /**
  * What happened to a user's session: {@code up} (address assigned), {@code interim} (still up; for
  * RADIUS Interim-Update only), {@code down} (with how long it lasted, what it moved and why) or

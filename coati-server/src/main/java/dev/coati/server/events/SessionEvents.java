@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,7 +30,7 @@ public final class SessionEvents {
   private final Path jsonLog;
   private final EventLogFile logFile;
   private final Hooks hooks;
-  private final java.util.function.Consumer<SessionEvent> listener;
+  private final Consumer<SessionEvent> listener;
   private final LongSupplier clock;
   private final ExecutorService worker;
   private final Map<String, long[]> failures = new HashMap<>(); // peer -> {minute, count}
@@ -39,10 +41,7 @@ public final class SessionEvents {
 
   /** With {@code listener} (e.g. RADIUS accounting) told of every event on the same thread. */
   public SessionEvents(
-      Path jsonLog,
-      Hooks hooks,
-      java.util.function.Consumer<SessionEvent> listener,
-      LongSupplier clock) {
+      Path jsonLog, Hooks hooks, Consumer<SessionEvent> listener, LongSupplier clock) {
     this.jsonLog = jsonLog;
     this.logFile = jsonLog == null ? null : EventLogFile.at(jsonLog);
     this.hooks = hooks;
@@ -122,7 +121,7 @@ public final class SessionEvents {
     if (worker != null) {
       worker.shutdown();
       try {
-        worker.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS);
+        worker.awaitTermination(15, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -1,9 +1,11 @@
 package dev.coati.server.l2tp;
 
 import dev.coati.ike.PeerAddress;
+import dev.coati.ip.MssClamp;
 import dev.coati.l2tp.ControlChannel;
 import dev.coati.l2tp.L2tpTunnel;
 import dev.coati.l2tp.TunnelSecurity;
+import dev.coati.ppp.wire.PppFrame;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.dataplane.Egress;
 import dev.coati.server.dataplane.TransportRoutes;
@@ -11,10 +13,12 @@ import dev.coati.server.log.Kv;
 import dev.coati.util.RandomSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -101,7 +105,7 @@ public final class L2tpServer implements TransportRoutes.Receiver, Egress {
   private final long helloMillis;
   private final TunnelSecurity security;
   private PppSessions sessions;
-  private java.util.function.Consumer<PeerAddress> deadPeer = p -> {};
+  private Consumer<PeerAddress> deadPeer = p -> {};
   private final int[] ids = new int[2]; // tunnel and session of the data message at hand
   private final byte[] egressBuf = new byte[65536 + 32];
   private final byte[] egressOut = TransportRoutes.outBuffer(65536 + 32);
@@ -139,7 +143,7 @@ public final class L2tpServer implements TransportRoutes.Receiver, Egress {
     }
     long now = clock.getAsLong();
     if ((u16(buf, off) & T_BIT) != 0) {
-      control(peer, port, ids[0], java.util.Arrays.copyOfRange(buf, off, off + len), now);
+      control(peer, port, ids[0], Arrays.copyOfRange(buf, off, off + len), now);
       return;
     }
     Tunnel t = tunnels.get(ids[0]);
@@ -242,7 +246,7 @@ public final class L2tpServer implements TransportRoutes.Receiver, Egress {
    * Told the IKE peer of a tunnel that stopped answering (its control messages were retransmitted
    * in vain) when it has no other tunnel: clients without DPD (Windows, iOS) leave their SA behind.
    */
-  public void onDeadPeer(java.util.function.Consumer<PeerAddress> c) {
+  public void onDeadPeer(Consumer<PeerAddress> c) {
     this.deadPeer = c;
   }
 
@@ -301,9 +305,9 @@ public final class L2tpServer implements TransportRoutes.Receiver, Egress {
       return NO_DESTINATION;
     }
     writeDataHeader(egressBuf, 8, link.peerTunnelId(), link.peerSessionId());
-    int h = dev.coati.ppp.wire.PppFrame.writeIpv4Header(egressBuf, 14);
+    int h = PppFrame.writeIpv4Header(egressBuf, 14);
     System.arraycopy(p, off, egressBuf, 14 + h, len);
-    dev.coati.ip.MssClamp.clamp(egressBuf, 14 + h, len, link.maxMss());
+    MssClamp.clamp(egressBuf, 14 + h, len, link.maxMss());
     if (!transport.send(link.peer(), link.port(), egressBuf, 0, 6 + h + len, egressOut)) {
       return DROPPED; // counted by the transport
     }

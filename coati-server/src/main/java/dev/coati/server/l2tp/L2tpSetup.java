@@ -5,8 +5,9 @@ import dev.coati.l2tp.TunnelSecurity;
 import dev.coati.ppp.PppSession;
 import dev.coati.ppp.RestartConfig;
 import dev.coati.ppp.wire.AuthProtocol;
-import dev.coati.server.control.RemoteAccessSetup;
 import dev.coati.server.dataplane.DataPlane;
+import dev.coati.server.policy.RemoteAccessSetup;
+import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import dev.coati.util.RandomSource;
 import java.io.PrintStream;
@@ -26,7 +27,7 @@ public final class L2tpSetup {
       DataPlane dataPlane,
       Executor engineThread,
       RandomSource random,
-      dev.coati.server.sessions.UserSessions events,
+      UserSessions events,
       PrintStream out) {
     GatewayConfig.L2tpConfig l = config.l2tp();
     GatewayConfig.RemoteAccessConfig ra = config.remoteAccess();

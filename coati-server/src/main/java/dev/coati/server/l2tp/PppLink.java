@@ -6,8 +6,9 @@ import dev.coati.ike.PeerAddress;
 import dev.coati.pool.LeaseResult;
 import dev.coati.ppp.IpcpGrant;
 import dev.coati.ppp.PppSession;
-import dev.coati.server.control.FairAuthQueue;
+import dev.coati.server.auth.FairAuthQueue;
 import dev.coati.server.dataplane.DropCounters;
+import dev.coati.server.dataplane.Traffic;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.log.Kv;
 import dev.coati.util.Ipv4Address;
@@ -241,8 +242,8 @@ final class PppLink implements PppSession.Host {
   }
 
   /** What the client's IP packets moved (RADIUS's view: in = from the client). */
-  dev.coati.server.events.Traffic traffic() {
-    return new dev.coati.server.events.Traffic(inOctets, outOctets, inPackets, outPackets);
+  Traffic traffic() {
+    return new Traffic(inOctets, outOctets, inPackets, outPackets);
   }
 
   /** The IPv4 source address of the packet at {@code off}, as {@link Ipv4Address#value()}. */

@@ -4,6 +4,9 @@ import dev.coati.auth.Authenticator;
 import dev.coati.pool.AddressPool;
 import dev.coati.ppp.PppSession;
 import dev.coati.server.dataplane.DataPlane;
+import dev.coati.server.events.SessionEvents;
+import dev.coati.server.log.LogSetup;
+import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import dev.coati.util.RandomSource;
 import java.io.PrintStream;
@@ -32,12 +35,8 @@ public final class PppSessions {
   final LongSupplier clock;
   final PrintStream log;
   final L2tpServer server;
-  dev.coati.server.sessions.UserSessions sessions =
-      new dev.coati.server.sessions.UserSessions(
-          dev.coati.server.events.SessionEvents.NONE,
-          System::currentTimeMillis,
-          0,
-          dev.coati.server.log.LogSetup.events());
+  UserSessions sessions =
+      new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, LogSetup.events());
 
   /** Wiring of the sessions; see the fields. {@code maxMss}: from the TUN MTU. */
   public record Wiring(
@@ -76,7 +75,7 @@ public final class PppSessions {
   }
 
   /** Where sessions are recorded with their up, down and failure events (set before traffic). */
-  public void sessions(dev.coati.server.sessions.UserSessions u) {
+  public void sessions(UserSessions u) {
     this.sessions = u;
   }
 

@@ -6,18 +6,20 @@ import dev.coati.ike.EngineCounters;
 import dev.coati.ike.HalfOpenDrop;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
-import dev.coati.server.control.FairAuthQueue;
+import dev.coati.server.auth.FairAuthQueue;
 import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.dataplane.InvalidSpiNotifier;
 import dev.coati.server.log.LogSetup;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's counters and gauges in Prometheus text format (version 0.0.4): IKE handshakes
@@ -46,7 +48,7 @@ public final class Metrics implements IkeListener {
   private volatile long otherSas;
   private volatile DataPlane dataPlane;
   private volatile InvalidSpiNotifier invalidSpi;
-  private volatile java.util.function.LongSupplier httpRefused = () -> 0;
+  private volatile LongSupplier httpRefused = () -> 0;
   private volatile long poolCapacity;
   private volatile long poolFree;
   private volatile long l2tpTunnels;
@@ -69,7 +71,7 @@ public final class Metrics implements IkeListener {
   }
 
   /** The /metrics server's count of connections closed unserved. */
-  void httpRefused(java.util.function.LongSupplier refused) {
+  void httpRefused(LongSupplier refused) {
     this.httpRefused = refused;
   }
 
@@ -281,8 +283,8 @@ public final class Metrics implements IkeListener {
     head(b, "coati_ppp_sessions", "gauge", "L2TP/PPP sessions now");
     sample(b, "coati_ppp_sessions", null, l2tpSessions);
     head(b, "coati_auth_total", "counter", "user authentications by method and result");
-    for (String m : java.util.List.of("password", "chap", "mschapv2")) {
-      for (String r : java.util.List.of("success", "failure")) {
+    for (String m : List.of("password", "chap", "mschapv2")) {
+      for (String r : List.of("success", "failure")) {
         LongAdder n = auth.get(m + "," + r);
         sample(
             b,

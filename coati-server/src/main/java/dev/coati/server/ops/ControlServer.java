@@ -4,6 +4,7 @@ import dev.coati.config.GatewayConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -11,9 +12,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -120,8 +123,7 @@ public final class ControlServer implements AutoCloseable {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    if (!Files.readAttributes(
-            path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+    if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
         .isOther()) {
       throw new IOException(
           "control socket "
@@ -133,7 +135,7 @@ public final class ControlServer implements AutoCloseable {
           "control socket "
               + path
               + " is in use: another coati is running (stop it, or set another control.socket)");
-    } catch (java.net.ConnectException e) {
+    } catch (ConnectException e) {
       Files.delete(path); // left behind by a gateway that died
     }
   }
@@ -262,7 +264,7 @@ public final class ControlServer implements AutoCloseable {
     server.close();
     try {
       Files.deleteIfExists(path);
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       // gateway.user dropped root and may not write the socket's directory: the file stays,
       // and the next start replaces a socket nobody answers on
     }

@@ -3,6 +3,7 @@ package dev.coati.server.ops;
 import dev.coati.nativeio.Libc;
 import dev.coati.nativeio.ProcessControl;
 import java.io.PrintStream;
+import java.util.concurrent.TimeoutException;
 
 /** SIGHUP reloads the configuration, as with {@code coati reload} (answer in the log). */
 public final class Hangup {
@@ -31,7 +32,7 @@ public final class Hangup {
                       () -> {
                         try {
                           ops.reload();
-                        } catch (java.util.concurrent.TimeoutException e) {
+                        } catch (TimeoutException e) {
                           log.println("coati: reload: the gateway did not answer in time");
                         }
                       }));

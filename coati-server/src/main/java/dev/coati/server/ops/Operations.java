@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -171,7 +172,7 @@ public final class Operations implements ControlServer.Handler {
   }
 
   /** The rows of every session whose user {@code known} does not know (socket thread). */
-  List<SessionRow> usersGone(java.util.function.Predicate<String> known) {
+  List<SessionRow> usersGone(Predicate<String> known) {
     return rows().stream().filter(r -> r.user() != null && !known.test(r.user())).toList();
   }
 }

@@ -7,9 +7,9 @@ import dev.coati.auth.UsersFileException;
 import dev.coati.config.ConfigException;
 import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
-import dev.coati.server.cli.UsersFile;
-import dev.coati.server.control.ConfiguredPolicy;
-import dev.coati.server.control.RemoteAccessService;
+import dev.coati.server.auth.UsersFileReader;
+import dev.coati.server.policy.ConfiguredPolicy;
+import dev.coati.server.policy.RemoteAccessService;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ public final class Reloader {
     try {
       next = ConfigLoader.load(file);
       if (ra != null && next.usersFile() != null) {
-        users = new UsersFile(next.usersFile(), log).load();
+        users = new UsersFileReader(next.usersFile(), log).load();
       }
     } catch (ConfigException | UsersFileException | IOException e) {
       return refused(e.getMessage());

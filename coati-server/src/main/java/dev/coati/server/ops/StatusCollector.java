@@ -10,6 +10,7 @@ import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.l2tp.L2tpServer;
 import dev.coati.util.Ipv4Address;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +79,7 @@ final class StatusCollector {
           && o.user().equals(sa.user())
           && o.peer().equals(sa.peer())
           && o.virtualAddress().isPresent()
-          && java.util.Arrays.equals(o.virtualAddress().get(), sa.virtualAddress().get())
+          && Arrays.equals(o.virtualAddress().get(), sa.virtualAddress().get())
           && newerSession(o, sa, accountingIds)) {
         return o;
       }

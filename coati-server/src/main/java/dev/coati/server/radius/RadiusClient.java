@@ -13,8 +13,12 @@ import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * A blocking RADIUS client over UDP (RFC 2865, 2866). Each request goes to the servers in order:
@@ -33,8 +37,8 @@ public final class RadiusClient {
   private final PrintStream log;
   private final SecureRandom random = new SecureRandom();
   private final AtomicInteger nextId = new AtomicInteger(new SecureRandom().nextInt(256));
-  private final java.util.concurrent.atomic.AtomicLongArray deadUntil;
-  private final java.util.function.LongSupplier nanoClock;
+  private final AtomicLongArray deadUntil;
+  private final LongSupplier nanoClock;
 
   /** How long a server that did not answer is tried after the others. */
   public static final long DEAD_SECONDS = 30;
@@ -65,7 +69,7 @@ public final class RadiusClient {
       int retries,
       boolean requireMessageAuthenticator,
       PrintStream log,
-      java.util.function.LongSupplier nanoClock) {
+      LongSupplier nanoClock) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("at least one RADIUS server");
     }
@@ -75,14 +79,14 @@ public final class RadiusClient {
     this.requireMessageAuthenticator = requireMessageAuthenticator;
     this.log = log;
     this.nanoClock = nanoClock;
-    this.deadUntil = new java.util.concurrent.atomic.AtomicLongArray(2 * servers.size());
+    this.deadUntil = new AtomicLongArray(2 * servers.size());
   }
 
   /** Server indexes to try: those not dead first, in order, then the dead ones, in order. */
   private List<Integer> order(boolean acct) {
     long now = nanoClock.getAsLong();
-    List<Integer> alive = new java.util.ArrayList<>();
-    List<Integer> dead = new java.util.ArrayList<>();
+    List<Integer> alive = new ArrayList<>();
+    List<Integer> dead = new ArrayList<>();
     for (int i = 0; i < servers.size(); i++) {
       long until = deadUntil.get(slot(i, acct));
       (until != 0 && now - until < 0 ? dead : alive).add(i);
@@ -136,7 +140,7 @@ public final class RadiusClient {
       } catch (IOException e) {
         why = "unreachable: " + e.getMessage();
       } finally {
-        java.util.Arrays.fill(secret, (byte) 0);
+        Arrays.fill(secret, (byte) 0);
       }
       boolean wasDead = deadUntil.getAndSet(slot(i, acct), dead()) != 0;
       String next =
@@ -176,7 +180,7 @@ public final class RadiusClient {
           } catch (SocketTimeoutException e) {
             break;
           }
-          byte[] data = java.util.Arrays.copyOf(buf, in.getLength());
+          byte[] data = Arrays.copyOf(buf, in.getLength());
           try {
             return RadiusSigner.verifyResponse(data, wire, secret, requireMessageAuthenticator);
           } catch (RadiusException e) {

@@ -2,6 +2,7 @@ package dev.coati.server.radius;
 
 import dev.coati.config.GatewayConfig;
 import dev.coati.radius.DisconnectRequest;
+import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /** Builds the RADIUS client, authenticator and accounting from the {@code radius:} section. */
 public final class RadiusSetup {
@@ -64,10 +66,7 @@ public final class RadiusSetup {
    * listen addresses count as its NAS-IP-Address.
    */
   public static DynamicAuthServer disconnects(
-      GatewayConfig config,
-      java.util.concurrent.Executor socketThread,
-      dev.coati.server.sessions.UserSessions sessions,
-      PrintStream log)
+      GatewayConfig config, Executor socketThread, UserSessions sessions, PrintStream log)
       throws IOException {
     if (config.radius() == null || config.radius().dynamicAuthorization() == null) {
       return null;

@@ -1,9 +1,9 @@
 package dev.coati.server.sessions;
 
 import dev.coati.auth.AuthResult;
+import dev.coati.server.dataplane.Traffic;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
-import dev.coati.server.events.Traffic;
 import dev.coati.server.log.Kv;
 import java.io.PrintStream;
 import java.util.ArrayList;

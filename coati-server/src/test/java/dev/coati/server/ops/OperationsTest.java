@@ -12,7 +12,7 @@ import dev.coati.ike.IkeListener;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.ike.wire.ExchangeType;
-import dev.coati.server.control.ConfiguredPolicy;
+import dev.coati.server.policy.ConfiguredPolicy;
 import dev.coati.util.RandomSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
-import dev.coati.server.control.ConfiguredPolicy;
+import dev.coati.server.policy.ConfiguredPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

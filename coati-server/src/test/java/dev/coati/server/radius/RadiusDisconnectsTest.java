@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coati.auth.AuthResult;
 import dev.coati.radius.DisconnectRequest;
+import dev.coati.server.dataplane.Traffic;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
-import dev.coati.server.events.Traffic;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import java.io.ByteArrayOutputStream;

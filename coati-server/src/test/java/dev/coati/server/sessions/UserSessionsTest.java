@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.auth.AuthResult;
+import dev.coati.server.dataplane.Traffic;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
-import dev.coati.server.events.Traffic;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.coati.server.events;
+package dev.coati.server.dataplane;
 
 /**
  * What a session moved, from the client's point of view as RADIUS counts it (RFC 2866 section 5.3,

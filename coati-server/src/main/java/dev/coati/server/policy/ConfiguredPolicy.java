@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.EspProposalSpec;
@@ -16,7 +16,11 @@ import dev.coati.ike.TrafficSelector;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IdType;
 import dev.coati.ike.wire.IkeAttr;
+import dev.coati.ip.Udp;
+import dev.coati.util.RandomSource;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +55,7 @@ public final class ConfiguredPolicy implements IkePolicy {
     this.localCertificate =
         p != null && p.certificate() != null
             ? new LocalCertificate(
-                p.certificate(), Signer.of(p.privateKey(), dev.coati.util.RandomSource.secure()))
+                p.certificate(), Signer.of(p.privateKey(), RandomSource.secure()))
             : null;
     this.localId = parseId(next.gatewayId());
     this.config = next;
@@ -116,7 +120,7 @@ public final class ConfiguredPolicy implements IkePolicy {
     if (remoteAccess == null) {
       return Set.of(IkeAttr.PSK);
     }
-    Set<Integer> m = new java.util.LinkedHashSet<>(List.of(IkeAttr.PSK));
+    Set<Integer> m = new LinkedHashSet<>(List.of(IkeAttr.PSK));
     List<String> auth = config.remoteAccess().auth();
     if (auth.contains("psk-xauth")) {
       m.add(IkeAttr.XAUTH_INIT_PSK);
@@ -340,14 +344,14 @@ public final class ConfiguredPolicy implements IkePolicy {
    */
   boolean l2tpSelectors(TrafficSelector remote, TrafficSelector local) {
     boolean udp =
-        local.protocol() == dev.coati.ip.Udp.PROTOCOL
-            && remote.protocol() == dev.coati.ip.Udp.PROTOCOL
+        local.protocol() == Udp.PROTOCOL
+            && remote.protocol() == Udp.PROTOCOL
             && (local.port() == 1701 || local.port() == 0);
     boolean any = local.protocol() == 0 && remote.protocol() == 0 && local.port() == 0;
     return config.l2tp() != null
         && (udp || any)
-        && java.util.Arrays.equals(local.from(), local.to())
-        && java.util.Arrays.equals(remote.from(), remote.to());
+        && Arrays.equals(local.from(), local.to())
+        && Arrays.equals(remote.from(), remote.to());
   }
 
   /** "10.1.0.0/24" as a selector for any protocol and port. */

@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import dev.coati.auth.AuthRequest;
 import dev.coati.auth.AuthResult;
@@ -9,15 +9,17 @@ import dev.coati.ike.IkeSaView;
 import dev.coati.ike.RemoteAccess;
 import dev.coati.pool.AddressPool;
 import dev.coati.pool.LeaseResult;
+import dev.coati.server.auth.FairAuthQueue;
 import dev.coati.server.dataplane.DataPlane;
+import dev.coati.server.dataplane.Traffic;
 import dev.coati.server.events.SessionEvent;
 import dev.coati.server.events.SessionEvents;
-import dev.coati.server.events.Traffic;
 import dev.coati.server.log.Kv;
 import dev.coati.server.log.LogSetup;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.Ipv4Address;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   @Override
   public CompletionStage<XauthResult> xauth(IkeSaView sa, byte[] user, byte[] password) {
     AuthRequest.Plain request = AuthRequest.Plain.fromWire(user, password.clone());
-    java.util.Arrays.fill(password, (byte) 0);
+    Arrays.fill(password, (byte) 0);
     CompletableFuture<XauthResult> done = new CompletableFuture<>();
     String source = address(sa);
     Runnable check =

@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.auth;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;

@@ -1,10 +1,18 @@
-package dev.coati.server.events;
+package dev.coati;
 
 import dev.coati.config.GatewayConfig;
+import dev.coati.server.events.Hooks;
+import dev.coati.server.events.SessionEvent;
+import dev.coati.server.events.SessionEvents;
 import dev.coati.server.metrics.Metrics;
 import dev.coati.server.metrics.MetricsServer;
+import dev.coati.server.radius.RadiusAccounting;
+import dev.coati.server.radius.RadiusSessionAccounting;
+import dev.coati.server.sessions.UserSessions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /** Builds what watches the gateway from the configuration: session events, hooks, metrics. */
@@ -43,22 +51,21 @@ public final class EventsSetup {
    * The sessions register with its events: the JSON log and hooks of {@code events:}, and RADIUS
    * accounting when {@code radius.accounting} is on ({@code accounting} non-null).
    */
-  public static dev.coati.server.sessions.UserSessions sessions(
-      GatewayConfig config, dev.coati.server.radius.RadiusAccounting accounting, PrintStream out) {
+  public static UserSessions sessions(
+      GatewayConfig config, RadiusAccounting accounting, PrintStream out) {
     SessionEvents events =
         create(
             config,
             accounting == null
                 ? null
-                : new dev.coati.server.radius.RadiusSessionAccounting(
+                : new RadiusSessionAccounting(
                     accounting, config.usersSource() != GatewayConfig.UserSource.LOCAL),
             out);
     long interim =
         accounting == null || config.radius() == null
             ? 0
             : config.radius().interimIntervalSeconds();
-    return new dev.coati.server.sessions.UserSessions(
-        events, System::currentTimeMillis, interim, out);
+    return new UserSessions(events, System::currentTimeMillis, interim, out);
   }
 
   /** The Prometheus endpoint, if {@code metrics.listen} is set. */
@@ -71,8 +78,8 @@ public final class EventsSetup {
     int colon = l.lastIndexOf(':');
     MetricsServer m =
         new MetricsServer(
-            new java.net.InetSocketAddress(
-                java.net.InetAddress.getByName(l.substring(0, colon)),
+            new InetSocketAddress(
+                InetAddress.getByName(l.substring(0, colon)),
                 Integer.parseInt(l.substring(colon + 1))),
             metrics);
     out.println("coati: metrics on http://" + l + "/metrics");

@@ -1,10 +1,11 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import dev.coati.config.GatewayConfig;
 import dev.coati.config.GatewayConfig.PeerConfig;
 import dev.coati.crypto.Secret;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
+import dev.coati.ike.TrafficSelector;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeAttr;
 import java.security.MessageDigest;
@@ -74,7 +75,7 @@ final class SiteToSitePeers {
     return config.peers().stream().anyMatch(PeerConfig::dynamic);
   }
 
-  static boolean within(List<String> subnets, dev.coati.ike.TrafficSelector ts) {
+  static boolean within(List<String> subnets, TrafficSelector ts) {
     for (String s : subnets) {
       if (ConfiguredPolicy.subnet(s).contains(ts)) {
         return true;

@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import dev.coati.config.GatewayConfig;
 import dev.coati.ike.ChildRequest;

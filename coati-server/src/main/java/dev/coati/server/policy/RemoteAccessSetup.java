@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import dev.coati.auth.Authenticator;
 import dev.coati.auth.ChainAuthenticator;
@@ -6,8 +6,10 @@ import dev.coati.auth.LocalAuthenticator;
 import dev.coati.auth.LocalUsers;
 import dev.coati.auth.UsersFileException;
 import dev.coati.config.GatewayConfig;
+import dev.coati.ike.IkePolicy;
 import dev.coati.pool.AddressPool;
-import dev.coati.server.cli.UsersFile;
+import dev.coati.server.auth.FairAuthQueue;
+import dev.coati.server.auth.UsersFileReader;
 import dev.coati.server.radius.RadiusAccounting;
 import dev.coati.server.radius.RadiusAuthenticator;
 import dev.coati.server.radius.RadiusClient;
@@ -15,6 +17,7 @@ import dev.coati.server.radius.RadiusSetup;
 import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
@@ -46,7 +49,7 @@ public final class RemoteAccessSetup {
       users =
           config.usersFile() == null
               ? LocalUsers.empty()
-              : new UsersFile(config.usersFile(), out).load();
+              : new UsersFileReader(config.usersFile(), out).load();
     } catch (UsersFileException e) {
       throw new IOException(e.getMessage(), e);
     }
@@ -69,7 +72,7 @@ public final class RemoteAccessSetup {
           "coati: RADIUS "
               + RadiusSetup.describe(rc)
               + ", users "
-              + config.usersSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+              + config.usersSource().name().toLowerCase(Locale.ROOT).replace('_', '-')
               + ", accounting "
               + (accounting != null ? "on" : "off"));
     }
@@ -96,7 +99,7 @@ public final class RemoteAccessSetup {
     return new RemoteAccessService(
         config.remoteAccess(),
         config.tun().prefix(),
-        config.pfs() == dev.coati.ike.IkePolicy.PfsPolicy.REQUIRED,
+        config.pfs() == IkePolicy.PfsPolicy.REQUIRED,
         aaa.auth(),
         aaa.pool(),
         aaa.workers(),

@@ -1,4 +1,4 @@
-package dev.coati.server.control;
+package dev.coati.server.policy;
 
 import dev.coati.ike.ChildSa;
 import dev.coati.ike.IkeListener;
