@@ -7,6 +7,7 @@ import dev.coati.crypto.NtHash;
 import dev.coati.crypto.PasswordHash;
 import dev.coati.server.cli.CliOptions.UsageException;
 import dev.coati.server.importer.Importer;
+import dev.coati.util.Hex;
 import dev.coati.util.Ipv4Address;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -28,7 +29,8 @@ public final class ImportCommand {
   static final String USAGE =
       "usage: coati import [--dir DIR] [--force] FILE...\n"
           + "       FILE: racoon.conf (+ its psk.txt), ipsec.conf, ipsec.secrets, swanctl.conf,\n"
-          + "       xl2tpd.conf, a pppd options file, chap-secrets; DIR defaults to coati-import";
+          + "       xl2tpd.conf, a pppd options file, chap-secrets, SoftEther's vpn_server.config;\n"
+          + "       DIR defaults to coati-import";
 
   private final RandomSource random;
   private final int iterations;
@@ -107,9 +109,12 @@ public final class ImportCommand {
   }
 
   private UserEntry entry(Importer.User user) {
+    Ipv4Address address = user.address() == null ? null : Ipv4Address.parse(user.address());
+    if (user.password() == null) {
+      return new UserEntry(user.name(), null, null, Hex.decode(user.ntHash()), address, 0);
+    }
     byte[] pw = user.password().getBytes(StandardCharsets.UTF_8);
     PasswordHash hash = PasswordHash.parse(PasswordHash.hash(pw, random, iterations));
-    Ipv4Address address = user.address() == null ? null : Ipv4Address.parse(user.address());
     return new UserEntry(user.name(), hash, null, NtHash.of(pw), address, 0);
   }
 
@@ -123,7 +128,8 @@ public final class ImportCommand {
             + dir.resolve("users.txt")
             + " ("
             + r.users().size()
-            + " user(s), PBKDF2 + NT hash), secrets mode 0600");
+            + " user(s), PBKDF2 + NT hash, or the NT hash alone from SoftEther), secrets mode"
+            + " 0600");
     if (!r.translated().isEmpty()) {
       out.println("\ncarried over or not needed:");
       r.translated().forEach(t -> out.println("  " + t));

@@ -165,7 +165,8 @@ final class Subcommands {
       mixinStandardHelpOptions = true,
       description =
           "Translate racoon.conf, strongSwan/Libreswan ipsec.conf + ipsec.secrets, swanctl.conf,"
-              + " xl2tpd.conf + pppd options + chap-secrets into a coati configuration, secret"
+              + " xl2tpd.conf + pppd options + chap-secrets, SoftEther's vpn_server.config into a"
+              + " coati configuration, secret"
               + " files and a users file; lists what it cannot translate (docs/MIGRATING.md).")
   static final class Import extends Forwarding {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "the files to translate")

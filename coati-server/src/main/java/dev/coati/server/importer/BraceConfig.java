@@ -59,7 +59,16 @@ final class BraceConfig {
    * ;} does (racoon needs the {@code ;}); {@code =} is dropped between key and value.
    */
   static List<Stmt> parse(String text, boolean newlineEnds) throws SyntaxException {
-    List<Token> tokens = tokenize(text, newlineEnds);
+    return parse(text, newlineEnds, newlineEnds);
+  }
+
+  /**
+   * As {@link #parse(String, boolean)}, with {@code dropEquals} choosing whether {@code =}
+   * separates key and value (swanctl) or is part of a word (SoftEther's base64 values).
+   */
+  static List<Stmt> parse(String text, boolean newlineEnds, boolean dropEquals)
+      throws SyntaxException {
+    List<Token> tokens = tokenize(text, newlineEnds, dropEquals);
     int[] pos = {0};
     List<Stmt> top = block(tokens, pos, 0);
     if (pos[0] < tokens.size()) {
@@ -113,7 +122,8 @@ final class BraceConfig {
     }
   }
 
-  private static List<Token> tokenize(String text, boolean newlineEnds) throws SyntaxException {
+  private static List<Token> tokenize(String text, boolean newlineEnds, boolean dropEquals)
+      throws SyntaxException {
     List<Token> out = new ArrayList<>();
     int line = 1;
     int i = 0;
@@ -125,7 +135,7 @@ final class BraceConfig {
         }
         line++;
         i++;
-      } else if (Character.isWhitespace(c) || (newlineEnds && c == '=')) {
+      } else if (Character.isWhitespace(c) || (dropEquals && c == '=')) {
         i++;
       } else if (c == '#') {
         while (i < text.length() && text.charAt(i) != '\n') {
@@ -152,7 +162,7 @@ final class BraceConfig {
               || d == ';'
               || d == '"'
               || d == '#'
-              || (newlineEnds && d == '=')) {
+              || (dropEquals && d == '=')) {
             break;
           }
           i++;

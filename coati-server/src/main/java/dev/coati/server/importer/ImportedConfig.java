@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -17,8 +18,15 @@ final class ImportedConfig {
   /** A pre-shared key for some peers ("any", addresses or identities). */
   record Psk(List<String> peers, String secret, String origin) {}
 
-  /** A user with a clear-text password (from chap-secrets, ipsec.secrets XAUTH or swanctl). */
-  record User(String name, String password, String address, String origin) {}
+  /**
+   * A user with a clear-text password (from chap-secrets, ipsec.secrets XAUTH or swanctl), or only
+   * an NT hash in hex (SoftEther's password users).
+   */
+  record User(String name, String password, String ntHash, String address, String origin) {
+    User(String name, String password, String address, String origin) {
+      this(name, password, null, address, origin);
+    }
+  }
 
   /** A RADIUS server for authentication and accounting. */
   record RadiusServer(String address, String secret) {}
@@ -103,7 +111,7 @@ final class ImportedConfig {
       return;
     }
     User old = users.putIfAbsent(u.name(), u);
-    if (old != null && !old.password().equals(u.password())) {
+    if (old != null && !Objects.equals(old.password(), u.password())) {
       skip(
           u.origin(),
           "user " + u.name() + " again with another password; kept the one from " + old.origin());

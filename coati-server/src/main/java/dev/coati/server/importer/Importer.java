@@ -25,6 +25,8 @@ public final class Importer {
     PPP_OPTIONS,
     IPSEC_SECRETS,
     CHAP_SECRETS,
+    /** SoftEther VPN Server's vpn_server.config. */
+    SOFTETHER,
     /** racoon's pre-shared key file ("identifier key" lines), read through racoon.conf's path. */
     RACOON_PSK
   }
@@ -32,8 +34,11 @@ public final class Importer {
   /** A secret file to write beside the configuration (mode 0600). */
   public record SecretFile(String name, String content) {}
 
-  /** A user with the clear-text password found, and the static address if one was given. */
-  public record User(String name, String password, String address) {}
+  /**
+   * A user with the clear-text password found (or, from SoftEther, only the NT hash in hex), and
+   * the static address if one was given.
+   */
+  public record User(String name, String password, String ntHash, String address) {}
 
   /** The translation: the YAML, its files, the users, and what was and was not carried over. */
   public record Result(
@@ -69,7 +74,8 @@ public final class Importer {
         throw new ImportException(
             f
                 + ": not a file coati import knows (racoon.conf, ipsec.conf,"
-                + " ipsec.secrets, swanctl.conf, xl2tpd.conf, a pppd options file, chap-secrets)");
+                + " ipsec.secrets, swanctl.conf, xl2tpd.conf, a pppd options file, chap-secrets,"
+                + " SoftEther's vpn_server.config)");
       }
       inputs.add(new Input(f, kind, text));
     }
@@ -93,6 +99,7 @@ public final class Importer {
           case PPP_OPTIONS -> l2tp.pppOptions(name, in.text());
           case IPSEC_SECRETS -> SecretsImport.ipsecSecrets(c, name, in.text());
           case CHAP_SECRETS -> SecretsImport.chapSecrets(c, name, in.text());
+          case SOFTETHER -> new SoftEtherImport(c, name).run(in.text());
           case RACOON_PSK -> {
             if (inputs.stream().noneMatch(i -> i.kind() == Kind.RACOON)) {
               c.skip(name, "a racoon pre-shared key file without racoon.conf: not used");
@@ -123,7 +130,9 @@ public final class Importer {
     return new Result(
         yaml,
         secrets.stream().map(s -> new SecretFile(s.name(), s.content())).toList(),
-        c.users.values().stream().map(u -> new User(u.name(), u.password(), u.address())).toList(),
+        c.users.values().stream()
+            .map(u -> new User(u.name(), u.password(), u.ntHash(), u.address()))
+            .toList(),
         c.translated.stream().map(ImportedConfig.Note::toString).toList(),
         c.untranslated.stream().map(ImportedConfig.Note::toString).toList(),
         chap);
@@ -145,6 +154,9 @@ public final class Importer {
   /** The kind of a file by its name, else by what its text looks like; null if neither. */
   public static Kind kind(Path file, String text) {
     String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (n.startsWith("vpn_server") || text.contains("declare root")) {
+      return Kind.SOFTETHER;
+    }
     if (n.startsWith("racoon")) {
       return Kind.RACOON;
     }

@@ -227,4 +227,95 @@ class ImportCommandTest {
     assertEquals(2, run("--dir", dir.toString()), "no file named");
     assertEquals(2, run("--bogus", conf));
   }
+
+  /**
+   * SoftEther's vpn_server.config (the shape SoftEther 4.x writes; the NT hashes made here): L2TP
+   * over IPsec with its PSK, the default hub's password users with their NT hashes (they log in
+   * with the same password, no reset), SecureNAT's DHCP pool, DNS and virtual host address.
+   */
+  @Test
+  void softEtherL2tpIpsecHub() throws Exception {
+    String nt =
+        java.util.Base64.getEncoder()
+            .encodeToString(NtHash.of("alice's password".getBytes(StandardCharsets.UTF_8)));
+    String conf =
+        """
+        # Software Configuration File
+        declare root
+        {
+        	uint ConfigRevision 12
+        	declare IPsec
+        	{
+        		bool EtherIP_IPsec false
+        		string IPsec_Secret soft$20ether$20psk
+        		string L2TP_DefaultHub VPN
+        		bool L2TP_IPsec true
+        		bool L2TP_Raw true
+        	}
+        	declare VirtualHUB
+        	{
+        		declare VPN
+        		{
+        			bool Online true
+        			declare SecureNAT
+        			{
+        				bool Disabled false
+        				declare VirtualDhcpServer
+        				{
+        					string DhcpDnsServerAddress 192.168.30.1
+        					string DhcpDnsServerAddress2 0.0.0.0
+        					string DhcpDomainName corp.example
+        					string DhcpLeaseIPEnd 192.168.30.200
+        					string DhcpLeaseIPStart 192.168.30.10
+        					string DhcpSubnetMask 255.255.255.0
+        				}
+        				declare VirtualHost
+        				{
+        					string VirtualHostIp 192.168.30.1
+        					string VirtualHostIpSubnetMask 255.255.255.0
+        				}
+        			}
+        			declare SecurityAccountDatabase
+        			{
+        				declare UserList
+        				{
+        					declare alice
+        					{
+        						byte AuthNtLmSecureHash NTHASH
+        						byte AuthPassword ya9vjuS1VlkxSnvRTVsJwEAptHo=
+        						uint AuthType 1
+        						string Note $
+        					}
+        					declare carol
+        					{
+        						uint AuthType 4
+        					}
+        				}
+        			}
+        		}
+        	}
+        }
+        """
+            .replace("NTHASH", nt);
+    Path file = tmp.resolve("vpn_server.config");
+    Files.writeString(file, conf);
+    Path dir = tmp.resolve("out");
+    assertEquals(0, run("--dir", dir.toString(), file.toString()), err.toString());
+
+    GatewayConfig g = ConfigLoader.load(dir.resolve("coati.yaml"));
+    assertTrue(g.l2tp() != null, "L2TP over IPsec");
+    assertEquals("soft ether psk\n", Files.readString(dir.resolve("psk.txt")));
+    assertEquals("192.168.30.10-192.168.30.200", g.remoteAccess().pool());
+    assertEquals(List.of("192.168.30.1"), g.remoteAccess().dns());
+    assertEquals("corp.example", g.remoteAccess().domain());
+    assertEquals("192.168.30.1", g.tun().address());
+    LocalUsers users = LocalUsers.parse("users.txt", Files.readString(dir.resolve("users.txt")));
+    UserEntry alice = users.find("alice").orElseThrow();
+    assertArrayEquals(
+        NtHash.of("alice's password".getBytes(StandardCharsets.UTF_8)), alice.ntHash());
+    assertTrue(users.find("carol").isEmpty(), "a RADIUS user has no password to carry");
+    String o = out();
+    assertTrue(o.contains("user carol authenticates by RADIUS"), o);
+    assertTrue(o.contains("L2TP_Raw"), o);
+  }
 }
