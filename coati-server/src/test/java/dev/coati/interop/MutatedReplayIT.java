@@ -123,8 +123,10 @@ class MutatedReplayIT {
             lines.stream()
                 .filter(l -> l.startsWith("4500 ") && !l.startsWith("4500 00000000"))
                 .count();
+        // enough to mutate: both phase 1 modes, Xauth, mode config, quick mode, and ESP (with
+        // no duplicate storms, a clean connect is about 8 IKE datagrams from the client)
         assertTrue(
-            lines.size() >= 20 && esp >= 3, "IKE and ESP-in-UDP: " + lines.size() + ", " + esp);
+            lines.size() >= 12 && esp >= 3, "IKE and ESP-in-UDP: " + lines.size() + ", " + esp);
         captureSize = lines.size();
 
         Process mutator = mutator(captured);
