@@ -229,7 +229,7 @@ class FaultsIT {
             (back - killed) / 1e9, lost, alice.log().contains("INVALID_SPI"));
         String sas = alice.swanctl("--list-sas").output();
         assertEquals(vip, RemoteAccessIT.virtualIp(sas), "alice got her address back");
-        assertTrue(log.contains("user alice gets " + vip), log);
+        assertTrue(log.contains("address assigned user=alice address=" + vip), log);
         assertFalse(firstLog.contains("alice-pass") || log.contains("alice-pass"));
       }
     }
