@@ -11,6 +11,7 @@ import dev.coati.crypto.IkeCipher;
 import dev.coati.ike.VendorIds;
 import dev.coati.ike.wire.Attribute;
 import dev.coati.ike.wire.ExchangeType;
+import dev.coati.ike.wire.FragmentPayload;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeAttr;
 import dev.coati.ike.wire.IsakmpCodec;
@@ -29,13 +30,16 @@ import dev.coati.nativeio.udp.NetnsThread;
 import dev.coati.util.ByteWriter;
 import dev.coati.util.Hex;
 import dev.coati.util.RandomSource;
+import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -242,6 +246,7 @@ class BuiltInClientOffersIT {
         dataplane:
           tun: coati0
           address: 10.99.99.1/24
+        l2tp: {}
         """;
     String gw =
         "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n"
@@ -308,16 +313,32 @@ class BuiltInClientOffersIT {
             })) {
       s.send(new DatagramPacket(msg, msg.length, new InetSocketAddress(Netns.SRV_ADDR, 500)));
       byte[] buf = new byte[65535];
-      for (int i = 0; i < 6; i++) {
+      TreeMap<Integer, byte[]> pieces = new TreeMap<>();
+      for (int i = 0; i < 12; i++) {
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
           s.receive(p);
         } catch (SocketTimeoutException e) {
           continue;
         }
-        byte[] b = java.util.Arrays.copyOf(p.getData(), p.getLength());
-        if (IsakmpCodec.peekHeader(b).initiatorSpi() == ci) {
+        byte[] b = Arrays.copyOf(p.getData(), p.getLength());
+        IsakmpHeader h = IsakmpCodec.peekHeader(b);
+        if (h.initiatorSpi() != ci) {
+          continue;
+        }
+        if (!h.nextPayload().equals(PayloadType.FRAGMENT)) {
           return b;
+        }
+        // the client announced IKE fragmentation (Apple does) and the answer is longer than
+        // ike.fragment_size: put the pieces back together as the client would
+        FragmentPayload f = (FragmentPayload) IsakmpMessage.decode(b).payloads().get(0);
+        pieces.put(f.number(), f.data());
+        if (f.last()) {
+          ByteArrayOutputStream whole = new ByteArrayOutputStream();
+          for (byte[] piece : pieces.values()) {
+            whole.writeBytes(piece);
+          }
+          return whole.toByteArray();
         }
       }
       return null;

