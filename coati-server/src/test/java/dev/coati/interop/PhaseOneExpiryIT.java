@@ -111,7 +111,7 @@ class PhaseOneExpiryIT {
         "rb-exp-2",
         "rekey_time = 12s\n over_time = 20s\n rand_time = 0s\n",
         150,
-        "deleted: replaced by a newer ISAKMP SA");
+        "reason=\"replaced by a newer ISAKMP SA\"");
   }
 
   /**
