@@ -169,7 +169,7 @@ class LibreswanIT {
       assertEquals("0", r.get("PING_56"), "LAN host, 56 bytes: " + all);
       assertEquals("0", r.get("PING_1400"), "LAN host, 1400 bytes: " + all);
       assertEquals(behindNat ? "udp" : "none", r.get("ESP_ENCAP"), all);
-      assertTrue(coati.log().contains(aggressive ? "(AGGRESSIVE, " : "(ID_PROT, "), all);
+      assertTrue(coati.log().contains(aggressive ? " mode=aggressive " : " mode=main "), all);
       vm.signal("stop");
       Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
       assertEquals("0", d.get("IPSEC_DOWN"), d.toString());
