@@ -27,6 +27,9 @@ final class EventsSection {
       switch (e.key()) {
         case "json_log" -> {
           json = dir.resolve(e.string().strip()).normalize();
+          if (json.getParent() == null || Files.isDirectory(json)) {
+            throw e.error(json + " is a directory; name a file such as events.jsonl");
+          }
           if (!Files.isDirectory(json.getParent())) {
             throw e.error("the directory " + json.getParent() + " does not exist; create it first");
           }

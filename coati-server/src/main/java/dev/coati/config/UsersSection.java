@@ -42,11 +42,11 @@ final class UsersSection {
         throw e.error("expected the users file's name, e.g. users.txt (relative to this file)");
       }
       Path p = dir.resolve(name).normalize();
+      if (p.getParent() == null || Files.isDirectory(p)) { // "/" has no parent (found by fuzzing)
+        throw e.error(p + " is a directory; name a file such as users.txt");
+      }
       if (!Files.isDirectory(p.getParent())) {
         throw e.error("the directory " + p.getParent() + " does not exist");
-      }
-      if (Files.isDirectory(p)) {
-        throw e.error(p + " is a directory; name a file such as users.txt");
       }
       file = p;
     }

@@ -297,4 +297,13 @@ class ConfigLoaderTest {
     m = error(GOOD + peer.replace("1200", "big"));
     assertTrue(m.contains("coati.yaml:19: peers[0].fragment_size: expected"), m);
   }
+
+  /** Found by ConfigLoaderFuzzTest: "/" has no parent directory (a NullPointerException before). */
+  @Test
+  void theRootDirectoryAsAFile_isAFileLineError() throws Exception {
+    String m = error(GOOD + "users:\n  file: /\n");
+    assertTrue(m.contains("coati.yaml:19: users.file: / is a directory"), m);
+    m = error(GOOD + "events:\n  json_log: /\n");
+    assertTrue(m.contains("coati.yaml:19: events.json_log: / is a directory"), m);
+  }
 }
