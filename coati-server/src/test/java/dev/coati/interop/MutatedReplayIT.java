@@ -96,7 +96,15 @@ class MutatedReplayIT {
               .start();
       Charon live = null;
       try {
-        Thread.sleep(1000);
+        // tcpdump takes its time to start on a busy machine: the first messages must be in the
+        // capture, so wait for it to say it listens
+        Path tlog = dir.resolve("tcpdump.log");
+        for (int i = 0;
+            i < 100 && !(Files.exists(tlog) && Files.readString(tlog).contains("listening"));
+            i++) {
+          Thread.sleep(100);
+        }
+        Thread.sleep(200);
         try (Charon mm =
             new Charon(
                 dir.resolve("mm"), RemoteAccessIT.client(psk, false, "alice", "alice-pass"))) {
