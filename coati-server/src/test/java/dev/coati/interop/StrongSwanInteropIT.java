@@ -86,9 +86,12 @@ class StrongSwanInteropIT {
       assertTrue(coati.log().contains("coati: stopped"), coati.log());
       Thread.sleep(500);
       String log = c.log();
-      assertTrue(log.contains("received DELETE for ESP CHILD_SA"), log);
+      // the ISAKMP Delete goes first (vpnc answers ESP Deletes that come first with a new quick
+      // mode, VpncIT); strongSwan then deletes the IKE_SA with its CHILD_SAs, and nothing is left
       assertTrue(log.contains("received DELETE for IKE_SA"), log);
-      assertFalse(c.swanctl("--list-sas").output().contains("ESTABLISHED"));
+      assertTrue(log.contains("deleting IKE_SA mm[1]"), log);
+      String sas = c.swanctl("--list-sas").output();
+      assertFalse(sas.contains("ESTABLISHED") || sas.contains("INSTALLED"), sas);
     }
   }
 
