@@ -4,6 +4,8 @@ import dev.coati.crypto.Aead;
 import dev.coati.crypto.EspAuth;
 import dev.coati.crypto.EspCipher;
 import dev.coati.crypto.Secret;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One direction of an ESP SA: SPI, the AEAD, the sequence counter (outbound) or replay window
@@ -38,6 +40,16 @@ public final class EspSa {
   private final long softMillis;
   private final long hardMillis;
   private long nextSeq = 1;
+  private static final VarHandle NEXT_SEQ;
+
+  static {
+    try {
+      NEXT_SEQ = MethodHandles.lookup().findVarHandle(EspSa.class, "nextSeq", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   final byte[] iv;
   final byte[] aad = new byte[EspCodec.HEADER];
   long bytes;
@@ -127,10 +139,33 @@ public final class EspSa {
 
   /** The next outbound sequence number; -1 once 2^32-1 was used (the SA must be replaced). */
   long takeSeq() {
-    if (nextSeq > 0xffffffffL) {
+    long seq = nextSeq;
+    if (seq > 0xffffffffL) {
       return -1;
     }
-    return nextSeq++;
+    // opaque: another thread reads it for the sequence reservation (a plain move on x86)
+    NEXT_SEQ.setOpaque(this, seq + 1);
+    return seq;
+  }
+
+  /**
+   * The outbound sequence number the next packet takes (read from any thread, may lag a little):
+   * what the state directory's sequence reservation stays ahead of.
+   */
+  public long nextSequence() {
+    return (long) NEXT_SEQ.getOpaque(this);
+  }
+
+  /**
+   * An outbound SA restored after a restart continues at {@code seq}, the reservation saved before
+   * it, above any number sent with this key (call before the first packet).
+   */
+  public void resumeAt(long seq) {
+    if (inbound || seq < 1) {
+      throw new IllegalArgumentException(
+          "resumeAt(" + seq + ") on " + (inbound ? "inbound" : "outbound"));
+    }
+    NEXT_SEQ.setVolatile(this, seq);
   }
 
   void count(int len) {

@@ -46,6 +46,22 @@ final class ChildRegistry {
     };
   }
 
+  /** Claims the inbound SPIs of a saved SA's children; false (none claimed) if one is taken. */
+  boolean reserve(SaSnapshot s) {
+    List<Integer> mine = s.children().stream().map(c -> c.sa().inboundSpi()).toList();
+    if (mine.stream().anyMatch(spis::contains) || Set.copyOf(mine).size() != mine.size()) {
+      return false;
+    }
+    spis.addAll(mine);
+    return true;
+  }
+
+  /** A child saved before a restart is back on {@code sa} (its SPI was {@link #reserve}d). */
+  void resumed(IkeSa sa, ChildSa child) {
+    sa.addChild(child);
+    ctx.listener().childEstablished(sa, child);
+  }
+
   /** Removes a child: frees its SPI, tells the listener, destroys its keys. */
   void drop(IkeSa sa, ChildSa c) {
     if (sa.removeChild(c)) {

@@ -346,6 +346,27 @@ public final class IkeEngine {
     remove(sa, "lifetime expired");
   }
 
+  /**
+   * Puts back an ISAKMP SA and its IPsec SAs saved before a restart ({@link SaResumption}): it is
+   * established at once and the listener hears of it and of each child as if just negotiated. The
+   * snapshot's keys belong to the engine now. Refused (false, keys destroyed) when an SA with its
+   * cookie or one of its inbound SPIs is already here.
+   */
+  public boolean resume(SaSnapshot s) {
+    if (sas.containsKey(s.initiatorCookie()) || !children.reserve(s)) {
+      s.destroy();
+      return false;
+    }
+    IkeSa sa = SaResumption.restore(s, ctx);
+    sas.put(sa.initiatorCookie(), sa);
+    LOG.log(Level.INFO, "{0} resumed with {1} after a restart", sa.name(), sa.peer());
+    ctx.listener().ikeEstablished(sa);
+    for (SaSnapshot.Child c : s.children()) {
+      children.resumed(sa, c.sa());
+    }
+    return true;
+  }
+
   /** Starts phase 1 towards a peer, main mode or aggressive mode. */
   public IkeSa initiate(PeerAddress local, PeerAddress peer, ExchangeType mode) {
     return initiate(local, peer, mode, false);

@@ -298,6 +298,12 @@ public final class IkeSa implements IkeSaView {
     }
   }
 
+  /** Restored after a restart ({@link SaResumption}): established since {@code at}. */
+  void resumed(long at) {
+    setState(State.ESTABLISHED);
+    this.establishedAt = at;
+  }
+
   public long establishedAt() {
     return establishedAt;
   }
