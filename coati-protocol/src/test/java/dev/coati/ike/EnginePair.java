@@ -25,12 +25,12 @@ final class EnginePair {
   final TestPolicy iPolicy;
   final TestPolicy rPolicy;
   final RecordingListener iEvents = new RecordingListener();
-  final RecordingListener rEvents = new RecordingListener();
+  RecordingListener rEvents = new RecordingListener();
   final ArrayDeque<Datagram> toResponder = new ArrayDeque<>();
   final ArrayDeque<Datagram> toInitiator = new ArrayDeque<>();
   final List<Datagram> wire = new ArrayList<>();
   final IkeEngine initiator;
-  final IkeEngine responder;
+  IkeEngine responder;
 
   /** Datagrams matching this are dropped once each (then the predicate is consulted again). */
   Predicate<Datagram> drop = d -> false;
@@ -86,6 +86,26 @@ final class EnginePair {
                 outbox(toInitiator, rKeepalives),
                 rEvents,
                 RetransmitPolicy.DEFAULT));
+  }
+
+  /**
+   * The responder "restarts": a new engine (new random source, same policy, fresh listener) that
+   * knows nothing of the old one's SAs; the old engine is dropped.
+   */
+  IkeEngine restartResponder(long seed) {
+    RandomSource rr = RandomSource.deterministic(seed);
+    rEvents = new RecordingListener();
+    responder =
+        new IkeEngine(
+            new IkeContext(
+                () -> now,
+                rr,
+                DhFactory.using(rr),
+                rPolicy,
+                outbox(toInitiator, rKeepalives),
+                rEvents,
+                RetransmitPolicy.DEFAULT));
+    return responder;
   }
 
   IkeSa connect(ExchangeType mode) {
