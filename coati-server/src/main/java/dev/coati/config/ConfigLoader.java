@@ -51,6 +51,7 @@ public final class ConfigLoader {
   private GatewayConfig.L2tpConfig l2tp;
   private String metrics;
   private String logFormat = "text";
+  private boolean resumeSas = true;
   private GatewayConfig.EventsConfig events;
   private YamlNode l2tpNode;
   private final PkiSection pki = new PkiSection();
@@ -131,7 +132,8 @@ public final class ConfigLoader {
                 "radius",
                 "control",
                 "log",
-                "limits"))) {
+                "limits",
+                "state"))) {
       switch (section.key()) {
         case "gateway" -> gateway(section);
         case "secrets" -> secrets(section);
@@ -148,6 +150,11 @@ public final class ConfigLoader {
         case "control" -> control = ControlSection.parse(section, dir);
         case "log" -> logFormat = LogSection.parse(section);
         case "limits" -> limits = LimitsSection.parse(section);
+        case "state" -> {
+          for (YamlNode e : section.entries(Set.of("resume_sas"))) {
+            resumeSas = e.bool();
+          }
+        }
         case "l2tp" -> {
           l2tp = L2tpSection.parse(section, dir);
           l2tpNode = section;
@@ -420,7 +427,8 @@ public final class ConfigLoader {
         logFormat,
         limits,
         espFragmentSize,
-        fragmentation ? fragmentSize : 0);
+        fragmentation ? fragmentSize : 0,
+        resumeSas);
   }
 
   @SuppressWarnings("unchecked")

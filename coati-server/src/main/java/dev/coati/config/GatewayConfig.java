@@ -32,6 +32,8 @@ import java.util.List;
  * @param ikeFragmentSize the largest IKE datagram sent whole to a peer that announced IKE
  *     fragmentation ({@code ike.fragment_size}); 0: fragmentation off ({@code ike.fragmentation:
  *     false})
+ * @param resumeSas {@code state.resume_sas}: established SAs are saved in the state directory and
+ *     resumed after a restart (see docs/SECURITY.md "SA state at rest")
  */
 public record GatewayConfig(
     List<String> listen,
@@ -66,7 +68,8 @@ public record GatewayConfig(
     String logFormat,
     Limits limits,
     int espFragmentSize,
-    int ikeFragmentSize) {
+    int ikeFragmentSize,
+    boolean resumeSas) {
 
   /** The {@code limits:} section: half-open SA limits and guessing budgets (issue #13). */
   public record Limits(HalfOpenLimits halfOpen, GuessingLimits guessing) {
@@ -261,6 +264,7 @@ public record GatewayConfig(
         "text",
         Limits.DEFAULT,
         0,
-        DEFAULT_IKE_FRAGMENT_SIZE);
+        DEFAULT_IKE_FRAGMENT_SIZE,
+        true);
   }
 }

@@ -54,6 +54,7 @@ class ConfigReferenceTest {
       control: { socket: coati.sock }
       log: { format: text }
       limits: { half_open: { max: 100 }, guessing: { per_user: 5 } }
+      state: { resume_sas: true }
       """;
 
   @Test

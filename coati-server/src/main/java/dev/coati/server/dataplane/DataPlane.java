@@ -100,6 +100,23 @@ public final class DataPlane implements IkeListener {
         : new ChildTraffic(r.in().bytes(), r.in().packets(), r.out().bytes(), r.out().packets());
   }
 
+  /** The outbound sequence number {@code child}'s next packet takes, or -1 if not installed. */
+  public long nextSequence(ChildSa child) {
+    Route r = bySpi.get(child.inboundSpi());
+    return r == null ? -1 : r.out().nextSequence();
+  }
+
+  /**
+   * A child restored after a restart continues its outbound sequence at {@code seq} (before any
+   * packet goes out on it).
+   */
+  public void resumeSequence(ChildSa child, long seq) {
+    Route r = bySpi.get(child.inboundSpi());
+    if (r != null) {
+      r.out().resumeAt(seq);
+    }
+  }
+
   /**
    * What the children of a road warrior's IKE SA moved, both those installed now and those deleted
    * (rekeyed) before, for accounting ({@code in}: from the client). Socket thread.

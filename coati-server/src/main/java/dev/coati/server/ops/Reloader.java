@@ -154,6 +154,9 @@ public final class Reloader {
     if (!a.limits().guessing().equals(b.limits().guessing())) {
       out.add("limits.guessing");
     }
+    if (a.resumeSas() != b.resumeSas()) {
+      out.add("state.resume_sas");
+    }
     return out;
   }
 
