@@ -38,6 +38,8 @@ import dev.coati.server.policy.RemoteAccessSetup;
 import dev.coati.server.radius.DynamicAuthServer;
 import dev.coati.server.radius.RadiusSetup;
 import dev.coati.server.sessions.LeaseStore;
+import dev.coati.server.sessions.SaRestore;
+import dev.coati.server.sessions.SaStateStore;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
@@ -229,6 +231,14 @@ public final class Main {
       AddressPool leases = pool;
       LeaseStore leaseStore =
           LeaseStore.open(stateDir, pool, config, System.currentTimeMillis(), out);
+      SaStateStore saStore =
+          dataPlaneHolder[0] == null
+              ? null
+              : SaStateStore.open(
+                  stateDir, config.resumeSas(), dataPlaneHolder[0]::nextSequence, out);
+      if (saStore != null) {
+        events = new BothListeners(events, saStore);
+      }
       IkeListener listener = events;
       IkeEngine engine =
           loop.attach(
@@ -243,6 +253,15 @@ public final class Main {
                           listener,
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
+      if (saStore != null) {
+        RemoteAccessService road = ra;
+        SaRestore.restore(
+            saStore,
+            engine,
+            dataPlaneHolder[0]::resumeSequence,
+            sa -> road == null || road.resumed(sa),
+            System.currentTimeMillis());
+      }
       startDataPlane(loop, dataPlaneHolder[0], engine, config);
       metrics.invalidSpi(loop.invalidSpi());
       DataPlane dp = dataPlaneHolder[0];
@@ -259,6 +278,9 @@ public final class Main {
             sessions.tick(System.currentTimeMillis());
             if (leaseStore != null) {
               leaseStore.tick(System.currentTimeMillis());
+            }
+            if (saStore != null) {
+              saStore.tick(engine.sas(), System.currentTimeMillis());
             }
             metrics.ikeDuplicates(
                 engine.counters().duplicatesAnswered(), engine.counters().duplicatesDropped());
@@ -338,6 +360,9 @@ public final class Main {
       sessions.events().flush();
       if (leaseStore != null) {
         leaseStore.flush(System.currentTimeMillis());
+      }
+      if (saStore != null) {
+        saStore.close(engine.sas());
       }
       out.println("coati: stopped");
     }

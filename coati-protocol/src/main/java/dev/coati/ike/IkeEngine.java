@@ -350,12 +350,12 @@ public final class IkeEngine {
    * Puts back an ISAKMP SA and its IPsec SAs saved before a restart ({@link SaResumption}): it is
    * established at once and the listener hears of it and of each child as if just negotiated. The
    * snapshot's keys belong to the engine now. Refused (false, keys destroyed) when an SA with its
-   * cookie or one of its inbound SPIs is already here.
+   * cookie or one of its inbound SPIs is already here: null, the keys destroyed.
    */
-  public boolean resume(SaSnapshot s) {
+  public IkeSa resume(SaSnapshot s) {
     if (sas.containsKey(s.initiatorCookie()) || !children.reserve(s)) {
       s.destroy();
-      return false;
+      return null;
     }
     IkeSa sa = SaResumption.restore(s, ctx);
     sas.put(sa.initiatorCookie(), sa);
@@ -364,7 +364,7 @@ public final class IkeEngine {
     for (SaSnapshot.Child c : s.children()) {
       children.resumed(sa, c.sa());
     }
-    return true;
+    return sa;
   }
 
   /** Starts phase 1 towards a peer, main mode or aggressive mode. */

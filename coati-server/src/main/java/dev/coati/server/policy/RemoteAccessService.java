@@ -167,6 +167,39 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   }
 
   /**
+   * A road warrior's SA resumed after a restart (server.sessions.SaRestore): its address is leased
+   * to it again (held for its user since the restart) and its session starts anew (a new accounting
+   * Start; the Stop of the session before the crash was lost with the process). SAs without a user
+   * and address (site-to-site) need nothing; false when the address cannot be had.
+   */
+  public boolean resumed(IkeSaView sa) {
+    String user = sa.user().orElse(null);
+    byte[] vip = sa.virtualAddress().orElse(null);
+    if (user == null || vip == null) {
+      return true;
+    }
+    Ipv4Address wanted = Ipv4Address.of(vip);
+    LeaseResult r = pool.lease(user, sa.name(), wanted, 0, System.currentTimeMillis());
+    if (r instanceof LeaseResult.Refused no) {
+      log.println(Kv.line(sa.name(), "not resumed").add("user", user).add("reason", no.message()));
+      return false;
+    }
+    userOfSa.put(sa.name(), user);
+    peerOfSa.put(sa.name(), sa.peer().toString());
+    saByName.put(sa.name(), sa);
+    log.println(
+        Kv.line(sa.name(), "session resumed")
+            .add("user", user)
+            .add("address", wanted)
+            .add("peer", sa.peer()));
+    sessions.up(
+        SessionEvent.up("xauth", sa.name(), user, sa.peer().toString(), wanted.toString()),
+        AuthResult.Session.NONE,
+        () -> traffic(sa));
+    return true;
+  }
+
+  /**
    * A client that re-authenticates phase 1 (same user, same public address and port) runs Xauth and
    * mode config again on the new SA while the old one still holds its lease: the lease moves to the
    * new SA, so the client keeps its address (the old SA's IPsec SAs move along too).
