@@ -27,6 +27,7 @@ final class Vpnc {
           ip addr add "$INTERNAL_IP4_ADDRESS/32" dev "$TUNDEV"
           ip route replace 10.99.99.1/32 dev "$TUNDEV" src "$INTERNAL_IP4_ADDRESS"
         fi
+        touch DIR/done.$reason
         exit 0
         """
             .replace("DIR", dir.toString()));
@@ -60,10 +61,11 @@ final class Vpnc {
   /** Waits (20 s at most) for vpnc's connect call; its virtual address. */
   static String awaitConnect(Path dir, CoatiProcess coati) throws Exception {
     Path env = dir.resolve("env.connect");
-    for (int i = 0; i < 200 && !Files.exists(env); i++) {
+    Path done = dir.resolve("done.connect"); // the script routed the tunnel
+    for (int i = 0; i < 200 && !Files.exists(done); i++) {
       Thread.sleep(100);
     }
-    assertTrue(Files.exists(env), log(dir) + "\n" + coati.log());
+    assertTrue(Files.exists(done), log(dir) + "\n" + coati.log());
     return Files.readString(env)
         .lines()
         .filter(l -> l.startsWith("INTERNAL_IP4_ADDRESS="))
