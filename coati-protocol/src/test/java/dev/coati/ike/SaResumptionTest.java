@@ -76,6 +76,33 @@ class SaResumptionTest {
     assertEquals(List.of("deleted by peer"), p.rEvents.deleted);
   }
 
+  /**
+   * DPD both ways on a resumed SA: the restarted gateway's R-U-THEREs are answered (else it would
+   * declare the peer dead after 120 s) and the client's are too (else the client would).
+   */
+  @Test
+  void resumedSa_dpdBothWays_keepsItAlive() {
+    EnginePair p = new EnginePair(IKE, "aes128-sha1", 75);
+    p.iPolicy.dpdDelay = 30;
+    p.rPolicy.dpdDelay = 20;
+    IkeSa i = p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    p.initiator.initiateChild(i, tunnel());
+    p.pump();
+    byte[] file = SaSnapshotCodec.encode(SaResumption.capture(p.responderSa(), c -> 9));
+    p.restartResponder(98);
+    IkeSa r = p.responder.resume(SaSnapshotCodec.decode(file));
+    int before = p.wire.size();
+    for (int n = 0; n < 30; n++) {
+      p.advance(10_000);
+      p.pump();
+    }
+    assertTrue(p.wire.size() - before >= 20, "probes and answers: " + (p.wire.size() - before));
+    assertEquals(IkeSa.State.ESTABLISHED, r.state(), "the client answered the gateway's DPD");
+    assertEquals(IkeSa.State.ESTABLISHED, i.state(), "the gateway answered the client's DPD");
+    assertTrue(p.rEvents.deleted.isEmpty() && p.iEvents.deleted.isEmpty());
+  }
+
   @Test
   void resume_refusesACookieOrSpiAlreadyInUse() {
     EnginePair p = connected(72);

@@ -157,10 +157,14 @@ class FaultsIT {
                 + " dpd_action = restart }");
   }
 
+  /** The gateway without SA resumption: what the lease store and INVALID-SPI do alone. */
+  static final String NO_RESUME = RemoteAccessIT.GATEWAY + "state:\n  resume_sas: false\n";
+
   /**
-   * kill -9 and a restart: the old client's address is held for it (a new client gets another), its
-   * tunnel comes back by itself (no DPD) with the same address, and the black-hole time is printed.
-   * The restarted gateway answers the old client's ESP with INVALID-SPI notifies.
+   * kill -9 and a restart without SA resumption ({@code state.resume_sas: false}; ResumeIT has it
+   * on): the old client's address is held for it (a new client gets another), its tunnel comes back
+   * by itself (no DPD) with the same address, and the black-hole time is printed. The restarted
+   * gateway answers the old client's ESP with INVALID-SPI notifies.
    */
   @Test
   void killNine_restart_leaseHeld_andTheClientWithoutDpdComesBack() throws Exception {
@@ -181,8 +185,7 @@ class FaultsIT {
             new Charon(dir.resolve("alice"), noDpdClient("rf-psk-3", "alice", "alice-pass"))) {
       String vip;
       String firstLog;
-      try (CoatiProcess coati =
-          new CoatiProcess(dir, "rf-psk-3", RemoteAccessIT.GATEWAY, "", List.of(), args)) {
+      try (CoatiProcess coati = new CoatiProcess(dir, "rf-psk-3", NO_RESUME, "", List.of(), args)) {
         Netns.Result up = alice.swanctl("--initiate", "--child", "rw");
         assertEquals(0, up.code(), up.output() + coati.log() + alice.log());
         vip = RemoteAccessIT.virtualIp(alice.swanctl("--list-sas").output());
@@ -195,8 +198,7 @@ class FaultsIT {
         firstLog = coati.log();
       } // close() = SIGKILL: no Delete reaches the client
       long killed = System.nanoTime();
-      try (CoatiProcess coati =
-          new CoatiProcess(dir, "rf-psk-3", RemoteAccessIT.GATEWAY, "", List.of(), args)) {
+      try (CoatiProcess coati = new CoatiProcess(dir, "rf-psk-3", NO_RESUME, "", List.of(), args)) {
         assertTrue(
             coati.log().contains("1 address held for the sessions from before"), coati.log());
         try (Charon bob =
@@ -237,9 +239,9 @@ class FaultsIT {
 
   /**
    * vpnc (aggressive mode, group PSK + Xauth, userspace ESP on its own TUN) connects and pings;
-   * after kill -9 and a restart its address is held, its ESP is answered with INVALID-SPI notifies
-   * (counted in the metrics), and how long it stays black-holed is printed (vpnc does not act on
-   * unauthenticated notifies and has no DPD here).
+   * after kill -9 and a restart without SA resumption its address is held, its ESP is answered with
+   * INVALID-SPI notifies (counted in the metrics), and how long it stays black-holed is printed
+   * (vpnc does not act on unauthenticated notifies and has no DPD here).
    */
   @Test
   void vpnc_connects_andAfterKillNine_getsInvalidSpiNotifies() throws Exception {
@@ -291,7 +293,7 @@ class FaultsIT {
             ""));
     Files.setPosixFilePermissions(
         conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    String gateway = RemoteAccessIT.GATEWAY + "metrics:\n  listen: " + Netns.SRV_ADDR + ":9465\n";
+    String gateway = NO_RESUME + "metrics:\n  listen: " + Netns.SRV_ADDR + ":9465\n";
     List<String> args = List.of("--state-dir", dir.resolve("state").toString());
     Process vpnc = null;
     try (Netns ns = new Netns()) {
