@@ -235,7 +235,11 @@ public final class Main {
           dataPlaneHolder[0] == null
               ? null
               : SaStateStore.open(
-                  stateDir, config.resumeSas(), dataPlaneHolder[0]::nextSequence, out);
+                  stateDir,
+                  config.resumeSas(),
+                  dataPlaneHolder[0]::nextSequence,
+                  dataPlaneHolder[0]::highestReceived,
+                  out);
       if (saStore != null) {
         events = new BothListeners(events, saStore);
       }
@@ -258,7 +262,7 @@ public final class Main {
         SaRestore.restore(
             saStore,
             engine,
-            dataPlaneHolder[0]::resumeSequence,
+            dataPlaneHolder[0]::resumeSequences,
             sa -> road == null || road.resumed(sa),
             System.currentTimeMillis());
       }

@@ -156,6 +156,22 @@ public final class EspSa {
     return (long) NEXT_SEQ.getOpaque(this);
   }
 
+  /** Inbound: the highest sequence number received and verified (socket thread). */
+  public long highestReceived() {
+    return replay == null ? 0 : replay.highest();
+  }
+
+  /**
+   * Inbound, restored after a restart: sequence numbers up to {@code floor} (the highest saved
+   * before it) are refused as replays.
+   */
+  public void resumeReceivedAfter(long floor) {
+    if (replay == null) {
+      throw new IllegalArgumentException("resumeReceivedAfter on an outbound SA");
+    }
+    replay.resumeAfter(floor);
+  }
+
   /**
    * An outbound SA restored after a restart continues at {@code seq}, the reservation saved before
    * it, above any number sent with this key (call before the first packet).

@@ -1,5 +1,7 @@
 package dev.coati.esp;
 
+import java.util.Arrays;
+
 /**
  * Anti-replay window (RFC 4303 section 3.4.3), bitmap style as RFC 6479 and wireguard-go's
  * replay.go: a ring of 64-bit words. {@link #check} has no side effect, so the data plane checks
@@ -61,6 +63,17 @@ public final class ReplayWindow {
 
   private static long bit(long seq) {
     return 1L << (seq & 63);
+  }
+
+  /**
+   * A window restored after a restart: every sequence number up to {@code floor} counts as received
+   * (it may have been before the crash), anything above it is new.
+   */
+  public void resumeAfter(long floor) {
+    Arrays.fill(ring, -1L);
+    int top = (int) (floor & 63);
+    ring[index(floor)] = top == 63 ? -1L : (1L << (top + 1)) - 1;
+    highest = floor;
   }
 
   public long highest() {

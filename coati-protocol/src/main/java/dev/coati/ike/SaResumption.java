@@ -19,9 +19,11 @@ public final class SaResumption {
 
   /**
    * A snapshot of {@code sa} (copies of its keys), each child with the outbound sequence number
-   * {@code sequence} reserves for it; null unless the SA is established with keys.
+   * {@code sequence} reserves for it and the highest inbound one {@code received} says it got; null
+   * unless the SA is established with keys.
    */
-  public static SaSnapshot capture(IkeSa sa, ToLongFunction<ChildSa> sequence) {
+  public static SaSnapshot capture(
+      IkeSa sa, ToLongFunction<ChildSa> sequence, ToLongFunction<ChildSa> received) {
     if (sa.state() != IkeSa.State.ESTABLISHED || !sa.hasKeys() || sa.transform().isEmpty()) {
       return null;
     }
@@ -46,7 +48,7 @@ public final class SaResumption {
               c.establishedAt(),
               c.initiatedByUs(),
               c.peerOriginalAddress());
-      children.add(new SaSnapshot.Child(copy, sequence.applyAsLong(c)));
+      children.add(new SaSnapshot.Child(copy, sequence.applyAsLong(c), received.applyAsLong(c)));
     }
     return new SaSnapshot(
         sa.isInitiator(),

@@ -51,10 +51,11 @@ public record SaSnapshot(
   }
 
   /**
-   * One IPsec SA pair and the outbound sequence number to continue from after a restart (never
-   * below any number sent before it).
+   * One IPsec SA pair, the outbound sequence number to continue from after a restart (never below
+   * any number sent before it) and the highest inbound one received when it was saved (numbers up
+   * to it are refused as replays after the restart).
    */
-  public record Child(ChildSa sa, long outboundSequence) {}
+  public record Child(ChildSa sa, long outboundSequence, long inboundHighest) {}
 
   @Override
   public byte[] phase1Iv() {

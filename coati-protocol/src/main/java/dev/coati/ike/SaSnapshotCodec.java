@@ -97,7 +97,7 @@ public final class SaSnapshotCodec {
     w.i64(sa.lifeSeconds()).i64(sa.lifeKilobytes()).i64(sa.establishedAt());
     w.u8(sa.initiatedByUs() ? 1 : 0);
     blob(w, sa.peerOriginalAddress());
-    w.i64(c.outboundSequence());
+    w.i64(c.outboundSequence()).i64(c.inboundHighest());
   }
 
   /**
@@ -229,7 +229,7 @@ public final class SaSnapshotCodec {
             r.i64(),
             r.u8() == 1,
             blob(r));
-    return new SaSnapshot.Child(sa, r.i64());
+    return new SaSnapshot.Child(sa, r.i64(), r.i64());
   }
 
   private static ByteWriter string(ByteWriter w, String s) {

@@ -59,4 +59,24 @@ class ReplayWindowTest {
       assertFalse(w.check(s - 1), "odd " + (s - 1) + " seen");
     }
   }
+
+  /** After a restart: up to the saved highest is a replay, above it is new, reordering works. */
+  @org.junit.jupiter.api.Test
+  void resumeAfter_refusesUpToTheFloor_acceptsAboveIt() {
+    for (long floor : new long[] {1, 62, 63, 64, 100, 5000}) {
+      ReplayWindow w = new ReplayWindow();
+      w.resumeAfter(floor);
+      for (long s = Math.max(1, floor - 2000); s <= floor; s++) {
+        org.junit.jupiter.api.Assertions.assertFalse(w.check(s), floor + ": " + s);
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(w.check(floor + 1));
+      w.commit(floor + 5);
+      for (long s = floor + 1; s < floor + 5; s++) {
+        org.junit.jupiter.api.Assertions.assertTrue(
+            w.check(s), "reordered " + s + " after " + floor);
+      }
+      org.junit.jupiter.api.Assertions.assertFalse(w.check(floor + 5));
+      org.junit.jupiter.api.Assertions.assertFalse(w.check(floor));
+    }
+  }
 }

@@ -45,7 +45,7 @@ class SaResumptionTest {
     IkeSa i = p.initiator.sas().iterator().next();
     IkeSa before = p.responderSa();
     ChildSa child = before.children().get(0);
-    SaSnapshot snap = SaResumption.capture(before, c -> 1L << 20);
+    SaSnapshot snap = SaResumption.capture(before, c -> 1L << 20, c -> 0);
     byte[] file = SaSnapshotCodec.encode(snap);
     snap.destroy();
 
@@ -89,7 +89,7 @@ class SaResumptionTest {
     p.pump();
     p.initiator.initiateChild(i, tunnel());
     p.pump();
-    byte[] file = SaSnapshotCodec.encode(SaResumption.capture(p.responderSa(), c -> 9));
+    byte[] file = SaSnapshotCodec.encode(SaResumption.capture(p.responderSa(), c -> 9, c -> 0));
     p.restartResponder(98);
     IkeSa r = p.responder.resume(SaSnapshotCodec.decode(file));
     int before = p.wire.size();
@@ -106,7 +106,7 @@ class SaResumptionTest {
   @Test
   void resume_refusesACookieOrSpiAlreadyInUse() {
     EnginePair p = connected(72);
-    SaSnapshot snap = SaResumption.capture(p.responderSa(), c -> 5);
+    SaSnapshot snap = SaResumption.capture(p.responderSa(), c -> 5, c -> 0);
     assertEquals(null, p.responder.resume(snap), "the SA is live here already");
     assertTrue(snap.skeyidD().isDestroyed(), "a refused snapshot's keys are destroyed");
   }
@@ -117,7 +117,7 @@ class SaResumptionTest {
     IkeSa sa = p.responderSa();
     sa.setUser("alice");
     sa.setVirtualAddress(new byte[] {10, 99, 99, 7});
-    SaSnapshot s = SaResumption.capture(sa, c -> 123_456_789L);
+    SaSnapshot s = SaResumption.capture(sa, c -> 123_456_789L, c -> 987_654L);
     byte[] file = SaSnapshotCodec.encode(s);
     SaSnapshot d = SaSnapshotCodec.decode(file);
     assertArrayEquals(file, SaSnapshotCodec.encode(d), "encode(decode(x)) == x");
@@ -131,6 +131,7 @@ class SaResumptionTest {
     assertArrayEquals(s.skeyidA().bytes(), d.skeyidA().bytes());
     assertArrayEquals(s.phase1Iv(), d.phase1Iv());
     assertEquals(123_456_789L, d.children().get(0).outboundSequence());
+    assertEquals(987_654L, d.children().get(0).inboundHighest());
     assertEquals(s.children().get(0).sa().transform(), d.children().get(0).sa().transform());
     assertEquals(s.expiry(), d.expiry());
     assertTrue(d.expiry() > p.now, "expires after now: " + d.expiry());
@@ -140,7 +141,7 @@ class SaResumptionTest {
   @Test
   void codec_refusesDamagedTruncatedAndForeignFiles_withoutQuotingThem() {
     EnginePair p = connected(74);
-    SaSnapshot s = SaResumption.capture(p.responderSa(), c -> 1);
+    SaSnapshot s = SaResumption.capture(p.responderSa(), c -> 1, c -> 0);
     byte[] file = SaSnapshotCodec.encode(s);
     String key = Hex.encode(s.encryptionKey().bytes());
     for (int at : new int[] {0, 9, file.length / 2, file.length - 1}) {

@@ -253,46 +253,7 @@ class FaultsIT {
         "--file",
         dir.resolve("users.txt").toString(),
         "--password-stdin");
-    Path script = dir.resolve("vpnc-script");
-    Files.writeString(
-        script,
-        """
-        #!/bin/sh
-        env | grep -E '^(reason|TUNDEV|INTERNAL_IP4_ADDRESS)=' > DIR/env.$reason
-        if [ "$reason" = connect ]; then
-          ip link set dev "$TUNDEV" up mtu 1300
-          ip addr add "$INTERNAL_IP4_ADDRESS/32" dev "$TUNDEV"
-          ip route replace 10.99.99.1/32 dev "$TUNDEV" src "$INTERNAL_IP4_ADDRESS"
-        fi
-        exit 0
-        """
-            .replace("DIR", dir.toString()));
-    Files.setPosixFilePermissions(
-        script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    Path conf = dir.resolve("vpnc.conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "IPSec gateway " + Netns.SRV_ADDR,
-            "IPSec ID vpngroup",
-            "IPSec secret rf-psk-4",
-            "Xauth username alice",
-            "Xauth password alice-pass",
-            "IKE Authmode psk",
-            "IKE DH Group dh2",
-            "Perfect Forward Secrecy nopfs",
-            "NAT Traversal Mode natt",
-            "DPD idle timeout (our side) 0",
-            "Interface name rfvpnc0",
-            "Interface mode tun",
-            "Pidfile " + dir.resolve("vpnc.pid"),
-            "Script " + script,
-            "No Detach",
-            "Debug 1",
-            ""));
-    Files.setPosixFilePermissions(
-        conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path conf = Vpnc.config(dir, "rf-psk-4", "rfvpnc0");
     String gateway = NO_RESUME + "metrics:\n  listen: " + Netns.SRV_ADDR + ":9465\n";
     List<String> args = List.of("--state-dir", dir.resolve("state").toString());
     Process vpnc = null;
@@ -304,19 +265,7 @@ class FaultsIT {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("vpnc.log").toFile())
                 .start();
-        Path env = dir.resolve("env.connect");
-        for (int i = 0; i < 200 && !Files.exists(env); i++) {
-          Thread.sleep(100);
-        }
-        assertTrue(
-            Files.exists(env), Files.readString(dir.resolve("vpnc.log")) + "\n" + coati.log());
-        vip =
-            Files.readString(env)
-                .lines()
-                .filter(l -> l.startsWith("INTERNAL_IP4_ADDRESS="))
-                .findFirst()
-                .orElseThrow()
-                .substring("INTERNAL_IP4_ADDRESS=".length());
+        vip = Vpnc.awaitConnect(dir, coati); // its script has routed the tunnel
         Netns.Result ping =
             Netns.tryRun(
                 Netns.inNs(Netns.CLI, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.99.99.1")

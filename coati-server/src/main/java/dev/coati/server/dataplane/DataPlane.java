@@ -106,14 +106,23 @@ public final class DataPlane implements IkeListener {
     return r == null ? -1 : r.out().nextSequence();
   }
 
+  /** The highest inbound sequence number {@code child} received, or -1 if not installed. */
+  public long highestReceived(ChildSa child) {
+    Route r = bySpi.get(child.inboundSpi());
+    return r == null ? -1 : r.in().highestReceived();
+  }
+
   /**
-   * A child restored after a restart continues its outbound sequence at {@code seq} (before any
-   * packet goes out on it).
+   * A child restored after a restart continues its outbound sequence at {@code outbound} and
+   * refuses inbound numbers up to {@code inboundHighest} as replays (before any packet).
    */
-  public void resumeSequence(ChildSa child, long seq) {
+  public void resumeSequences(ChildSa child, long outbound, long inboundHighest) {
     Route r = bySpi.get(child.inboundSpi());
     if (r != null) {
-      r.out().resumeAt(seq);
+      r.out().resumeAt(outbound);
+      if (inboundHighest > 0) {
+        r.in().resumeReceivedAfter(inboundHighest);
+      }
     }
   }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -25,6 +24,11 @@ public final class SaRestore {
   /** SA files read at most (a gateway with more SAs resumes this many). */
   static final int MAX_FILES = 16_384;
 
+  /** Where a resumed child's sequence numbers go (the data plane). */
+  public interface Resumer {
+    void resume(ChildSa child, long outboundSequence, long inboundHighest);
+  }
+
   private SaRestore() {}
 
   /**
@@ -35,7 +39,7 @@ public final class SaRestore {
   public static List<IkeSa> restore(
       SaStateStore store,
       IkeEngine engine,
-      ObjLongConsumer<ChildSa> sequences,
+      Resumer sequences,
       Predicate<IkeSa> session,
       long nowMillis)
       throws IOException {
@@ -67,7 +71,7 @@ public final class SaRestore {
         continue;
       }
       for (SaSnapshot.Child c : s.children()) {
-        sequences.accept(c.sa(), c.outboundSequence());
+        sequences.resume(c.sa(), c.outboundSequence(), c.inboundHighest());
       }
       if (!session.test(sa)) {
         engine.kick(sa, "its session could not be resumed");

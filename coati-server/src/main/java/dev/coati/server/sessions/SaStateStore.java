@@ -51,22 +51,33 @@ public final class SaStateStore implements IkeListener {
 
   private final Path dir;
   private final ToLongFunction<ChildSa> sequences;
+  private final ToLongFunction<ChildSa> received;
   private final PrintStream log;
   private final ExecutorService writer;
   private final Map<Long, Saved> saved = new HashMap<>();
   private boolean dirty;
   private long lastSync;
 
-  /** What was last written for one SA: its identity in short and each child's reservation. */
-  private record Saved(String fingerprint, Map<Integer, Long> reserved) {}
+  /**
+   * What was last written for one SA: its identity in short, each child's reservation and highest
+   * inbound sequence number.
+   */
+  private record Saved(
+      String fingerprint, Map<Integer, Long> reserved, Map<Integer, Long> received) {}
 
   /**
    * @param dir the state directory
    * @param sequences the next outbound sequence number of an installed child (the data plane)
+   * @param received the highest inbound sequence number it received
    */
-  public SaStateStore(Path dir, ToLongFunction<ChildSa> sequences, PrintStream log) {
+  public SaStateStore(
+      Path dir,
+      ToLongFunction<ChildSa> sequences,
+      ToLongFunction<ChildSa> received,
+      PrintStream log) {
     this.dir = dir;
     this.sequences = sequences;
+    this.received = received;
     this.log = log;
     this.writer =
         Executors.newSingleThreadExecutor(
@@ -79,7 +90,11 @@ public final class SaStateStore implements IkeListener {
    * disk).
    */
   public static SaStateStore open(
-      Path stateDir, boolean enabled, ToLongFunction<ChildSa> sequences, PrintStream log)
+      Path stateDir,
+      boolean enabled,
+      ToLongFunction<ChildSa> sequences,
+      ToLongFunction<ChildSa> received,
+      PrintStream log)
       throws IOException {
     if (stateDir == null) {
       return null;
@@ -92,7 +107,7 @@ public final class SaStateStore implements IkeListener {
     }
     Files.createDirectories(stateDir);
     Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-    return new SaStateStore(stateDir, sequences, log);
+    return new SaStateStore(stateDir, sequences, received, log);
   }
 
   /** The SA files in {@code dir} (at most {@link SaRestore#MAX_FILES}). */
@@ -159,7 +174,12 @@ public final class SaStateStore implements IkeListener {
       String fingerprint = fingerprint(sa);
       boolean due = old == null || !old.fingerprint().equals(fingerprint);
       Map<Integer, Long> reserved = new HashMap<>();
+      Map<Integer, Long> got = new HashMap<>();
       for (ChildSa c : sa.children()) {
+        long in = Math.max(0, received.applyAsLong(c));
+        Long savedIn = old == null ? null : old.received().get(c.inboundSpi());
+        due |= savedIn == null || in - savedIn >= RESERVATION / 2; // bounds a replay after a crash
+        got.put(c.inboundSpi(), in);
         long next = Math.max(1, sequences.applyAsLong(c));
         Long r = old == null ? null : old.reserved().get(c.inboundSpi());
         if (r == null || next + RESERVATION / 2 > r) {
@@ -169,13 +189,15 @@ public final class SaStateStore implements IkeListener {
         reserved.put(c.inboundSpi(), r);
       }
       if (due) {
-        SaSnapshot s = SaResumption.capture(sa, c -> reserved.get(c.inboundSpi()));
+        SaSnapshot s =
+            SaResumption.capture(
+                sa, c -> reserved.get(c.inboundSpi()), c -> got.get(c.inboundSpi()));
         if (s == null) {
           continue;
         }
         byte[] bytes = SaSnapshotCodec.encode(s);
         s.destroy();
-        saved.put(sa.initiatorCookie(), new Saved(fingerprint, reserved));
+        saved.put(sa.initiatorCookie(), new Saved(fingerprint, reserved, got));
         Path file = file(sa.initiatorCookie());
         writer.execute(() -> write(file, bytes));
       }

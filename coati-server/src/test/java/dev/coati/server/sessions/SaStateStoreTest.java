@@ -58,6 +58,7 @@ class SaStateStoreTest {
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
   final Map<Integer, Long> seq = new HashMap<>();
+  final Map<Integer, Long> got = new HashMap<>();
   final List<ChildSa> installed = new ArrayList<>();
   long now = System.currentTimeMillis();
 
@@ -129,11 +130,16 @@ class SaStateStoreTest {
         false,
         "alice",
         new byte[] {10, 99, 99, 10},
-        List.of(new SaSnapshot.Child(child, 1)));
+        List.of(new SaSnapshot.Child(child, 1, 0)));
   }
 
   SaStateStore store() throws Exception {
-    return SaStateStore.open(dir, true, c -> seq.getOrDefault(c.inboundSpi(), 1L), log);
+    return SaStateStore.open(
+        dir,
+        true,
+        c -> seq.getOrDefault(c.inboundSpi(), 1L),
+        c -> got.getOrDefault(c.inboundSpi(), 0L),
+        log);
   }
 
   static long reserved(Path file) throws Exception {
@@ -204,6 +210,7 @@ class SaStateStoreTest {
     before.resume(snapshot(0x10, 0x3000, now));
     before.resume(snapshot(0x11, 0x3100, now - 7200_000)); // child of 1 h: expired by now+1h
     seq.put(0x3000, 5000L);
+    got.put(0x3000, 777L);
     first.sync(before.sas());
     first.awaitWrites();
     long reservation = reserved(dir.resolve("sa-0000000000000010"));
@@ -216,14 +223,16 @@ class SaStateStoreTest {
     now += 3_700_000; // restart an hour later: 0x11's child and phase 1 (8 h) ... phase 1 lives
     seq.clear();
     Map<Integer, Long> resumedAt = new HashMap<>();
+    Map<Integer, Long> floorAt = new HashMap<>();
     SaStateStore second = store();
     IkeEngine after = engine();
     List<IkeSa> back =
         SaRestore.restore(
             second,
             after,
-            (c, s) -> {
+            (c, s, h) -> {
               resumedAt.put(c.inboundSpi(), s);
+              floorAt.put(c.inboundSpi(), h);
               seq.put(c.inboundSpi(), s); // as the data plane's EspSa.resumeAt
             },
             sa -> true,
@@ -231,6 +240,7 @@ class SaStateStoreTest {
     String text = logBytes.toString();
     assertEquals(2, back.size(), text);
     assertEquals(reservation, resumedAt.get(0x3000), "continues at the saved reservation");
+    assertEquals(777L, floorAt.get(0x3000), "inbound up to the saved highest is a replay");
     assertTrue(text.contains("sa-00000000000000ff: unreadable SA state"), text);
     assertTrue(text.contains("sa-00000000000000fe: unreadable SA state (checksum"), text);
     assertFalse(Files.exists(dir.resolve("sa-00000000000000ff")));
@@ -253,7 +263,7 @@ class SaStateStoreTest {
     first.sync(before.sas());
     first.awaitWrites();
     now += 9 * 3600_000L; // past the 8 h phase 1 and the 1 h child
-    List<IkeSa> back = SaRestore.restore(store(), engine(), (c, s) -> {}, sa -> true, now);
+    List<IkeSa> back = SaRestore.restore(store(), engine(), (c, s, h) -> {}, sa -> true, now);
     assertEquals(List.of(), back);
     assertTrue(logBytes.toString().contains("saved SA expired during the restart"));
     assertFalse(Files.exists(dir.resolve("sa-0000000000000021")));
@@ -262,7 +272,7 @@ class SaStateStoreTest {
   @Test
   void resumeOff_removesOldFiles() throws Exception {
     Files.write(dir.resolve("sa-0000000000000042"), new byte[] {1});
-    assertEquals(null, SaStateStore.open(dir, false, c -> 1, log));
+    assertEquals(null, SaStateStore.open(dir, false, c -> 1, c -> 0, log));
     assertFalse(Files.exists(dir.resolve("sa-0000000000000042")));
   }
 }
