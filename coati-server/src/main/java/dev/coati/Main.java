@@ -38,7 +38,6 @@ import dev.coati.server.policy.RemoteAccessSetup;
 import dev.coati.server.radius.DynamicAuthServer;
 import dev.coati.server.radius.RadiusSetup;
 import dev.coati.server.sessions.LeaseStore;
-import dev.coati.server.sessions.SaRestore;
 import dev.coati.server.sessions.SaStateStore;
 import dev.coati.server.sessions.UserSessions;
 import dev.coati.util.RandomSource;
@@ -231,15 +230,7 @@ public final class Main {
       AddressPool leases = pool;
       LeaseStore leaseStore =
           LeaseStore.open(stateDir, pool, config, System.currentTimeMillis(), out);
-      SaStateStore saStore =
-          dataPlaneHolder[0] == null
-              ? null
-              : SaStateStore.open(
-                  stateDir,
-                  config.resumeSas(),
-                  dataPlaneHolder[0]::nextSequence,
-                  dataPlaneHolder[0]::highestReceived,
-                  out);
+      SaStateStore saStore = ResumeSetup.store(config, stateDir, dataPlaneHolder[0], out);
       if (saStore != null) {
         events = new BothListeners(events, saStore);
       }
@@ -257,15 +248,7 @@ public final class Main {
                           listener,
                           RetransmitPolicy.DEFAULT)));
       peers.attach(engine, System.currentTimeMillis());
-      if (saStore != null) {
-        RemoteAccessService road = ra;
-        SaRestore.restore(
-            saStore,
-            engine,
-            dataPlaneHolder[0]::resumeSequences,
-            sa -> road == null || road.resumed(sa),
-            System.currentTimeMillis());
-      }
+      ResumeSetup.restore(saStore, engine, dataPlaneHolder[0], ra);
       startDataPlane(loop, dataPlaneHolder[0], engine, config);
       metrics.invalidSpi(loop.invalidSpi());
       DataPlane dp = dataPlaneHolder[0];
