@@ -328,6 +328,7 @@ public final class IkeSa implements IkeSaView {
   @Override
   public boolean awaitsXauth() {
     return !isInitiator()
+        && user == null // a resumed SA's Xauth was done before the restart
         && transform().map(t -> IkeAuth.initiatorIsXauthClient(t.authMethod())).orElse(false);
   }
 

@@ -32,7 +32,7 @@ public final class LoggingListener implements IkeListener {
     up.add(sa.name());
     Kv line =
         sa.awaitsXauth() ? Kv.line(sa.name(), "phase 1 done, Xauth pending") : established(sa);
-    out.println(phase1(line, sa, null));
+    out.println(phase1(line, sa, sa.user().orElse(null))); // a user only when resumed
   }
 
   /** The line for an IKE SA whose Xauth accepted {@code user}: established only now. */

@@ -106,7 +106,17 @@ public final class SaStateStore implements IkeListener {
       return null;
     }
     Files.createDirectories(stateDir);
-    Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+    try {
+      Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      log.println(
+          "coati: warning: cannot make the state directory "
+              + stateDir
+              + " mode 0700 ("
+              + e.getMessage()
+              + "); its SA files are 0600 still: chmod 700 "
+              + stateDir);
+    }
     return new SaStateStore(stateDir, sequences, received, log);
   }
 
