@@ -61,7 +61,9 @@ public final class RemoteAccessSetup {
           case LOCAL -> local;
           case RADIUS -> new RadiusAuthenticator(client, rc.nasIdentifier(), rc.framedIpRequired());
           case LOCAL_THEN_RADIUS ->
-              new ChainAuthenticator(local, new RadiusAuthenticator(client, rc.nasIdentifier(), rc.framedIpRequired()));
+              new ChainAuthenticator(
+                  local,
+                  new RadiusAuthenticator(client, rc.nasIdentifier(), rc.framedIpRequired()));
         };
     RadiusAccounting accounting =
         rc != null && rc.accounting()

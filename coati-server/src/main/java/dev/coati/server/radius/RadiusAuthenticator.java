@@ -20,8 +20,7 @@ import java.util.concurrent.CompletionStage;
  * that shares RADIUS's address pool with others never falls back to its own pool.
  */
 public record RadiusAuthenticator(
-    RadiusClient client, String nasIdentifier, boolean framedIpRequired)
-    implements Authenticator {
+    RadiusClient client, String nasIdentifier, boolean framedIpRequired) implements Authenticator {
 
   /** Without {@code framed_ip: required}: the local pool when RADIUS names no address. */
   public RadiusAuthenticator(RadiusClient client, String nasIdentifier) {
@@ -43,7 +42,9 @@ public record RadiusAuthenticator(
                 request.user(),
                 "RADIUS accepted the user without a Framed-IP-Address and radius.framed_ip is"
                     + " required (is the RADIUS address pool exhausted?)",
-                request instanceof AuthRequest.MsChapV2 ? AuthResult.ERROR_AUTHENTICATION_FAILURE : 0);
+                request instanceof AuthRequest.MsChapV2
+                    ? AuthResult.ERROR_AUTHENTICATION_FAILURE
+                    : 0);
       }
     } catch (RadiusClient.NoAnswerException e) {
       int code =

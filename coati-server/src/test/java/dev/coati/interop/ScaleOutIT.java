@@ -1,0 +1,451 @@
+package dev.coati.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two coati gateways, one address pool (README "Scaling out"): gateways in {@code PFX-gw1} and
+ * {@code PFX-gw2} (each its own process, TUN device and local state) authenticate against one
+ * FreeRADIUS 3.2 in {@code PFX-rad} whose {@code sqlippool} on a private PostgreSQL cluster hands
+ * out the addresses (interop/scaleout: the module configuration and the pool of three addresses),
+ * with {@code radius.framed_ip: required}. Unmodified strongSwan Xauth road warriors, each in its
+ * own namespace, log in over both gateways: every address is given once across the gateways,
+ * including when the pool is exhausted (the login fails rather than falling back to the local
+ * pool), after a client disconnects (the Accounting-Stop frees the lease at once), after a
+ * Disconnect- Request (ACK from the gateway that holds the session, NAK 503 from the other) and
+ * after a gateway restart (the NAS-Reboot Stops at shutdown free that gateway's leases); Start and
+ * Stop of both gateways land in the one {@code radacct} table with their NAS-Identifier and
+ * Framed-IP-Address.
+ */
+class ScaleOutIT {
+  static final String PFX = System.getProperty("coati.netns.prefix", "coati-it-");
+  static final String RAD = PFX + "so-rad";
+  static final String[] GW = {PFX + "so-gw1", PFX + "so-gw2"};
+  static final String[] CLIENT = {PFX + "so-c1", PFX + "so-c2", PFX + "so-c3", PFX + "so-c4"};
+
+  /** Which gateway each client uses: c1 and c3 the first, c2 and c4 the second. */
+  static final int[] CLIENT_GW = {0, 1, 0, 1};
+
+  static final String PSK = "scale-out-group-psk-1";
+  static final String DAE_SECRET = "scale-out-dae-secret";
+  static final List<String> POOL = List.of("10.99.99.10", "10.99.99.11", "10.99.99.12");
+
+  @TempDir Path dir;
+  PostgresCluster pg;
+  FreeRadius radius;
+  final CoatiProcess[] gateways = new CoatiProcess[2];
+  final Charon[] clients = new Charon[4];
+
+  /** The gateway's address towards RADIUS: its NAS-IP-Address (sqlippool's lease key). */
+  static String nasAddress(int g) {
+    return "10.98." + (g + 1) + ".2";
+  }
+
+  static String radiusAddress(int g) {
+    return "10.98." + (g + 1) + ".1";
+  }
+
+  static String nasIdentifier(int g) {
+    return "coati-gw" + (g + 1);
+  }
+
+  @BeforeEach
+  void topology() throws Exception {
+    assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
+    assertTrue(Netns.available(), "needs root and strongSwan, or COATI_SKIP_INTEROP=1");
+    assertTrue(FreeRadius.available(), "needs freeradius and freeradius-utils");
+    assertTrue(
+        Files.exists(Path.of("/usr/lib/freeradius/rlm_sql_postgresql.so")),
+        "needs freeradius-postgresql (interop/setup.sh)");
+    assertTrue(PostgresCluster.available(), "needs postgresql (interop/setup.sh)");
+    removeNamespaces();
+    Netns.run("ip", "netns", "add", RAD);
+    Netns.run("ip", "-n", RAD, "link", "set", "lo", "up");
+    for (int g = 0; g < 2; g++) {
+      Netns.run("ip", "netns", "add", GW[g]);
+      Netns.run("ip", "-n", GW[g], "link", "set", "lo", "up");
+      Netns.veth(RAD, "sor" + g, radiusAddress(g), GW[g], "sog" + g, nasAddress(g));
+      Netns.run("ip", "-n", GW[g], "link", "add", "sobr", "type", "bridge");
+      Netns.run("ip", "-n", GW[g], "addr", "add", Netns.SRV_ADDR + "/24", "dev", "sobr");
+      Netns.run("ip", "-n", GW[g], "link", "set", "sobr", "up");
+    }
+    for (int c = 0; c < CLIENT.length; c++) {
+      String ns = CLIENT[c];
+      String gw = GW[CLIENT_GW[c]];
+      Netns.run("ip", "netns", "add", ns);
+      Netns.run("ip", "-n", ns, "link", "set", "lo", "up");
+      Netns.run(
+          "ip", "link", "add", "soc", "netns", ns, "type", "veth", "peer", "name", "sop" + c,
+          "netns", gw);
+      Netns.run("ip", "-n", ns, "addr", "add", "10.97.0." + (11 + c) + "/24", "dev", "soc");
+      Netns.run("ip", "-n", ns, "link", "set", "soc", "up");
+      Netns.run("ip", "-n", gw, "link", "set", "sop" + c, "master", "sobr");
+      Netns.run("ip", "-n", gw, "link", "set", "sop" + c, "up");
+    }
+    pg = new PostgresCluster(PFX + "so-pg");
+    Path raddb = Path.of("/etc/freeradius/3.0/mods-config/sql");
+    pg.load(raddb.resolve("main/postgresql/schema.sql"));
+    pg.load(raddb.resolve("ippool/postgresql/schema.sql"));
+    pg.load(scaleOutConfig().resolve("setup.sql"));
+    radius = new FreeRadius(dir.resolve("radius"), RAD, "*", "10.98.0.0/16", this::sqlippool);
+  }
+
+  @AfterEach
+  void teardown() throws Exception {
+    for (Charon c : clients) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    for (CoatiProcess g : gateways) {
+      if (g != null) {
+        g.close();
+      }
+    }
+    if (radius != null) {
+      radius.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+    removeNamespaces();
+  }
+
+  static void removeNamespaces() throws Exception {
+    Netns.remove(CLIENT);
+    Netns.remove(GW);
+    Netns.remove(RAD);
+  }
+
+  /** The repository's interop/scaleout directory (found upwards from the working directory). */
+  static Path scaleOutConfig() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path d = p.resolve("interop/scaleout");
+      if (Files.isRegularFile(d.resolve("sqlippool"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("interop/scaleout not found above " + Path.of(""));
+  }
+
+  /**
+   * The FreeRADIUS side as README "Scaling out" describes it: the sql and sqlippool modules of
+   * interop/scaleout, sqlippool in post-auth and accounting with Pool-Name set, the NAS-Identifier
+   * column through the stock queries' class hook, users u1 to u4.
+   */
+  void sqlippool(Path r) throws java.io.IOException {
+    Path conf = scaleOutConfig();
+    Files.writeString(
+        r.resolve("mods-enabled/sql"),
+        Files.readString(conf.resolve("sql")).replace("@PGHOST@", pg.host()));
+    Files.copy(conf.resolve("sqlippool"), r.resolve("mods-enabled/sqlippool"));
+    Path q = r.resolve("mods-config/sql/main/postgresql/queries.conf");
+    String queries =
+        Files.readString(q)
+            .replace("column_name =\t# \", Class\"", "column_name = \", Class, NASIdentifier\"")
+            .replace(
+                "packet_xlat =\t# \", '%{Class}'\"",
+                "packet_xlat = \", '%{Class}', '%{NAS-Identifier}'\"")
+            .replace(
+                "reply_xlat =\t# \", '%{reply:Class}'\"",
+                "reply_xlat = \", '%{reply:Class}', '%{NAS-Identifier}'\"");
+    assertTrue(queries.contains("'%{NAS-Identifier}'\""), "queries.conf's class hook changed");
+    Files.writeString(q, queries);
+    Path site = r.resolve("sites-enabled/default");
+    String s = Files.readString(site);
+    String withPool =
+        s.replace(
+            "#\tsqlippool", "\tupdate control {\n\t\t&Pool-Name := \"coati\"\n\t}\n\tsqlippool");
+    assertEquals(
+        2, withPool.split("Pool-Name := ").length - 1, "sqlippool in accounting and post-auth");
+    Files.writeString(site, withPool);
+    StringBuilder users = new StringBuilder();
+    for (int u = 1; u <= 4; u++) {
+      users.append("u").append(u).append("\tCleartext-Password := \"u").append(u);
+      users.append("-pass\"\n");
+    }
+    Files.writeString(r.resolve("mods-config/files/authorize"), users.toString());
+  }
+
+  /** Gateway {@code g}: users from RADIUS, accounting, Disconnect-Request, framed_ip required. */
+  CoatiProcess startGateway(int g) throws Exception {
+    Path d = dir.resolve("gw" + (g + 1));
+    Files.createDirectories(d);
+    secret(d.resolve("radius-secret.txt"), FreeRadius.SECRET);
+    secret(d.resolve("dae-secret.txt"), DAE_SECRET);
+    String yaml =
+        RemoteAccessIT.GATEWAY.replace("users:\n  file: users.txt\n", "users:\n  source: radius\n")
+            + "radius:\n"
+            + "  servers: [ { address: "
+            + radiusAddress(g)
+            + ", port: "
+            + radius.authPort
+            + ", acct_port: "
+            + radius.acctPort
+            + ", secret_file: radius-secret.txt } ]\n"
+            + "  timeout: 2s\n"
+            + "  nas_identifier: "
+            + nasIdentifier(g)
+            + "\n  accounting: true\n"
+            + "  framed_ip: required\n"
+            + "  dynamic_authorization:\n"
+            + "    listen: "
+            + nasAddress(g)
+            + ":3799\n"
+            + "    clients: [ { address: "
+            + radiusAddress(g)
+            + ", secret_file: dae-secret.txt } ]\n";
+    gateways[g] = new CoatiProcess(GW[g], Netns.SRV_ADDR, d, PSK, yaml);
+    // coati check is clean: with framed_ip: required there is no fallback to the local pool.
+    String cfg = d.resolve("coati.yaml").toString();
+    Netns.Result check = CoatiProcess.cli("", "check", "--config", cfg);
+    assertEquals(0, check.code(), check.output());
+    assertFalse(check.output().contains("warning"), check.output());
+    return gateways[g];
+  }
+
+  static void secret(Path f, String value) throws Exception {
+    Files.writeString(f, value + "\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  Charon client(int c) throws Exception {
+    String user = "u" + (c + 1);
+    clients[c] =
+        new Charon(
+            CLIENT[c],
+            dir.resolve(user),
+            RemoteAccessIT.client(PSK, false, user, user + "-pass"),
+            "");
+    return clients[c];
+  }
+
+  /** Logs client {@code c} in; its virtual address. */
+  String login(int c) throws Exception {
+    Charon ch = clients[c] == null ? client(c) : clients[c];
+    Netns.Result up = ch.swanctl("--initiate", "--child", "pool");
+    assertEquals(0, up.code(), up.output() + gateways[CLIENT_GW[c]].log() + ch.log());
+    return RadiusGatewayIT.vip(ch);
+  }
+
+  /** Every address of a live session on either gateway, from their control sockets. */
+  List<String> liveAddresses() throws Exception {
+    List<String> out = new ArrayList<>();
+    for (int g = 0; g < 2; g++) {
+      if (gateways[g] == null) {
+        continue;
+      }
+      Path socket = dir.resolve("gw" + (g + 1)).resolve("coati.sock");
+      Netns.Result r = CoatiProcess.cli("", "status", "--json", "--socket", socket.toString());
+      assertEquals(0, r.code(), r.output());
+      Matcher m = Pattern.compile("\"address\":\"(10\\.99\\.99\\.\\d+)\"").matcher(r.output());
+      while (m.find()) {
+        out.add(m.group(1));
+      }
+    }
+    return out;
+  }
+
+  /** No address is held twice across both gateways; returns them. */
+  List<String> assertDistinct() throws Exception {
+    List<String> live = liveAddresses();
+    assertEquals(live.size(), new HashSet<>(live).size(), "an address given twice: " + live);
+    assertTrue(POOL.containsAll(live), "only sqlippool's addresses: " + live);
+    return live;
+  }
+
+  /** sqlippool's live leases: "address|nas-ip|user" rows, sorted by address. */
+  List<String> leases() throws Exception {
+    List<String> out = new ArrayList<>();
+    for (List<String> row :
+        pg.rows(
+            "SELECT host(framedipaddress), nasipaddress, username FROM radippool"
+                + " WHERE expiry_time > 'now'::timestamp(0) ORDER BY framedipaddress")) {
+      out.add(String.join("|", row));
+    }
+    return out;
+  }
+
+  /** Waits (10 s at most) until {@code address} has no live lease; the milliseconds it took. */
+  long awaitReleased(String address, long sinceNanos) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (leases().stream().noneMatch(l -> l.startsWith(address + "|"))) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(address + " still leased: " + leases() + "\n" + radius.log());
+  }
+
+  @Test
+  void twoGateways_oneSqlippool_noAddressTwice_accountingInOneTable_disconnectFindsTheGateway()
+      throws Exception {
+    startGateway(0);
+    startGateway(1);
+
+    // Three users over both gateways take the three addresses of the shared pool.
+    String[] vip = new String[4];
+    vip[0] = login(0);
+    vip[1] = login(1);
+    vip[2] = login(2);
+    assertEquals(Set.copyOf(POOL), Set.of(vip[0], vip[1], vip[2]), String.join(",", vip));
+    assertEquals(3, assertDistinct().size());
+    assertEquals(
+        List.of(
+                vip[0] + "|" + nasAddress(0) + "|u1",
+                vip[1] + "|" + nasAddress(1) + "|u2",
+                vip[2] + "|" + nasAddress(0) + "|u3")
+            .stream()
+            .sorted()
+            .toList(),
+        leases());
+    for (int c = 0; c < 2; c++) { // traffic through each gateway
+      Netns.Result ping = TunnelTrafficIT.ping(CLIENT[c], vip[c], "10.99.99.1", 3, "56");
+      assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output());
+    }
+
+    // The pool is exhausted: FreeRADIUS accepts u4 without an address; the gateway refuses the
+    // login instead of taking one from its own pool (which gateway 1 may be using).
+    Charon c4 = client(3);
+    Netns.Result refused = c4.swanctl("--initiate", "--child", "pool");
+    assertNotEquals(0, refused.code(), refused.output());
+    assertTrue(
+        gateways[1].log().contains("without a Framed-IP-Address"), gateways[1].log() + c4.log());
+    assertEquals(3, assertDistinct().size());
+
+    // u2 logs out on gateway 2: its Accounting-Stop frees the lease at once; u4 gets it there.
+    long t0 = System.nanoTime();
+    Netns.Result down = clients[1].swanctl("--terminate", "--ike", "rw");
+    assertEquals(0, down.code(), down.output());
+    long releasedMs = awaitReleased(vip[1], t0);
+    System.out.println(
+        "ScaleOutIT: lease of " + vip[1] + " free " + releasedMs + " ms after logout");
+    awaitGatewayDown(c4);
+    vip[3] = login(3);
+    assertEquals(vip[1], vip[3], "the only free address");
+    assertEquals(3, assertDistinct().size());
+
+    // Disconnect-Request for u3 (on gateway 1): gateway 2 NAKs it, gateway 1 ACKs and kicks.
+    Netns.Result nak = disconnect(1, "u3");
+    assertTrue(nak.output().contains("Received Disconnect-NAK"), nak.output());
+    assertTrue(nak.output().contains("Session-Context-Not-Found"), nak.output());
+    Netns.Result ack = disconnect(0, "u3");
+    assertTrue(ack.output().contains("Received Disconnect-ACK"), ack.output() + gateways[0].log());
+    RadiusGatewayIT.awaitGone(
+        clients[2], gateways[0], "address released user=u3 address=" + vip[2] + "\n");
+    awaitReleased(vip[2], System.nanoTime());
+
+    // Gateway 1 stops (SIGTERM): its NAS-Reboot Stop frees u1's lease; after the restart u1 and
+    // u3 log in again and get addresses nobody else holds.
+    assertEquals(143, gateways[0].stop(), gateways[0].log());
+    String firstRun = gateways[0].log();
+    awaitReleased(vip[0], System.nanoTime());
+    assertTrue(
+        leases().stream().noneMatch(l -> l.contains("|" + nasAddress(0) + "|")), leases() + "");
+    gateways[0] = null;
+    startGateway(0);
+    awaitClientDown(clients[0]);
+    String again1 = login(0);
+    String again3 = login(2);
+    List<String> live = assertDistinct();
+    assertEquals(3, live.size(), live.toString());
+    assertEquals(Set.copyOf(POOL), Set.of(again1, again3, vip[3]));
+
+    // Accounting of both gateways in the one radacct table.
+    List<String> acct = accounting();
+    assertTrue(
+        acct.containsAll(
+            List.of(
+                "coati-gw1|" + nasAddress(0) + "|u1|" + vip[0] + "|NAS-Reboot",
+                "coati-gw2|" + nasAddress(1) + "|u2|" + vip[1] + "|User-Request",
+                "coati-gw1|" + nasAddress(0) + "|u3|" + vip[2] + "|Admin-Reset",
+                "coati-gw2|" + nasAddress(1) + "|u4|" + vip[3] + "|",
+                "coati-gw1|" + nasAddress(0) + "|u1|" + again1 + "|",
+                "coati-gw1|" + nasAddress(0) + "|u3|" + again3 + "|")),
+        acct + "\n" + firstRun);
+    assertEquals(6, acct.size(), acct.toString());
+  }
+
+  /** radacct rows: "nas-identifier|nas-ip|user|address|terminate-cause", by start time. */
+  List<String> accounting() throws Exception {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 50; i++) { // the last Starts may still be on their way
+      out.clear();
+      for (List<String> row :
+          pg.rows(
+              "SELECT nasidentifier, nasipaddress, username, host(framedipaddress),"
+                  + " acctterminatecause FROM radacct ORDER BY radacctid")) {
+        out.add(String.join("|", row));
+      }
+      if (out.size() >= 6) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return out;
+  }
+
+  /** radclient in the RADIUS namespace sends a Disconnect-Request for {@code user} to gateway g. */
+  Netns.Result disconnect(int g, String user) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Netns.inNs(
+                    RAD,
+                    "radclient",
+                    "-x",
+                    "-r",
+                    "1",
+                    "-t",
+                    "3",
+                    nasAddress(g) + ":3799",
+                    "disconnect",
+                    DAE_SECRET))
+            .redirectErrorStream(true)
+            .start();
+    try (var in = p.getOutputStream()) {
+      in.write(("User-Name = \"" + user + "\"\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("radclient hangs: " + out);
+    }
+    return new Netns.Result(p.exitValue(), out);
+  }
+
+  /** strongSwan no longer has the IKE SA of its failed attempt (10 s at most). */
+  static void awaitGatewayDown(Charon c) throws Exception {
+    awaitClientDown(c);
+  }
+
+  /** The client's IKE SA is gone (coati's Delete, or DPD after a restart); 20 s at most. */
+  static void awaitClientDown(Charon c) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      String sas = c.swanctl("--list-sas").output();
+      if (!sas.contains("ESTABLISHED") && !sas.contains("CONNECTING")) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("still up: " + c.swanctl("--list-sas").output() + c.log());
+  }
+}
