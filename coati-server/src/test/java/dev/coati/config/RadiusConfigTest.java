@@ -231,10 +231,11 @@ class RadiusConfigTest {
   @Test
   void framedIp_requiredOrOptional_elseCheckWarns() throws Exception {
     String yaml = BASE + "users: { source: radius }\n" + REMOTE_ACCESS + RADIUS;
-    ConfigLoader.Inspection i = ConfigLoader.inspect(write(yaml));
+    Path f = write(yaml);
+    ConfigLoader.Inspection i = ConfigLoader.inspect(f);
     assertFalse(i.config().radius().framedIpRequired());
     assertEquals(1, framedIpWarnings(i).size(), i.warnings().toString());
-    int line = (BASE + "users: { source: radius }\n" + REMOTE_ACCESS).split("\n").length + 1;
+    int line = Files.readAllLines(f).indexOf("radius:") + 2; // the section's first key
     String w = framedIpWarnings(i).get(0);
     assertTrue(w.contains(":" + line + ": radius: warning: users come from RADIUS"), w);
     assertTrue(w.contains("remote_access.pool (10.99.99.10-10.99.99.50)"), w);
