@@ -78,8 +78,13 @@ final class PostgresCluster implements AutoCloseable {
       close();
       throw new IOException("postgres did not start: " + log);
     }
-    psql("postgres", "CREATE ROLE radius LOGIN");
-    psql("postgres", "CREATE DATABASE radius OWNER radius");
+    try {
+      psql("postgres", "postgres", "CREATE ROLE radius LOGIN");
+      psql("postgres", "postgres", "CREATE DATABASE radius OWNER radius");
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
   }
 
   /** The host string of libpq (the socket directory). */
@@ -87,21 +92,10 @@ final class PostgresCluster implements AutoCloseable {
     return dir.toString();
   }
 
-  /** Runs {@code sql} as role {@code user} in database radius: unaligned rows, '|' separated. */
-  String psql(String user, String sql) throws IOException, InterruptedException {
+  /** Runs {@code sql} as role {@code user} in database {@code db}: rows, '|' separated. */
+  String psql(String user, String db, String sql) throws IOException, InterruptedException {
     return run(
-        "psql",
-        "-h",
-        host(),
-        "-U",
-        user,
-        "-d",
-        "radius",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-At",
-        "-c",
-        sql);
+        "psql", "-h", host(), "-U", user, "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql);
   }
 
   /** Runs the SQL file {@code f} as role radius. */
@@ -124,7 +118,7 @@ final class PostgresCluster implements AutoCloseable {
   /** The rows of {@code sql} as role radius, each a list of columns. */
   List<List<String>> rows(String sql) throws IOException, InterruptedException {
     List<List<String>> out = new ArrayList<>();
-    for (String line : psql("radius", sql).split("\n")) {
+    for (String line : psql("radius", "radius", sql).split("\n")) {
       if (!line.isBlank()) {
         out.add(List.of(line.split("\\|", -1)));
       }
