@@ -206,6 +206,7 @@ class ScaleOutIT {
             + "  nas_identifier: "
             + nasIdentifier(g)
             + "\n  accounting: true\n"
+            + "  interim_interval: 600s\n"
             + "  framed_ip: required\n"
             + "  dynamic_authorization:\n"
             + "    listen: "
