@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +48,7 @@ class ScaleOutIT {
   static final List<String> POOL = List.of("10.99.99.10", "10.99.99.11", "10.99.99.12");
 
   @TempDir Path dir;
-  PostgresCluster pg;
-  FreeRadius radius;
+  ScaleOutRadius rad;
   final CoatiProcess[] gateways = new CoatiProcess[2];
   final Charon[] clients = new Charon[4];
 
@@ -72,11 +69,9 @@ class ScaleOutIT {
   void topology() throws Exception {
     assumeFalse("1".equals(System.getenv("COATI_SKIP_INTEROP")), "COATI_SKIP_INTEROP=1");
     assertTrue(Netns.available(), "needs root and strongSwan, or COATI_SKIP_INTEROP=1");
-    assertTrue(FreeRadius.available(), "needs freeradius and freeradius-utils");
     assertTrue(
-        Files.exists(Path.of("/usr/lib/freeradius/rlm_sql_postgresql.so")),
-        "needs freeradius-postgresql (interop/setup.sh)");
-    assertTrue(PostgresCluster.available(), "needs postgresql (interop/setup.sh)");
+        ScaleOutRadius.available(),
+        "needs freeradius, freeradius-utils, freeradius-postgresql and postgresql (interop/setup.sh)");
     removeNamespaces();
     Netns.run("ip", "netns", "add", RAD);
     Netns.run("ip", "-n", RAD, "link", "set", "lo", "up");
@@ -101,12 +96,7 @@ class ScaleOutIT {
       Netns.run("ip", "-n", gw, "link", "set", "sop" + c, "master", "sobr");
       Netns.run("ip", "-n", gw, "link", "set", "sop" + c, "up");
     }
-    pg = new PostgresCluster(PFX + "so-pg");
-    Path raddb = Path.of("/etc/freeradius/3.0/mods-config/sql");
-    pg.load(raddb.resolve("main/postgresql/schema.sql"));
-    pg.load(raddb.resolve("ippool/postgresql/schema.sql"));
-    pg.load(scaleOutConfig().resolve("setup.sql"));
-    radius = new FreeRadius(dir.resolve("radius"), RAD, "*", "10.98.0.0/16", this::sqlippool);
+    rad = new ScaleOutRadius(dir.resolve("radius"), RAD, "10.98.0.0/16", PFX + "so-pg", 4);
   }
 
   @AfterEach
@@ -121,11 +111,8 @@ class ScaleOutIT {
         g.close();
       }
     }
-    if (radius != null) {
-      radius.close();
-    }
-    if (pg != null) {
-      pg.close();
+    if (rad != null) {
+      rad.close();
     }
     removeNamespaces();
   }
@@ -134,56 +121,6 @@ class ScaleOutIT {
     Netns.remove(CLIENT);
     Netns.remove(GW);
     Netns.remove(RAD);
-  }
-
-  /** The repository's interop/scaleout directory (found upwards from the working directory). */
-  static Path scaleOutConfig() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path d = p.resolve("interop/scaleout");
-      if (Files.isRegularFile(d.resolve("sqlippool"))) {
-        return d;
-      }
-    }
-    throw new IllegalStateException("interop/scaleout not found above " + Path.of(""));
-  }
-
-  /**
-   * The FreeRADIUS side as README "Scaling out" describes it: the sql and sqlippool modules of
-   * interop/scaleout, sqlippool in post-auth and accounting with Pool-Name set, the NAS-Identifier
-   * column through the stock queries' class hook, users u1 to u4.
-   */
-  void sqlippool(Path r) throws java.io.IOException {
-    Path conf = scaleOutConfig();
-    Files.writeString(
-        r.resolve("mods-enabled/sql"),
-        Files.readString(conf.resolve("sql")).replace("@PGHOST@", pg.host()));
-    Files.copy(conf.resolve("sqlippool"), r.resolve("mods-enabled/sqlippool"));
-    Path q = r.resolve("mods-config/sql/main/postgresql/queries.conf");
-    String queries =
-        Files.readString(q)
-            .replace("column_name =\t# \", Class\"", "column_name = \", Class, NASIdentifier\"")
-            .replace(
-                "packet_xlat =\t# \", '%{Class}'\"",
-                "packet_xlat = \", '%{Class}', '%{NAS-Identifier}'\"")
-            .replace(
-                "reply_xlat =\t# \", '%{reply:Class}'\"",
-                "reply_xlat = \", '%{reply:Class}', '%{NAS-Identifier}'\"");
-    assertTrue(queries.contains("'%{NAS-Identifier}'\""), "queries.conf's class hook changed");
-    Files.writeString(q, queries);
-    Path site = r.resolve("sites-enabled/default");
-    String s = Files.readString(site);
-    String withPool =
-        s.replace(
-            "#\tsqlippool", "\tupdate control {\n\t\t&Pool-Name := \"coati\"\n\t}\n\tsqlippool");
-    assertEquals(
-        2, withPool.split("Pool-Name := ").length - 1, "sqlippool in accounting and post-auth");
-    Files.writeString(site, withPool);
-    StringBuilder users = new StringBuilder();
-    for (int u = 1; u <= 4; u++) {
-      users.append("u").append(u).append("\tCleartext-Password := \"u").append(u);
-      users.append("-pass\"\n");
-    }
-    Files.writeString(r.resolve("mods-config/files/authorize"), users.toString());
   }
 
   /** Gateway {@code g}: users from RADIUS, accounting, Disconnect-Request, framed_ip required. */
@@ -198,9 +135,9 @@ class ScaleOutIT {
             + "  servers: [ { address: "
             + radiusAddress(g)
             + ", port: "
-            + radius.authPort
+            + rad.authPort()
             + ", acct_port: "
-            + radius.acctPort
+            + rad.acctPort()
             + ", secret_file: radius-secret.txt } ]\n"
             + "  timeout: 2s\n"
             + "  nas_identifier: "
@@ -274,40 +211,39 @@ class ScaleOutIT {
     return live;
   }
 
-  /** sqlippool's live leases: "address|nas-ip|user" rows, sorted by address. */
-  List<String> leases() throws Exception {
-    List<String> out = new ArrayList<>();
-    for (List<String> row :
-        pg.rows(
-            "SELECT host(framedipaddress), nasipaddress, username FROM radippool"
-                + " WHERE expiry_time > 'now'::timestamp(0) ORDER BY framedipaddress")) {
-      out.add(String.join("|", row));
-    }
-    return out;
-  }
+  /** Each client's address of its first login and of its login after a gateway restart. */
+  final String[] vip = new String[4];
 
-  /** Waits (10 s at most) until {@code address} has no live lease; the milliseconds it took. */
-  long awaitReleased(String address, long sinceNanos) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      if (leases().stream().noneMatch(l -> l.startsWith(address + "|"))) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(address + " still leased: " + leases() + "\n" + radius.log());
-  }
+  final String[] again = new String[4];
 
   @Test
   void twoGateways_oneSqlippool_noAddressTwice_accountingInOneTable_disconnectFindsTheGateway()
       throws Exception {
     startGateway(0);
     startGateway(1);
+    threeLogins_takeTheSharedPool();
+    exhaustedPool_refusesTheLogin_thenALogoutFreesAnAddress();
+    disconnectRequest_ackedByTheGatewayWithTheSession_nakedByTheOther();
+    String firstRun = sigterm_freesTheGatewaysLeases();
+    sigkill_leasesFreedByTheRestartsAccountingOn();
+    assertEquals(
+        List.of(
+            "coati-gw1|" + nasAddress(0) + "|u1|" + vip[0] + "|NAS-Reboot",
+            "coati-gw2|" + nasAddress(1) + "|u2|" + vip[1] + "|User-Request",
+            "coati-gw1|" + nasAddress(0) + "|u3|" + vip[2] + "|Admin-Reset",
+            "coati-gw2|" + nasAddress(1) + "|u4|" + vip[3] + "|NAS-Reboot",
+            "coati-gw1|" + nasAddress(0) + "|u1|" + again[0] + "|",
+            "coati-gw1|" + nasAddress(0) + "|u3|" + again[2] + "|",
+            "coati-gw2|" + nasAddress(1) + "|u4|" + again[3] + "|"),
+        rad.accounting(7),
+        "radacct of both gateways\n" + firstRun);
+  }
 
-    // Three users over both gateways take the three addresses of the shared pool.
-    String[] vip = new String[4];
-    vip[0] = login(0);
-    vip[1] = login(1);
-    vip[2] = login(2);
+  /** u1 and u3 on gateway 1, u2 on gateway 2 get the three addresses; pings cross both. */
+  void threeLogins_takeTheSharedPool() throws Exception {
+    for (int c = 0; c < 3; c++) {
+      vip[c] = login(c);
+    }
     assertEquals(Set.copyOf(POOL), Set.of(vip[0], vip[1], vip[2]), String.join(",", vip));
     assertEquals(3, assertDistinct().size());
     assertEquals(
@@ -318,139 +254,86 @@ class ScaleOutIT {
             .stream()
             .sorted()
             .toList(),
-        leases());
-    for (int c = 0; c < 2; c++) { // traffic through each gateway
+        rad.leases());
+    for (int c = 0; c < 2; c++) {
       Netns.Result ping = TunnelTrafficIT.ping(CLIENT[c], vip[c], "10.99.99.1", 3, "56");
       assertEquals(3, TunnelTrafficIT.received(ping.output()), ping.output());
     }
+  }
 
-    // The pool is exhausted: FreeRADIUS accepts u4 without an address; the gateway refuses the
-    // login instead of taking one from its own pool (which gateway 1 may be using).
+  /**
+   * FreeRADIUS accepts u4 without an address (pool exhausted): gateway 2 refuses the login rather
+   * than take one from its own pool (gateway 1 may be using it). u2 logs out: its Accounting-Stop
+   * frees the lease at once, and u4 gets that address.
+   */
+  void exhaustedPool_refusesTheLogin_thenALogoutFreesAnAddress() throws Exception {
     Charon c4 = client(3);
     Netns.Result refused = c4.swanctl("--initiate", "--child", "pool");
     assertNotEquals(0, refused.code(), refused.output());
     assertTrue(
         gateways[1].log().contains("without a Framed-IP-Address"), gateways[1].log() + c4.log());
     assertEquals(3, assertDistinct().size());
-
-    // u2 logs out on gateway 2: its Accounting-Stop frees the lease at once; u4 gets it there.
     long t0 = System.nanoTime();
     Netns.Result down = clients[1].swanctl("--terminate", "--ike", "rw");
     assertEquals(0, down.code(), down.output());
-    long releasedMs = awaitReleased(vip[1], t0);
+    long releasedMs = rad.awaitReleased(vip[1], t0);
     System.out.println(
         "ScaleOutIT: lease of " + vip[1] + " free " + releasedMs + " ms after logout");
-    awaitGatewayDown(c4);
+    awaitClientDown(c4);
     vip[3] = login(3);
     assertEquals(vip[1], vip[3], "the only free address");
     assertEquals(3, assertDistinct().size());
+  }
 
-    // Disconnect-Request for u3 (on gateway 1): gateway 2 NAKs it, gateway 1 ACKs and kicks.
-    Netns.Result nak = disconnect(1, "u3");
+  /** For u3 (on gateway 1): gateway 2 answers NAK 503, gateway 1 ACKs and ends the session. */
+  void disconnectRequest_ackedByTheGatewayWithTheSession_nakedByTheOther() throws Exception {
+    Netns.Result nak = rad.disconnect(nasAddress(1) + ":3799", "u3", DAE_SECRET);
     assertTrue(nak.output().contains("Received Disconnect-NAK"), nak.output());
     assertTrue(nak.output().contains("Session-Context-Not-Found"), nak.output());
-    Netns.Result ack = disconnect(0, "u3");
+    Netns.Result ack = rad.disconnect(nasAddress(0) + ":3799", "u3", DAE_SECRET);
     assertTrue(ack.output().contains("Received Disconnect-ACK"), ack.output() + gateways[0].log());
     RadiusGatewayIT.awaitGone(
         clients[2], gateways[0], "address released user=u3 address=" + vip[2] + "\n");
-    awaitReleased(vip[2], System.nanoTime());
+    rad.awaitReleased(vip[2], System.nanoTime());
+  }
 
-    // Gateway 1 stops (SIGTERM): its NAS-Reboot Stop frees u1's lease; after the restart u1 and
-    // u3 log in again and get addresses nobody else holds.
+  /**
+   * SIGTERM to gateway 1: its NAS-Reboot Stop frees u1's lease, none of its leases is left; after
+   * the restart u1 and u3 log in again and get addresses nobody else holds. Its first log.
+   */
+  String sigterm_freesTheGatewaysLeases() throws Exception {
     assertEquals(143, gateways[0].stop(), gateways[0].log());
     String firstRun = gateways[0].log();
-    awaitReleased(vip[0], System.nanoTime());
-    assertTrue(
-        leases().stream().noneMatch(l -> l.contains("|" + nasAddress(0) + "|")), leases() + "");
     gateways[0] = null;
+    rad.awaitReleased(vip[0], System.nanoTime());
+    assertTrue(
+        rad.leases().stream().noneMatch(l -> l.contains("|" + nasAddress(0) + "|")),
+        rad.leases() + "");
     startGateway(0);
     awaitClientDown(clients[0]);
-    String again1 = login(0);
-    String again3 = login(2);
-    List<String> live = assertDistinct();
-    assertEquals(3, live.size(), live.toString());
-    assertEquals(Set.copyOf(POOL), Set.of(again1, again3, vip[3]));
+    again[0] = login(0);
+    again[2] = login(2);
+    assertEquals(3, assertDistinct().size());
+    assertEquals(Set.copyOf(POOL), Set.of(again[0], again[2], vip[3]));
+    return firstRun;
+  }
 
-    // Gateway 2 crashes (SIGKILL: no Stop): u4's lease outlives it; the Accounting-On of its
-    // next start frees it (sqlippool on_clear) and closes u4's open radacct row (NAS-Reboot).
+  /**
+   * SIGKILL to gateway 2 (no Stop): u4's lease outlives it; the Accounting-On of its next start
+   * frees it (sqlippool on_clear) and closes u4's open radacct row (NAS-Reboot); u4 logs in again.
+   */
+  void sigkill_leasesFreedByTheRestartsAccountingOn() throws Exception {
     gateways[1].close();
     gateways[1] = null;
-    assertTrue(leases().contains(vip[3] + "|" + nasAddress(1) + "|u4"), leases() + "");
+    assertTrue(rad.leases().contains(vip[3] + "|" + nasAddress(1) + "|u4"), rad.leases() + "");
     startGateway(1);
-    awaitReleased(vip[3], System.nanoTime());
-    assertTrue(gateways[1].log().indexOf("running;") > 0, gateways[1].log());
+    rad.awaitReleased(vip[3], System.nanoTime());
     clients[3].swanctl("--terminate", "--ike", "rw", "--force");
     awaitClientDown(clients[3]);
-    String again4 = login(3);
-    live = assertDistinct();
+    again[3] = login(3);
+    List<String> live = assertDistinct();
     assertEquals(Set.copyOf(POOL), Set.copyOf(live), live.toString());
-    assertEquals(Set.copyOf(POOL), Set.of(again1, again3, again4));
-
-    // Accounting of both gateways in the one radacct table.
-    List<String> acct = accounting(7);
-    assertEquals(
-        List.of(
-            "coati-gw1|" + nasAddress(0) + "|u1|" + vip[0] + "|NAS-Reboot",
-            "coati-gw2|" + nasAddress(1) + "|u2|" + vip[1] + "|User-Request",
-            "coati-gw1|" + nasAddress(0) + "|u3|" + vip[2] + "|Admin-Reset",
-            "coati-gw2|" + nasAddress(1) + "|u4|" + vip[3] + "|NAS-Reboot",
-            "coati-gw1|" + nasAddress(0) + "|u1|" + again1 + "|",
-            "coati-gw1|" + nasAddress(0) + "|u3|" + again3 + "|",
-            "coati-gw2|" + nasAddress(1) + "|u4|" + again4 + "|"),
-        acct,
-        firstRun);
-  }
-
-  /** radacct rows: "nas-identifier|nas-ip|user|address|terminate-cause", in order; n expected. */
-  List<String> accounting(int n) throws Exception {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < 50; i++) { // the last Starts may still be on their way
-      out.clear();
-      for (List<String> row :
-          pg.rows(
-              "SELECT nasidentifier, nasipaddress, username, host(framedipaddress),"
-                  + " acctterminatecause FROM radacct ORDER BY radacctid")) {
-        out.add(String.join("|", row));
-      }
-      if (out.size() >= n) {
-        break;
-      }
-      Thread.sleep(100);
-    }
-    return out;
-  }
-
-  /** radclient in the RADIUS namespace sends a Disconnect-Request for {@code user} to gateway g. */
-  Netns.Result disconnect(int g, String user) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                Netns.inNs(
-                    RAD,
-                    "radclient",
-                    "-x",
-                    "-r",
-                    "1",
-                    "-t",
-                    "3",
-                    nasAddress(g) + ":3799",
-                    "disconnect",
-                    DAE_SECRET))
-            .redirectErrorStream(true)
-            .start();
-    try (var in = p.getOutputStream()) {
-      in.write(("User-Name = \"" + user + "\"\n").getBytes(StandardCharsets.UTF_8));
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("radclient hangs: " + out);
-    }
-    return new Netns.Result(p.exitValue(), out);
-  }
-
-  /** strongSwan no longer has the IKE SA of its failed attempt (10 s at most). */
-  static void awaitGatewayDown(Charon c) throws Exception {
-    awaitClientDown(c);
+    assertEquals(Set.copyOf(POOL), Set.of(again[0], again[2], again[3]));
   }
 
   /** The client's IKE SA is gone (coati's Delete, or DPD after a restart); 20 s at most. */
