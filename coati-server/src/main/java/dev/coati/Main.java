@@ -205,7 +205,10 @@ public final class Main {
           EventsSetup.sessions(config, users == null ? null : users.accounting(), out);
       String nasSession =
           RadiusSetup.accountingOn(
-              users == null ? null : users.accounting(), System.currentTimeMillis(), 10_000, out);
+              users == null ? null : users.accounting(),
+              System.currentTimeMillis(),
+              RadiusSetup.exchangeMillis(config.radius()),
+              out);
       RemoteAccessSetup.Aaa aaa = null;
       RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {

@@ -77,6 +77,16 @@ public final class RadiusSetup {
     }
   }
 
+  /**
+   * How long one exchange may take at most before the client gives up (every server, every
+   * retransmission, plus half a second): waiting that long for the Accounting-On means it is either
+   * answered or abandoned when logins begin, never delivered after them (it would free their
+   * leases).
+   */
+  public static long exchangeMillis(GatewayConfig.RadiusConfig c) {
+    return c == null ? 0 : c.timeoutSeconds() * 1000 * (c.retries() + 1) * c.servers().size() + 500;
+  }
+
   /** host:port of each server, for the startup line. */
   public static String describe(GatewayConfig.RadiusConfig c) {
     return String.join(", ", c.servers().stream().map(s -> s.address() + ":" + s.port()).toList());
