@@ -38,10 +38,12 @@ class ScaleOutIT {
   static final String PFX = System.getProperty("coati.netns.prefix", "coati-it-");
   static final String RAD = PFX + "so-rad";
   static final String[] GW = {PFX + "so-gw1", PFX + "so-gw2"};
-  static final String[] CLIENT = {PFX + "so-c1", PFX + "so-c2", PFX + "so-c3", PFX + "so-c4"};
+  static final String[] CLIENT = {
+    PFX + "so-c1", PFX + "so-c2", PFX + "so-c3", PFX + "so-c4", PFX + "so-c5"
+  };
 
-  /** Which gateway each client uses: c1 and c3 the first, c2 and c4 the second. */
-  static final int[] CLIENT_GW = {0, 1, 0, 1};
+  /** Which gateway each client uses: c1 and c3 the first, c2, c4 and c5 (vpnc) the second. */
+  static final int[] CLIENT_GW = {0, 1, 0, 1, 1};
 
   static final String PSK = "scale-out-group-psk-1";
   static final String DAE_SECRET = "scale-out-dae-secret";
@@ -51,6 +53,7 @@ class ScaleOutIT {
   ScaleOutRadius rad;
   final CoatiProcess[] gateways = new CoatiProcess[2];
   final Charon[] clients = new Charon[4];
+  VpncIT.Vpnc vpnc;
 
   /** The gateway's address towards RADIUS: its NAS-IP-Address (sqlippool's lease key). */
   static String nasAddress(int g) {
@@ -101,6 +104,9 @@ class ScaleOutIT {
 
   @AfterEach
   void teardown() throws Exception {
+    if (vpnc != null) {
+      vpnc.close();
+    }
     for (Charon c : clients) {
       if (c != null) {
         c.close();
@@ -226,16 +232,18 @@ class ScaleOutIT {
     disconnectRequest_ackedByTheGatewayWithTheSession_nakedByTheOther();
     String firstRun = sigterm_freesTheGatewaysLeases();
     sigkill_leasesFreedByTheRestartsAccountingOn();
+    String vpncAddress = vpnc_getsTheAddressALogoutFreed();
     assertEquals(
         List.of(
             "coati-gw1|" + nasAddress(0) + "|u1|" + vip[0] + "|NAS-Reboot",
             "coati-gw2|" + nasAddress(1) + "|u2|" + vip[1] + "|User-Request",
             "coati-gw1|" + nasAddress(0) + "|u3|" + vip[2] + "|Admin-Reset",
             "coati-gw2|" + nasAddress(1) + "|u4|" + vip[3] + "|NAS-Reboot",
-            "coati-gw1|" + nasAddress(0) + "|u1|" + again[0] + "|",
+            "coati-gw1|" + nasAddress(0) + "|u1|" + again[0] + "|User-Request",
             "coati-gw1|" + nasAddress(0) + "|u3|" + again[2] + "|",
-            "coati-gw2|" + nasAddress(1) + "|u4|" + again[3] + "|"),
-        rad.accounting(7),
+            "coati-gw2|" + nasAddress(1) + "|u4|" + again[3] + "|",
+            "coati-gw2|" + nasAddress(1) + "|u2|" + vpncAddress + "|"),
+        rad.accounting(8),
         "radacct of both gateways\n" + firstRun);
   }
 
@@ -334,6 +342,25 @@ class ScaleOutIT {
     List<String> live = assertDistinct();
     assertEquals(Set.copyOf(POOL), Set.copyOf(live), live.toString());
     assertEquals(Set.copyOf(POOL), Set.of(again[0], again[2], again[3]));
+  }
+
+  /**
+   * u1 logs out of gateway 1; vpnc (aggressive mode, the other common Linux client) logs u2 in on
+   * gateway 2 and gets the address u1 freed, held by nobody else. That address.
+   */
+  String vpnc_getsTheAddressALogoutFreed() throws Exception {
+    Netns.Result down = clients[0].swanctl("--terminate", "--ike", "rw");
+    assertEquals(0, down.code(), down.output());
+    rad.awaitReleased(again[0], System.nanoTime());
+    Path d = dir.resolve("vpnc");
+    Files.createDirectories(d);
+    vpnc = new VpncIT.Vpnc(CLIENT[4], d, PSK, "u2", "u2-pass");
+    String address = vpnc.awaitConnect().get("INTERNAL_IP4_ADDRESS");
+    assertEquals(again[0], address, vpnc.log() + gateways[1].log());
+    List<String> live = assertDistinct();
+    assertEquals(Set.copyOf(POOL), Set.copyOf(live), live.toString());
+    assertTrue(rad.leases().contains(address + "|" + nasAddress(1) + "|u2"), rad.leases() + "");
+    return address;
   }
 
   /** The client's IKE SA is gone (coati's Delete, or DPD after a restart); 20 s at most. */
