@@ -97,4 +97,80 @@ class RemoteAccessServiceTest {
     ra.ikeDeleted(again, "DPD timeout");
     assertEquals(1, ra.leases());
   }
+
+  /** A road warrior's SA resumed after a restart: user and address come with it. */
+  record Resumed(Sa sa, String u, byte[] vip) implements dev.coati.ike.IkeSaView {
+    @Override
+    public String name() {
+      return sa.name();
+    }
+
+    @Override
+    public PeerAddress peer() {
+      return sa.peer();
+    }
+
+    @Override
+    public PeerAddress local() {
+      return sa.local();
+    }
+
+    @Override
+    public boolean isInitiator() {
+      return false;
+    }
+
+    @Override
+    public java.util.Optional<dev.coati.ike.wire.IdPayload> peerId() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Set<dev.coati.ike.PeerFeature> peerFeatures() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public int microsoftVersion() {
+      return -1;
+    }
+
+    @Override
+    public dev.coati.ike.IkeSa.State state() {
+      return dev.coati.ike.IkeSa.State.ESTABLISHED;
+    }
+
+    @Override
+    public java.util.Optional<String> user() {
+      return java.util.Optional.of(u);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> virtualAddress() {
+      return java.util.Optional.of(vip.clone());
+    }
+  }
+
+  /**
+   * After a restart the resumed SA leases its saved address again (held for its user by the lease
+   * store), its deletion releases it; an address another user's session took is refused.
+   */
+  @Test
+  void resumed_leasesTheSavedAddress_orIsRefusedWhenSomeoneElseHasIt() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    RemoteAccessService ra = service(log);
+    PeerAddress p = PeerAddress.ipv4(192, 0, 2, 9, 4500);
+    byte[] vip = {10, 99, 99, 15};
+    Resumed alice = new Resumed(new Sa("ike[a]", p), "alice", vip);
+    assertTrue(ra.resumed(alice));
+    assertEquals(1, ra.leases());
+    assertTrue(
+        log.toString().contains("ike[a] session resumed user=alice address=10.99.99.15"),
+        log.toString());
+    Resumed bob = new Resumed(new Sa("ike[b]", p.withPort(4501)), "bob", vip);
+    assertFalse(ra.resumed(bob), "alice holds 10.99.99.15");
+    assertTrue(log.toString().contains("ike[b] not resumed user=bob"), log.toString());
+    ra.ikeDeleted(alice, "deleted by peer");
+    assertEquals(0, ra.leases(), "the resumed session's address is released with it");
+  }
 }
