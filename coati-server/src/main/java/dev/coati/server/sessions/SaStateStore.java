@@ -33,7 +33,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * Established ISAKMP SAs and their tunnel-mode IPsec SAs in the state directory ({@code
- * state.resume_sas}), one file {@code sa-<initiator cookie>} each (mode 0600, written to a
+ * state.resume_sas}), one file {@code sas/sa-<initiator cookie>} each (mode 0600, written to a
  * temporary file, fsynced, renamed), so that after a crash the restarted gateway resumes them
  * ({@link SaRestore}) and clients without DPD never notice. Written when an SA or its set of
  * children changes (after each event, on the socket thread, through {@code post}), when a child's
@@ -48,6 +48,9 @@ public final class SaStateStore implements IkeListener {
   static final long RESERVATION = 1L << 20;
 
   static final String PREFIX = "sa-";
+
+  /** The subdirectory of the state directory the SA files live in. */
+  static final String DIR = "sas";
 
   private final Path dir;
   private final ToLongFunction<ChildSa> sequences;
@@ -66,7 +69,7 @@ public final class SaStateStore implements IkeListener {
       String fingerprint, Map<Integer, Long> reserved, Map<Integer, Long> received) {}
 
   /**
-   * @param dir the state directory
+   * @param dir the directory of the SA files
    * @param sequences the next outbound sequence number of an installed child (the data plane)
    * @param received the highest inbound sequence number it received
    */
@@ -85,9 +88,9 @@ public final class SaStateStore implements IkeListener {
   }
 
   /**
-   * The store in {@code stateDir} (made mode 0700), or null when there is none or {@code
-   * state.resume_sas} is off (then SA files left from before are removed: keys do not stay on
-   * disk).
+   * The store in {@code stateDir}/{@value #DIR} (mode 0700), or null when there is no state
+   * directory or {@code state.resume_sas} is off (then SA files left from before are removed: keys
+   * do not stay on disk).
    */
   public static SaStateStore open(
       Path stateDir,
@@ -99,25 +102,18 @@ public final class SaStateStore implements IkeListener {
     if (stateDir == null) {
       return null;
     }
+    Path dir = stateDir.resolve(DIR);
     if (!enabled) {
-      for (Path p : files(stateDir)) {
+      for (Path p : files(dir)) {
         Files.deleteIfExists(p);
       }
+      Files.deleteIfExists(dir);
       return null;
     }
-    Files.createDirectories(stateDir);
-    try {
-      Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-    } catch (IOException e) {
-      log.println(
-          "coati: warning: cannot make the state directory "
-              + stateDir
-              + " mode 0700 ("
-              + e.getMessage()
-              + "); its SA files are 0600 still: chmod 700 "
-              + stateDir);
-    }
-    return new SaStateStore(stateDir, sequences, received, log);
+    Files.createDirectories(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    return new SaStateStore(dir, sequences, received, log);
   }
 
   /** The SA files in {@code dir} (at most {@link SaRestore#MAX_FILES}). */

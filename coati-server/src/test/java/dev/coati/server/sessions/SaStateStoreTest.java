@@ -55,6 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SaStateStoreTest {
   @TempDir Path dir;
 
+  Path sas() {
+    return dir.resolve("sas");
+  }
+
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
   final Map<Integer, Long> seq = new HashMap<>();
@@ -156,9 +160,9 @@ class SaStateStoreTest {
     IkeSa sa = engine.resume(snapshot(0x1234, 0x1000, now));
     store.sync(engine.sas());
     store.awaitWrites();
-    Path file = dir.resolve("sa-0000000000001234");
+    Path file = sas().resolve("sa-0000000000001234");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sas())));
     SaSnapshot back = SaSnapshotCodec.decode(Files.readAllBytes(file));
     assertEquals("alice", back.user());
     assertEquals(1 + SaStateStore.RESERVATION, back.children().get(0).outboundSequence());
@@ -182,7 +186,7 @@ class SaStateStoreTest {
     SaStateStore store = store();
     IkeEngine engine = engine();
     engine.resume(snapshot(0x77, 0x2000, now));
-    Path file = dir.resolve("sa-0000000000000077");
+    Path file = sas().resolve("sa-0000000000000077");
     Random r = new Random(5);
     long next = 1;
     int writes = 0;
@@ -213,12 +217,12 @@ class SaStateStoreTest {
     got.put(0x3000, 777L);
     first.sync(before.sas());
     first.awaitWrites();
-    long reservation = reserved(dir.resolve("sa-0000000000000010"));
-    Files.write(dir.resolve("sa-00000000000000ff"), "COATISA1 but not really".getBytes());
-    Files.write(dir.resolve("sa-0000000000000010.tmp"), new byte[] {1, 2, 3});
-    byte[] good = Files.readAllBytes(dir.resolve("sa-0000000000000011"));
+    long reservation = reserved(sas().resolve("sa-0000000000000010"));
+    Files.write(sas().resolve("sa-00000000000000ff"), "COATISA1 but not really".getBytes());
+    Files.write(sas().resolve("sa-0000000000000010.tmp"), new byte[] {1, 2, 3});
+    byte[] good = Files.readAllBytes(sas().resolve("sa-0000000000000011"));
     good[good.length / 2] ^= 1;
-    Files.write(dir.resolve("sa-00000000000000fe"), good);
+    Files.write(sas().resolve("sa-00000000000000fe"), good);
 
     now += 3_700_000; // restart an hour later: 0x11's child and phase 1 (8 h) ... phase 1 lives
     seq.clear();
@@ -243,13 +247,14 @@ class SaStateStoreTest {
     assertEquals(777L, floorAt.get(0x3000), "inbound up to the saved highest is a replay");
     assertTrue(text.contains("sa-00000000000000ff: unreadable SA state"), text);
     assertTrue(text.contains("sa-00000000000000fe: unreadable SA state (checksum"), text);
-    assertFalse(Files.exists(dir.resolve("sa-00000000000000ff")));
-    assertFalse(Files.exists(dir.resolve("sa-0000000000000010.tmp")));
+    assertFalse(Files.exists(sas().resolve("sa-00000000000000ff")));
+    assertFalse(Files.exists(sas().resolve("sa-0000000000000010.tmp")));
     assertTrue(text.contains("resumed 2 SAs from before the restart (2 dropped)"), text);
     assertTrue(
-        reserved(dir.resolve("sa-0000000000000010")) >= reservation + SaStateStore.RESERVATION / 2,
+        reserved(sas().resolve("sa-0000000000000010"))
+            >= reservation + SaStateStore.RESERVATION / 2,
         "a fresh reservation above the restored one is on disk before any packet: "
-            + reserved(dir.resolve("sa-0000000000000010"))
+            + reserved(sas().resolve("sa-0000000000000010"))
             + " after "
             + reservation);
     assertEquals(4, installed.size(), "2 children before, the same 2 installed again after");
@@ -266,13 +271,14 @@ class SaStateStoreTest {
     List<IkeSa> back = SaRestore.restore(store(), engine(), (c, s, h) -> {}, sa -> true, now);
     assertEquals(List.of(), back);
     assertTrue(logBytes.toString().contains("saved SA expired during the restart"));
-    assertFalse(Files.exists(dir.resolve("sa-0000000000000021")));
+    assertFalse(Files.exists(sas().resolve("sa-0000000000000021")));
   }
 
   @Test
   void resumeOff_removesOldFiles() throws Exception {
-    Files.write(dir.resolve("sa-0000000000000042"), new byte[] {1});
+    Files.createDirectories(sas());
+    Files.write(sas().resolve("sa-0000000000000042"), new byte[] {1});
     assertEquals(null, SaStateStore.open(dir, false, c -> 1, c -> 0, log));
-    assertFalse(Files.exists(dir.resolve("sa-0000000000000042")));
+    assertFalse(Files.exists(sas().resolve("sa-0000000000000042")));
   }
 }
