@@ -88,7 +88,7 @@ final class IvManager {
     return chains.size();
   }
 
-  /** Current committed IV (for tests). */
+  /** Current committed IV (saved for SA resumption; tests). */
   byte[] current(int messageId) {
     Chain c = chains.get(messageId);
     return c == null ? null : Arrays.copyOf(c.iv, c.iv.length);

@@ -112,23 +112,30 @@ class ResumeIT {
   }
 
   static List<Path> saFiles(Path state) throws IOException {
-    if (!Files.isDirectory(state)) {
+    Path sas = state.resolve("sas");
+    if (!Files.isDirectory(sas)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.list(state)) {
+    try (Stream<Path> s = Files.list(sas)) {
       return s.filter(p -> p.getFileName().toString().startsWith("sa-")).toList();
     }
   }
 
-  static void awaitSaFile(Path state) throws Exception {
+  static void awaitSaFile(Path state, CoatiProcess coati) throws Exception {
     for (int i = 0; i < 50 && saFiles(state).isEmpty(); i++) {
       Thread.sleep(100);
     }
     List<Path> files = saFiles(state);
-    assertEquals(1, files.size(), "one SA saved: " + files);
+    String listing;
+    try (Stream<Path> all = Files.walk(state)) {
+      listing = all.map(Path::toString).toList().toString();
+    }
+    assertEquals(1, files.size(), "one SA saved: " + listing + "\n" + coati.log());
     assertEquals(
         "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("sas"))));
   }
 
   void addUser(String name, String password) throws Exception {
@@ -178,7 +185,7 @@ class ResumeIT {
       long start = System.currentTimeMillis();
       assertTrue(ping.firstReplyAfter(start, 5000) > 0, "pings before the kill: " + first.log());
       if (resume) {
-        awaitSaFile(state);
+        awaitSaFile(state, first);
       } else {
         Thread.sleep(1500);
         assertEquals(List.of(), saFiles(state), "resume_sas: false saves nothing");
@@ -277,7 +284,7 @@ class ResumeIT {
               ping.firstReplyAfter(System.currentTimeMillis(), 5000) > 0,
               "vpnc pings before the kill: " + first.log() + Vpnc.log(dir));
           if (resume) {
-            awaitSaFile(state);
+            awaitSaFile(state, first);
           }
           long killed = System.currentTimeMillis();
           first.close(); // SIGKILL
