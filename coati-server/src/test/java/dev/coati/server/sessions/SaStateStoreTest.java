@@ -192,7 +192,7 @@ class SaStateStoreTest {
     int writes = 0;
     long last = -1;
     for (int tick = 0; tick < 2000; tick++) {
-      next += r.nextInt(20_000); // packets sent in one second
+      next += r.nextInt(200_000); // packets sent in one second
       seq.put(0x2000, next);
       store.sync(engine.sas());
       store.awaitWrites();
@@ -203,7 +203,7 @@ class SaStateStoreTest {
         last = saved;
       }
     }
-    assertTrue(writes < 2000 * 10_000 / (SaStateStore.RESERVATION / 2) + 3, "writes " + writes);
+    assertTrue(writes <= next / (SaStateStore.RESERVATION / 2) + 2, "writes " + writes);
     assertTrue(writes > 10, "the reservation was renewed: " + writes);
   }
 
