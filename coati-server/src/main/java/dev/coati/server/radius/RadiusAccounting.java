@@ -6,12 +6,13 @@ import dev.coati.radius.RadiusAccountingRecords.Counters;
 import dev.coati.radius.RadiusAccountingRecords.Session;
 import dev.coati.radius.RadiusAccountingRecords.TerminateCause;
 import dev.coati.radius.RadiusAttribute;
+import dev.coati.server.queues.BoundedQueues;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * RADIUS accounting (RFC 2866): Start when a session has its address, Interim-Update optionally,
@@ -22,13 +23,10 @@ public final class RadiusAccounting implements AutoCloseable {
   private final RadiusClient client;
   private final String nasIdentifier;
   private final PrintStream log;
+  private static final int QUEUE = 65_536; // records waiting for a slow or dead server
+
   private final ExecutorService sender =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "coati-radius-acct");
-            t.setDaemon(true);
-            return t;
-          });
+      BoundedQueues.singleThread(BoundedQueues.RADIUS_ACCOUNTING, "coati-radius-acct", QUEUE);
 
   public RadiusAccounting(RadiusClient client, String nasIdentifier, PrintStream log) {
     this.client = client;
@@ -51,6 +49,16 @@ public final class RadiusAccounting implements AutoCloseable {
   private CompletableFuture<Boolean> send(String what, Session s, List<RadiusAttribute> attrs) {
     List<RadiusAttribute> all = new ArrayList<>(attrs);
     all.add(RadiusAttribute.text(Radius.NAS_IDENTIFIER, nasIdentifier));
+    try {
+      return sendAsync(what, s, all);
+    } catch (RejectedExecutionException e) {
+      log.println(
+          "coati: RADIUS accounting " + what + " for " + s.user() + " lost: " + e.getMessage());
+      return CompletableFuture.completedFuture(false);
+    }
+  }
+
+  private CompletableFuture<Boolean> sendAsync(String what, Session s, List<RadiusAttribute> all) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
