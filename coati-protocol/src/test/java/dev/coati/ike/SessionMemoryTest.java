@@ -8,18 +8,16 @@ import dev.coati.ike.wire.ExchangeType;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeAttr;
 import dev.coati.ike.wire.IpsecAttr;
+import dev.coati.util.HeapMeter;
 import dev.coati.util.RandomSource;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -153,55 +151,6 @@ class SessionMemoryTest {
     }
   }
 
-  static long heapAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
-  static String histogram() throws Exception {
-    return (String)
-        ManagementFactory.getPlatformMBeanServer()
-            .invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                "gcClassHistogram",
-                new Object[] {new String[0]},
-                new String[] {String[].class.getName()});
-  }
-
-  /** Class name -> {instances, bytes} from a GC.class_histogram text. */
-  static Map<String, long[]> parse(String histogram) {
-    Map<String, long[]> m = new HashMap<>();
-    for (String line : histogram.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 4 && f[0].endsWith(":")) {
-        m.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
-      }
-    }
-    return m;
-  }
-
-  /** The classes that grew most, per session: instances and bytes. */
-  static void printGrowth(Map<String, long[]> before, Map<String, long[]> after, int n) {
-    after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), diff(e.getValue(), before.get(e.getKey()))))
-        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-        .limit(20)
-        .forEach(
-            e ->
-                System.out.printf(
-                    "  %8.2f objects %8.1f bytes per session  %s%n",
-                    e.getValue()[0] / (double) n, e.getValue()[1] / (double) n, e.getKey()));
-  }
-
-  private static long[] diff(long[] a, long[] b) {
-    return b == null ? a : new long[] {a[0] - b[0], a[1] - b[1]};
-  }
-
   @Test
   void anEstablishedXauthSession_holdsLittleHeapInTheGatewayEngine() throws Exception {
     IkeEngine gw = gateway();
@@ -209,19 +158,31 @@ class SessionMemoryTest {
     for (int i = 0; i < warm; i++) {
       connect(gw, i);
     }
-    long before = heapAfterGc();
-    Map<String, long[]> histBefore = parse(histogram());
+    long before = HeapMeter.heapAfterGc();
+    Map<String, long[]> histBefore = HeapMeter.histogram();
     for (int i = warm; i < warm + SESSIONS; i++) {
       connect(gw, i);
     }
-    long after = heapAfterGc();
+    long after = HeapMeter.heapAfterGc();
     assertEquals(warm + SESSIONS, children, "every client has its child");
     assertEquals(warm + SESSIONS, gw.sas().size());
     long perSession = (after - before) / SESSIONS;
     System.out.printf(
         "gateway engine heap per established Xauth session: %d bytes (%.1f KiB), %d sessions%n",
         perSession, perSession / 1024.0, SESSIONS);
-    printGrowth(histBefore, parse(histogram()), SESSIONS);
+    HeapMeter.printGrowth(histBefore, HeapMeter.histogram(), SESSIONS);
+    for (int i = 0; i < 20; i++) { // warm-up: the first ticks also compile
+      now += 1000;
+      gw.tick();
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      now += 1000;
+      gw.tick();
+    }
+    System.out.printf(
+        "engine tick over %d established SAs: %.1f us each (after 20 warm-up ticks)%n",
+        gw.sas().size(), (System.nanoTime() - t0) / 100 / 1e3);
     assertTrue(perSession > 0, "the sessions are held: " + perSession);
     assertTrue(perSession <= 30 * 1024, "per session " + perSession + " bytes");
   }

@@ -189,8 +189,8 @@ public final class IkeSocketLoop implements AutoCloseable {
   public void sendEsp(
       PeerAddress from, PeerAddress to, byte[] packet, int len, boolean udpEncapsulated) {
     Kind kind = udpEncapsulated || !rawEsp ? Kind.NAT_T : Kind.RAW_ESP;
-    Bound b = find(Datagrams.ipv4(from.address()), kind);
-    int dst = Datagrams.ipv4(to.address());
+    Bound b = find(from.ipv4(), kind);
+    int dst = to.ipv4();
     if (b == null || !b.socket.send(packet, 0, len, dst, kind == Kind.RAW_ESP ? 0 : to.port())) {
       espDropped.increment();
     }
