@@ -1,8 +1,10 @@
 package dev.coati.server.dataplane;
 
 import dev.coati.ike.IkeSaView;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
@@ -66,9 +68,20 @@ final class IdleWatch {
     return watches.size();
   }
 
-  /** Reports the SAs idle at {@code now}; looks only at those due. Socket thread, every tick. */
-  synchronized void check(long now, long idleMillis, Consumer<IkeSaView> idle) {
+  /**
+   * Reports the SAs idle at {@code now}; looks only at those due. Socket thread, every tick. The
+   * report runs outside this object's lock (it deletes SAs, which takes the data plane's).
+   */
+  void check(long now, long idleMillis, Consumer<IkeSaView> idle) {
+    List<IkeSaView> report = due(now, idleMillis);
+    for (IkeSaView sa : report) {
+      idle.accept(sa);
+    }
+  }
+
+  private synchronized List<IkeSaView> due(long now, long idleMillis) {
     this.now = now;
+    List<IkeSaView> report = List.of();
     for (Watch w = queue.peek(); w != null && w.due <= now; w = queue.peek()) {
       queue.poll();
       if (watches.get(w.sa) != w) {
@@ -76,11 +89,13 @@ final class IdleWatch {
       }
       if (now - w.seen >= idleMillis) {
         watches.remove(w.sa); // reported once
-        idle.accept(w.sa);
+        report = report.isEmpty() ? new ArrayList<>() : report;
+        report.add(w.sa);
       } else {
         w.due = w.seen + idleMillis;
         queue.add(w);
       }
     }
+    return report;
   }
 }
