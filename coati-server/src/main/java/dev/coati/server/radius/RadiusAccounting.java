@@ -22,10 +22,11 @@ import java.util.concurrent.RejectedExecutionException;
  * earlier run (one that crashed without its Stops) is still up.
  */
 public final class RadiusAccounting implements AutoCloseable {
+  private static final int QUEUE = 65_536; // records waiting for a slow or dead server
+
   private final RadiusClient client;
   private final String nasIdentifier;
   private final PrintStream log;
-  private static final int QUEUE = 65_536; // records waiting for a slow or dead server
 
   private final ExecutorService sender =
       BoundedQueues.singleThread(BoundedQueues.RADIUS_ACCOUNTING, "coati-radius-acct", QUEUE);
@@ -67,15 +68,16 @@ public final class RadiusAccounting implements AutoCloseable {
     List<RadiusAttribute> all = new ArrayList<>(attrs);
     all.add(RadiusAttribute.text(Radius.NAS_IDENTIFIER, nasIdentifier));
     try {
-      return sendAsync(what, s, all);
+      return sendAsync(what, about, all);
     } catch (RejectedExecutionException e) {
       log.println(
-          "coati: RADIUS accounting " + what + " for " + s.user() + " lost: " + e.getMessage());
+          "coati: RADIUS accounting " + what + " for " + about + " lost: " + e.getMessage());
       return CompletableFuture.completedFuture(false);
     }
   }
 
-  private CompletableFuture<Boolean> sendAsync(String what, Session s, List<RadiusAttribute> all) {
+  private CompletableFuture<Boolean> sendAsync(
+      String what, String about, List<RadiusAttribute> all) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
