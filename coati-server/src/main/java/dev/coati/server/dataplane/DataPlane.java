@@ -106,13 +106,13 @@ public final class DataPlane implements IkeListener {
 
   /** The outbound sequence number {@code child}'s next packet takes, or -1 if not installed. */
   public long nextSequence(ChildSa child) {
-    Route r = bySpi.get(child.inboundSpi());
+    Route r = bySpi.value(child.inboundSpi());
     return r == null ? -1 : r.out().nextSequence();
   }
 
   /** The highest inbound sequence number {@code child} received, or -1 if not installed. */
   public long highestReceived(ChildSa child) {
-    Route r = bySpi.get(child.inboundSpi());
+    Route r = bySpi.value(child.inboundSpi());
     return r == null ? -1 : r.in().highestReceived();
   }
 
@@ -121,7 +121,7 @@ public final class DataPlane implements IkeListener {
    * refuses inbound numbers up to {@code inboundHighest} as replays (before any packet).
    */
   public void resumeSequences(ChildSa child, long outbound, long inboundHighest) {
-    Route r = bySpi.get(child.inboundSpi());
+    Route r = bySpi.value(child.inboundSpi());
     if (r != null) {
       r.out().resumeAt(outbound);
       if (inboundHighest > 0) {
