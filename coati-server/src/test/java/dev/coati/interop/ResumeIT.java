@@ -193,6 +193,10 @@ class ResumeIT {
       String firstLog = first.log();
       long killed = System.currentTimeMillis();
       first.close(); // SIGKILL: no Delete reaches the client
+      List<Path> filesAtKill = saFiles(state);
+      if (resume) {
+        assertEquals(1, filesAtKill.size(), "kill -9 leaves the SA file: " + firstLog);
+      }
       Thread.sleep(1000);
       try (CoatiProcess second = new CoatiProcess(dir, psk, yaml, "", List.of(), args)) {
         long ready = System.currentTimeMillis();
@@ -210,7 +214,15 @@ class ResumeIT {
               (System.currentTimeMillis() - ready) / 1e3, ping.count(killed, Long.MAX_VALUE));
           return;
         }
-        assertTrue(back > 0, "pings never came back: " + second.log() + alice.log());
+        assertTrue(
+            back > 0,
+            "pings never came back: SA files at the kill "
+                + filesAtKill
+                + "\nbefore:\n"
+                + firstLog
+                + "\nafter:\n"
+                + second.log()
+                + alice.log());
         assertTrue(log.contains("coati: resumed 1 SA from before the restart"), log);
         assertTrue(log.contains("session resumed user=alice address=" + vip), log);
         double afterReady = (back - ready) / 1e3;
