@@ -7,7 +7,10 @@
 # samples, with ip and setkey). Up with racoonctl vc, down with racoonctl vd.
 #
 # params.env: SERVER VMIP [VMGW] AUTH (hybrid|psk) USER PASSWORD [PSK] [CA_HASH] PING_TARGET
-# [PING_SIZES] [PING_COUNT] [HOLD] [DPD_WAIT]. Results in out/result.env (see interop/vm/README.md).
+# [PING_SIZES] [PING_COUNT] [HOLD] [DPD_WAIT] [P1_LIFETIME] [P2_LIFETIME] (seconds; racoon's own
+# phase-1 / sainfo lifetimes, default 1 hour) [LONG_PING] (pings at 0.2 s, e.g. across those
+# lifetimes: PING_LONG_TX/RX, and what racoon did meanwhile: RACOON_P1_UP, RACOON_P1_EXPIRED,
+# RACOON_P2_UP). Results in out/result.env (see interop/vm/README.md).
 . /mnt/share/lib.sh
 exec > "$O/client.log" 2>&1
 res T_START "$(ts)"
@@ -57,6 +60,7 @@ remote $SERVER {
 	script "/etc/racoon/phase1-up.sh" phase1_up;
 	script "/etc/racoon/phase1-down.sh" phase1_down;
 	passive off;
+	lifetime time ${P1_LIFETIME:-3600} sec;
 	proposal {
 		encryption_algorithm aes;
 		hash_algorithm sha1;
@@ -65,7 +69,7 @@ remote $SERVER {
 	}
 }
 sainfo anonymous {
-	lifetime time 1 hour;
+	lifetime time ${P2_LIFETIME:-3600} sec;
 	encryption_algorithm aes;
 	authentication_algorithm hmac_sha1;
 	compression_algorithm deflate ;
@@ -141,7 +145,11 @@ if [ -n "${PING_TARGET:-}" ]; then
   for s in $PING_SIZES; do
     ping -n -c "$PING_COUNT" -W 3 -s "$s" "$PING_TARGET" > "$O/ping-$s.txt" 2>&1; res "PING_$s" $?
   done
+  long_ping "${LONG_PING:-0}"
 fi
+res RACOON_P1_UP "$(grep -c 'ISAKMP-SA established' /tmp/racoon.log)"
+res RACOON_P1_EXPIRED "$(grep -c 'ISAKMP-SA expired' /tmp/racoon.log)"
+res RACOON_P2_UP "$(grep -c 'IPsec-SA established' /tmp/racoon.log)"
 res PHASE2 $ok
 # DPD_WAIT: idle (bounded) until racoon's dpd_delay 20 probe is answered, then traffic again
 if [ "${DPD_WAIT:-0}" -gt 0 ]; then

@@ -92,6 +92,35 @@ class LibreswanIT {
     xauth(true, true);
   }
 
+  /** Case d: main mode behind the MASQUERADE NAT. */
+  @Test
+  void d_xauthModeConfig_mainMode_behindNat() throws Exception {
+    xauth(false, true);
+  }
+
+  /** Case e: aggressive mode, the VM sees the gateway directly. */
+  @Test
+  void e_xauthModeConfig_aggressiveMode_direct() throws Exception {
+    xauth(true, false);
+  }
+
+  /** Case f's coati lifetimes (s) and the 0.2 s ping across both of them. */
+  static final int LT_ESP = 60;
+
+  static final int LT_IKE = 75;
+  static final int LT_PINGS = 450;
+
+  /**
+   * Case f (issue #12 deliver 6): main mode behind the NAT, coati's ESP lifetime 60 s and ISAKMP
+   * lifetime 75 s, Libreswan's own an hour (it ignores RESPONDER-LIFETIME, and with {@code
+   * rekey=no} never renegotiates): coati rekeys the child Libreswan started at 95%, then lets its
+   * ISAKMP SA expire with the new child living on. A ping every 0.2 s across both: none lost.
+   */
+  @Test
+  void f_mainMode_behindNat_childRekeyedByCoati_isakmpSaExpires_noLoss() throws Exception {
+    xauth(false, true, true);
+  }
+
   /**
    * Case c: Libreswan as the IPsec layer (main mode PSK, ESP transport mode for UDP/1701) of an
    * L2TP/IPsec client with xl2tpd and pppd (MS-CHAPv2 from the NT hash {@code coati user add}
@@ -120,7 +149,25 @@ class LibreswanIT {
     }
   }
 
+  /** Case f: coati rekeyed the child, its ISAKMP SA expired, and the ping lost nothing. */
+  private static void assertLifetimes(Map<String, String> r, String log, String all) {
+    int tx = Integer.parseInt(r.get("PING_LONG_TX"));
+    int rx = Integer.parseInt(r.get("PING_LONG_RX"));
+    System.out.println("Libreswan lifetimes: " + rx + "/" + tx + " pings");
+    log.lines()
+        .filter(l -> l.matches(".*(expired|rekeying|CHILD SA|deleted).*"))
+        .forEach(l -> System.out.println("  " + l));
+    assertEquals(LT_PINGS, tx, all);
+    assertTrue(log.contains("ISAKMP SA lifetime expired"), "the ISAKMP SA really expired: " + all);
+    assertTrue(PhaseOneExpiryIT.count(log, "CHILD SA established") >= 2, "coati rekeyed: " + all);
+    assertEquals(tx, rx, "no ping lost across the lifetimes: " + all);
+  }
+
   private CoatiProcess gateway() throws Exception {
+    return gateway(GATEWAY);
+  }
+
+  private CoatiProcess gateway(String config) throws Exception {
     net = new VmTopology("ls");
     RemoteAccessIT.coati(
         "alice-pass\n",
@@ -131,7 +178,7 @@ class LibreswanIT {
         dir.resolve("users.txt").toString(),
         "--password-stdin");
     Files.writeString(dir.resolve("banner.txt"), BANNER + "\n");
-    return new CoatiProcess(net.srv, VmTopology.listen(), dir, PSK, GATEWAY, "");
+    return new CoatiProcess(net.srv, VmTopology.listen(), dir, PSK, config, "");
   }
 
   private QemuVm boot(boolean behindNat, Map<String, String> params) throws Exception {
@@ -149,7 +196,18 @@ class LibreswanIT {
   }
 
   private void xauth(boolean aggressive, boolean behindNat) throws Exception {
-    try (CoatiProcess coati = gateway()) {
+    xauth(aggressive, behindNat, false);
+  }
+
+  private void xauth(boolean aggressive, boolean behindNat, boolean lifetimes) throws Exception {
+    String config =
+        lifetimes
+            ? GATEWAY.replace("ike:\n", "ike:\n  lifetime: " + LT_IKE + "s\n")
+                + "esp:\n  lifetime: "
+                + LT_ESP
+                + "s\n"
+            : GATEWAY;
+    try (CoatiProcess coati = gateway(config)) {
       QemuVm vm =
           boot(
               behindNat,
@@ -158,8 +216,9 @@ class LibreswanIT {
                   "AGGRESSIVE", aggressive ? "yes" : "no",
                   "GROUP", "vpngroup",
                   "SUBNET", "10.203.0.0/24",
+                  "LONG_PING", lifetimes ? String.valueOf(LT_PINGS) : "0",
                   "HOLD", "120"));
-      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
+      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(lifetimes ? 7 : 4));
       String all = r + "\n" + RacoonIT.read(vm, "ipsec-up.log") + "\n" + coati.log();
       assertEquals("0", r.get("IPSEC_UP"), all);
       assertTrue(r.get("PLUTO_MY_SOURCEIP").startsWith("10.99.99."), all);
@@ -170,6 +229,12 @@ class LibreswanIT {
       assertEquals("0", r.get("PING_1400"), "LAN host, 1400 bytes: " + all);
       assertEquals(behindNat ? "udp" : "none", r.get("ESP_ENCAP"), all);
       assertTrue(coati.log().contains(aggressive ? " mode=aggressive " : " mode=main "), all);
+      assertTrue(
+          coati.log().contains(" nat=" + (behindNat ? "peer" : "none") + " "),
+          "NAT seen right (the gateway is not behind one): " + all);
+      if (lifetimes) {
+        assertLifetimes(r, coati.log(), all);
+      }
       vm.signal("stop");
       Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
       assertEquals("0", d.get("IPSEC_DOWN"), d.toString());
