@@ -63,7 +63,7 @@ if [ -n "${PING_TARGET:-}" ] && [ $rc = 0 ]; then
   for s in $PING_SIZES; do
     ping -n -c 3 -W 3 -s "$s" "$PING_TARGET" > "$O/ping-$s.txt" 2>&1; res "PING_$s" $?
   done
-  long_ping "${LONG_PING:-0}"
+  long_ping "${LONG_PING:-0}" "$(sed -n "s/^PLUTO_MY_SOURCEIP=//p" "$O/updown-up-client.env" | head -1 | tr -d "'")"
 fi
 res T_RESULT "$(ts)"
 ls_logs

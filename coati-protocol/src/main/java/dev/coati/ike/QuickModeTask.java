@@ -223,7 +223,12 @@ final class QuickModeTask implements Task {
   }
 
   private boolean pfsOk(Phase2Transform t) {
-    return switch (ctx.policy().pfs()) {
+    return pfsAcceptable(ctx.policy().pfs(), t);
+  }
+
+  /** Whether a transform's PFS group (or its absence) is acceptable under {@code pfs}. */
+  static boolean pfsAcceptable(IkePolicy.PfsPolicy pfs, Phase2Transform t) {
+    return switch (pfs) {
       case NONE -> t.pfsGroup() == null;
       case OPTIONAL -> t.pfsGroup() == null || t.pfsGroup().isSupported();
       case REQUIRED -> t.pfsGroup() != null && t.pfsGroup().isSupported();
