@@ -147,6 +147,12 @@ final class QuickModeTask implements Task {
   }
 
   private DhGroup pfsGroupToOffer() {
+    if (ctx.policy().pfs() == IkePolicy.PfsPolicy.NONE) {
+      return null;
+    }
+    if (request.pfs() != null) {
+      return request.pfs(); // a rekey keeps the PFS group of the child it replaces
+    }
     if (ctx.policy().pfs() != IkePolicy.PfsPolicy.REQUIRED) {
       return null;
     }

@@ -217,6 +217,9 @@ class LibreswanIT {
                   "GROUP", "vpngroup",
                   "SUBNET", "10.203.0.0/24",
                   "LONG_PING", lifetimes ? String.valueOf(LT_PINGS) : "0",
+                  // aggressive mode behind the NAT: pluto logs the NAT-D hash inputs (which
+                  // address and port it hashes into its third message, sent on 4500)
+                  "PLUTODEBUG", aggressive && behindNat ? "all" : "none",
                   "HOLD", "120"));
       Map<String, String> r = vm.awaitResult(Duration.ofMinutes(lifetimes ? 7 : 4));
       String all = r + "\n" + RacoonIT.read(vm, "ipsec-up.log") + "\n" + coati.log();
