@@ -111,10 +111,20 @@ class LibreswanIT {
   static final int LT_PINGS = 450;
 
   /**
+   * Pings case f may lose, measured: 1 of 450, at coati's rekey. Libreswan, the quick mode
+   * responder, adds the new outbound SA with its reply and Linux sends on the newest SA of a reqid
+   * at once; coati, the initiator, can install its inbound SA only once that reply is processed
+   * (its keys need the responder's nonce and PFS share), and drops what arrives before (an
+   * INVALID-SPI notify, pluto logs it). Before the PFS fix: 16 of 450 lost.
+   */
+  static final int LT_MAX_LOSS = 1;
+
+  /**
    * Case f (issue #12 deliver 6): main mode behind the NAT, coati's ESP lifetime 60 s and ISAKMP
    * lifetime 75 s, Libreswan's own an hour (it ignores RESPONDER-LIFETIME, and with {@code
    * rekey=no} never renegotiates): coati rekeys the child Libreswan started at 95%, then lets its
-   * ISAKMP SA expire with the new child living on. A ping every 0.2 s across both: none lost.
+   * ISAKMP SA expire with the new child living on. A ping every 0.2 s across both: at most {@link
+   * #LT_MAX_LOSS} lost.
    */
   @Test
   void f_mainMode_behindNat_childRekeyedByCoati_isakmpSaExpires_noLoss() throws Exception {
@@ -159,8 +169,13 @@ class LibreswanIT {
         .forEach(l -> System.out.println("  " + l));
     assertEquals(LT_PINGS, tx, all);
     assertTrue(log.contains("ISAKMP SA lifetime expired"), "the ISAKMP SA really expired: " + all);
-    assertTrue(PhaseOneExpiryIT.count(log, "CHILD SA established") >= 2, "coati rekeyed: " + all);
-    assertEquals(tx, rx, "no ping lost across the lifetimes: " + all);
+    assertTrue(log.contains("the peer has not rekeyed"), "coati rekeyed the child: " + all);
+    assertTrue(
+        log.lines().filter(l -> l.contains("CHILD SA established") && l.contains("-modp2048 "))
+                .count()
+            >= 2,
+        "Libreswan took the rekey, with PFS: " + all);
+    assertTrue(tx - rx <= LT_MAX_LOSS, (tx - rx) + " pings lost across the lifetimes: " + all);
   }
 
   private CoatiProcess gateway() throws Exception {
