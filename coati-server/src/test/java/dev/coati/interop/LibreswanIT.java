@@ -171,7 +171,8 @@ class LibreswanIT {
     assertTrue(log.contains("ISAKMP SA lifetime expired"), "the ISAKMP SA really expired: " + all);
     assertTrue(log.contains("the peer has not rekeyed"), "coati rekeyed the child: " + all);
     assertTrue(
-        log.lines().filter(l -> l.contains("CHILD SA established") && l.contains("-modp2048 "))
+        log.lines()
+                .filter(l -> l.contains("CHILD SA established") && l.contains("-modp2048 "))
                 .count()
             >= 2,
         "Libreswan took the rekey, with PFS: " + all);
