@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Libreswan 4.10 (Debian's package, in its own VM image made by interop/vm/build-libreswan.sh,
  * since it needs kernel ESP and conflicts with strongSwan) against coati as its own process: a
  * Cisco-style IKEv1 client with PSK + Xauth + mode config ({@code modecfgpull=yes}) in main mode
- * and in aggressive mode, and the IPsec layer (transport mode, PSK) of an L2TP/IPsec client with
- * xl2tpd and pppd. Users are added with {@code coati user add} (hashed). Namespaces and addresses:
- * {@link VmTopology}.
+ * and in aggressive mode, each through a MASQUERADE NAT and without one, across coati's child rekey
+ * and ISAKMP SA expiry (case f), and the IPsec layer (transport mode, PSK) of an L2TP/IPsec client
+ * with xl2tpd and pppd. Users are added with {@code coati user add} (hashed). Namespaces and
+ * addresses: {@link VmTopology}.
  */
 class LibreswanIT {
   static final String PSK = "it-libreswan-group-psk";

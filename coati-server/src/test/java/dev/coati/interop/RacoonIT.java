@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * seed 002's client section: aggressive mode, hybrid_rsa_client, mode_cfg, ike_frag, esp_frag,
  * dpd_delay 20, nat_traversal force, compression_algorithm deflate, phase1_up/down scripts; up with
  * {@code racoonctl vc -u USER GATEWAY}, down with {@code racoonctl vd GATEWAY}. And PSK + Xauth
- * with the saved password ({@code xauth_login}, seed 002's last section). The user is added with
+ * with the saved password ({@code xauth_login}, seed 002's last section). Each through a MASQUERADE
+ * NAT and without one; case d lets racoon's own short lifetimes run out. The user is added with
  * {@code coati user add} (hashed). Namespaces and addresses: {@link VmTopology}.
  */
 class RacoonIT {
