@@ -139,10 +139,20 @@ class LibreswanIT {
    */
   @Test
   void c_l2tpIpsec_libreswanTransportMode_behindNat() throws Exception {
+    l2tp(true);
+  }
+
+  /** Case g: the same L2TP/IPsec client seeing the gateway directly (plain ESP, no NAT-T). */
+  @Test
+  void g_l2tpIpsec_libreswanTransportMode_direct() throws Exception {
+    l2tp(false);
+  }
+
+  private void l2tp(boolean behindNat) throws Exception {
     try (CoatiProcess coati = gateway()) {
       QemuVm vm =
           boot(
-              true,
+              behindNat,
               Map.of(
                   "SCRIPT", "l2tp-client.sh",
                   "IPSEC_STACK", "libreswan",
@@ -150,7 +160,7 @@ class LibreswanIT {
                   "ROUTES", "10.203.0.0/24",
                   "HOLD", "120"));
       Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
-      L2tpIpsecIT.assertConnected(r, "udp");
+      L2tpIpsecIT.assertConnected(r, behindNat ? "udp" : "none");
       vm.signal("stop");
       Map<String, String> d = QemuVm.parse(vm.awaitFile("done.env", Duration.ofMinutes(2)));
       assertEquals("stop", d.get("HOLD_END"), d.toString());
