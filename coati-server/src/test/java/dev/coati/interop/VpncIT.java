@@ -241,11 +241,26 @@ class VpncIT {
   /** vpnc in the client namespace; its script writes what it was handed to env.REASON. */
   static final class Vpnc implements AutoCloseable {
     private final Path dir;
+    private final String ns;
     private final Process process;
+
+    Vpnc(Path dir, String psk, String user, String password) throws Exception {
+      this(Netns.CLI, dir, psk, user, password, null);
+    }
 
     /** {@code ca}: null for PSK + Xauth, else hybrid RSA with this CA file. */
     Vpnc(Path dir, String psk, String user, String password, Path ca) throws Exception {
+      this(Netns.CLI, dir, psk, user, password, ca);
+    }
+
+    /** In namespace {@code ns}, towards the gateway at {@link Netns#SRV_ADDR}. */
+    Vpnc(String ns, Path dir, String psk, String user, String password) throws Exception {
+      this(ns, dir, psk, user, password, null);
+    }
+
+    Vpnc(String ns, Path dir, String psk, String user, String password, Path ca) throws Exception {
       this.dir = dir;
+      this.ns = ns;
       Path script = dir.resolve("vpnc-script");
       Files.writeString(
           script,
@@ -291,7 +306,7 @@ class VpncIT {
               ""));
       Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
       process =
-          new ProcessBuilder(Netns.inNs(Netns.CLI, VPNC.toString(), "--non-inter", conf.toString()))
+          new ProcessBuilder(Netns.inNs(ns, VPNC.toString(), "--non-inter", conf.toString()))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("vpnc.log").toFile())
               .start();
@@ -323,7 +338,7 @@ class VpncIT {
     /** Waits (5 s at most) until the script has routed {@code host} into the tunnel. */
     void awaitRoute(String host) throws Exception {
       for (int i = 0; i < 50; i++) {
-        if (Netns.tryRun(Netns.inNs(Netns.CLI, "ip", "route", "get", host).toArray(String[]::new))
+        if (Netns.tryRun(Netns.inNs(ns, "ip", "route", "get", host).toArray(String[]::new))
             .output()
             .contains("dev vpnc0")) {
           return;
