@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** The gateway process seen from /proc (CPU, RSS, threads) and, for a JVM, through jcmd. */
 final class GatewaySampler {
-  private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
   private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
   /** One sample: CPU seconds so far, resident KiB, threads. */
@@ -56,7 +56,7 @@ final class GatewaySampler {
     for (String line : out) {
       Matcher m = HEAP_USED.matcher(line);
       if (m.find()) {
-        return Long.parseLong(m.group(2));
+        return Long.parseLong(m.group(1));
       }
     }
     return -1;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The IKEv1 remote-access load generator (bench/load/run.sh starts it in the clients' namespace):
@@ -20,9 +22,13 @@ import java.util.TreeMap;
  * percentiles, failures by reason, the gateway's CPU, RSS, threads and heap after GC).
  */
 public final class LoadGen {
+  // the engine's per-SA INFO lines would cost the generator more than its handshakes
+  private static final Logger ENGINE_LOG = Logger.getLogger("dev.coati");
+
   private LoadGen() {}
 
   public static void main(String[] args) throws Exception {
+    ENGINE_LOG.setLevel(Level.WARNING);
     LoadConfig cfg;
     try {
       cfg = LoadConfig.parse(args);
@@ -65,6 +71,8 @@ public final class LoadGen {
   private record Run(LoadConfig cfg, Counters counters, List<Worker> workers) {
     void go() throws InterruptedException, IOException {
       GatewaySampler gw = new GatewaySampler(cfg.gatewayPid());
+      GatewaySampler self = new GatewaySampler((int) ProcessHandle.current().pid());
+      double prevSelf = self.sample().cpuSeconds();
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < workers.size(); i++) {
         threads.add(Thread.ofPlatform().name("load-" + i).start(workers.get(i)));
@@ -82,16 +90,18 @@ public final class LoadGen {
       long maxSeconds = (long) (cfg.sessions() / cfg.rate()) + cfg.timeoutSeconds() + 60;
       List<String> timeline = new ArrayList<>();
       long holdUntil = Long.MAX_VALUE;
-      System.out.println("   t  started  estab  failed  active  hs/s  gw-cpu%  gw-rss-MB  gw-thr");
+      System.out.println(
+          "   t  started  estab  failed  active  hs/s  gw-cpu%  gw-rss-MB  gw-thr  gen-cpu%");
       for (long s = 1; s <= maxSeconds + cfg.holdSeconds() && System.nanoTime() < holdUntil; s++) {
         Thread.sleep(Math.max(0, t0 + s * 1_000_000_000L - System.nanoTime()) / 1_000_000);
         GatewaySampler.Sample g = gw.sample();
+        double selfCpu = self.sample().cpuSeconds();
         long est = counters.established.sum();
         long done = est + counters.failed.sum() - counters.lostAfterEstablished.sum();
         String line =
             String.format(
                 Locale.ROOT,
-                "%4d %8d %6d %7d %7d %5d %8.0f %10.1f %7d",
+                "%4d %8d %6d %7d %7d %5d %8.0f %10.1f %7d %9.0f",
                 s,
                 counters.started.sum(),
                 est,
@@ -100,7 +110,9 @@ public final class LoadGen {
                 est - prevEst,
                 (g.cpuSeconds() - prevCpu) * 100,
                 g.rssKib() / 1024.0,
-                g.threads());
+                g.threads(),
+                (selfCpu - prevSelf) * 100);
+        prevSelf = selfCpu;
         System.out.println(line);
         timeline.add(line);
         bestSecond = Math.max(bestSecond, est - prevEst);
