@@ -91,10 +91,11 @@ final class ChildRegistry {
   /**
    * A new phase 1 with a peer whose ISAKMP SA expired (racoon lets it lapse and negotiates anew
    * when it needs one): the IPsec SAs the expired one still holds move to {@code heir}, and the
-   * expired SA is handed to {@code gone}.
+   * expired SA is handed to {@code gone}. {@code expired}: the SAs whose phase 1 expired (few; not
+   * every SA, so a handshake costs no pass over the whole table).
    */
-  void adoptExpired(IkeSa heir, Collection<IkeSa> sas, Consumer<IkeSa> gone) {
-    for (IkeSa old : List.copyOf(sas)) {
+  void adoptExpired(IkeSa heir, Collection<IkeSa> expired, Consumer<IkeSa> gone) {
+    for (IkeSa old : List.copyOf(expired)) {
       if (old.phase1Expired() && heir(old, List.of(heir)) == heir) {
         move(old, heir);
         gone.accept(old);
