@@ -2,7 +2,6 @@ package dev.coati.ike;
 
 import dev.coati.util.ByteReader;
 import java.lang.System.Logger.Level;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -73,11 +72,13 @@ final class ChildRegistry {
    */
   static IkeSa heir(IkeSa old, Collection<IkeSa> sas) {
     IkeSa heir = null;
+    PeerAddress peer = old.peer();
     for (IkeSa s : sas) {
+      // the address first: it rules out nearly every SA, and compares without copying
       if (s != old
+          && s.peer().sameAddress(peer)
           && s.state() == IkeSa.State.ESTABLISHED
           && !s.phase1Expired()
-          && Arrays.equals(s.peer().address(), old.peer().address())
           && s.peerId().equals(old.peerId())
           && (old.user().isEmpty() || old.user().equals(s.user()))
           && (old.virtualAddress().isEmpty() || s.virtualAddress().isPresent())

@@ -181,7 +181,7 @@ public final class LoadGen {
               pct(all, 99),
               pct(all, 100),
               maxRss / 1024.0,
-              heapKib / 1024.0,
+              heapKib < 0 ? -1 : heapKib / 1024.0,
               maxThreads,
               jsonMap(failures),
               counters.datagramsIn.sum(),
