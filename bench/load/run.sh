@@ -41,8 +41,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case $gateway in coati | strongswan) ;; *) echo "run.sh: --gateway coati|strongswan" >&2; exit 2 ;; esac
-if [ "$sessions" -gt 65000 ]; then
-  echo "run.sh: at most 65000 sessions (one /16 of client addresses and pool)" >&2
+if [ "$sessions" -gt 60000 ]; then
+  echo "run.sh: at most 60000 sessions (one /16 of client addresses and pool)" >&2
   exit 2
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -229,12 +229,59 @@ if [ "${WARMUP:-300}" -gt 0 ]; then # JIT warm-up of the gateway; its clients si
   sleep 3
 fi
 uptime_before=$(uptime)
-gen --client-base $CLIENT_BASE --sessions "$sessions" --rate "$rate" \
-  --threads "${LOADGEN_THREADS:-1}" --gateway-pid "$gw_pid" ${jcmd_args[@]+"${jcmd_args[@]}"} \
-  --out "$out" ${extra[@]+"${extra[@]}"} &
-gen_pid=$!
-pids=("$gen_pid" "${pids[@]}")
-wait "$gen_pid" || echo "run.sh: the load generator exited with $?" >&2
+# one socket per client and at most 20,000 open files per process here: several generators
+# (PER_GENERATOR clients each, default 15,000) share the rate; the first one samples the gateway
+per=${PER_GENERATOR:-15000}
+procs=$(((sessions + per - 1) / per))
+gen_pids=()
+for ((p = 0; p < procs; p++)); do
+  first=$((p * per))
+  n=$((sessions - first < per ? sessions - first : per))
+  args=(--client-base "10.64.$(((1 + first) / 256)).$(((1 + first) % 256))" --first "$first"
+    --sessions "$n" --rate "$(awk -v r="$rate" -v n="$n" -v s="$sessions" 'BEGIN {print r * n / s}')"
+    --threads "${LOADGEN_THREADS:-1}" --out "$work/gen$p.json")
+  if [ "$p" = 0 ]; then
+    args+=(--gateway-pid "$gw_pid" ${jcmd_args[@]+"${jcmd_args[@]}"})
+  fi
+  if [ "$p" = 0 ]; then
+    gen "${args[@]}" ${extra[@]+"${extra[@]}"} &
+  else
+    gen "${args[@]}" ${extra[@]+"${extra[@]}"} > "$work/gen$p.log" 2>&1 &
+  fi
+  gen_pids+=("$!")
+  pids=("$!" "${pids[@]}")
+done
+for p in "${gen_pids[@]}"; do
+  wait "$p" || echo "run.sh: a load generator exited with $?" >&2
+done
+python3 - "$work" "$procs" "$out" << 'PY'
+import json, math, sys
+work, procs, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+parts = [json.load(open(f"{work}/gen{p}.json")) for p in range(procs)]
+lat = sorted(int(l) for p in range(procs) for l in open(f"{work}/gen{p}.json.latencies") if l.strip())
+pct = lambda q: round(lat[max(0, math.ceil(q / 100 * len(lat)) - 1)] / 1000, 1) if lat else -1
+m = dict(parts[0])  # the gateway's CPU, RSS, heap and threads: sampled by generator 0
+for k in ("sessions", "established", "failed", "lost_after_setup", "datagrams_in", "datagrams_out"):
+    m[k] = sum(x[k] for x in parts)
+m["rate"] = sum(x["rate"] for x in parts)
+m["generators"] = procs
+m["ramp_seconds"] = max(x["ramp_seconds"] for x in parts)
+m["handshakes_per_s"] = round(m["established"] / m["ramp_seconds"], 1)
+m["best_second"] = sum(x["best_second"] for x in parts)
+cpu = parts[0]["gw_cpu_seconds_ramp"]
+m["handshakes_per_gw_cpu_second"] = round(m["established"] / cpu, 1) if cpu > 0 else 0
+m["latency_ms"] = {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": pct(100)}
+fails = {}
+for x in parts:
+    for k, v in x["failures"].items():
+        fails[k] = fails.get(k, 0) + v
+m["failures"] = fails
+json.dump(m, open(out, "w"))
+open(out, "a").write("\n")
+print(json.dumps(m))
+PY
+cp "$work/gen0.json.timeline" "$out.timeline"
+cp "$work/gen0.json.threads" "$out.threads" 2> /dev/null || true
 uptime_after=$(uptime)
 {
   echo "gateway=$gateway sessions=$sessions rate=$rate ike=$PSK_IKE esp=$ESP heap=$GW_HEAP"

@@ -1,10 +1,13 @@
 package dev.coati.bench.load;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +47,34 @@ final class GatewaySampler {
     } catch (IOException | RuntimeException e) {
       return new Sample(-1, -1, -1); // the gateway is gone
     }
+  }
+
+  /**
+   * CPU seconds so far by thread name (digits dropped, so "C2 CompilerThread0" and "...1" add up):
+   * which threads of the gateway did the work.
+   */
+  Map<String, Double> cpuByThread() {
+    Map<String, Double> byName = new TreeMap<>();
+    if (pid <= 0) {
+      return byName;
+    }
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : tasks) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+          byName.merge(name.replaceAll("[0-9]+", "#"), cpu, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      // the gateway is gone
+    }
+    return byName;
   }
 
   /** Heap in use after a full GC, in KiB (-1 when not a JVM or jcmd failed). */

@@ -21,6 +21,7 @@ record LoadConfig(
     String remoteTs,
     String pskFile,
     String userPrefix,
+    int first,
     String password,
     int dpdSeconds,
     int gatewayPid,
@@ -39,6 +40,7 @@ record LoadConfig(
         --ike P --esp P        proposals (default aes128-sha256-modp2048, aes128-sha1)
         --remote-ts CIDR       the quick mode's remote selector (default 10.200.0.0/24)
         --user-prefix U        Xauth user of client i is U<i> (default rw)
+        --first K              client i is user U<K+i> (several generators: default 0)
         --password PW          Xauth password of every user (default bench-pass)
         --dpd S                client DPD delay in seconds, 0 off (default 30)
         --gateway-pid PID      sample this process's CPU, RSS and threads every second
@@ -68,6 +70,7 @@ record LoadConfig(
             "remote-ts",
             "psk-file",
             "user-prefix",
+            "first",
             "password",
             "dpd",
             "gateway-pid",
@@ -94,6 +97,7 @@ record LoadConfig(
         m.getOrDefault("remote-ts", "10.200.0.0/24"),
         m.get("psk-file"),
         m.getOrDefault("user-prefix", "rw"),
+        Integer.parseInt(m.getOrDefault("first", "0")),
         m.getOrDefault("password", "bench-pass"),
         Integer.parseInt(m.getOrDefault("dpd", "30")),
         Integer.parseInt(m.getOrDefault("gateway-pid", "0")),

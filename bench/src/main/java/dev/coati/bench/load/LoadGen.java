@@ -46,7 +46,8 @@ public final class LoadGen {
     byte[] password = ClientPolicy.utf8(cfg.password());
     for (int i = 0; i < cfg.sessions(); i++) {
       RemoteAccess.Credentials creds =
-          new RemoteAccess.Credentials(ClientPolicy.utf8(cfg.userPrefix() + i), password);
+          new RemoteAccess.Credentials(
+              ClientPolicy.utf8(cfg.userPrefix() + (cfg.first() + i)), password);
       shares.get(i % cfg.threads()).add(new RoadWarrior(i, toBytes(base + i), creds));
     }
     Counters counters = new Counters();
@@ -79,6 +80,8 @@ public final class LoadGen {
       }
       long t0 = System.nanoTime();
       GatewaySampler.Sample first = gw.sample();
+      Map<String, Double> threadsBefore = gw.cpuByThread();
+      Map<String, Double> threadsRamp = Map.of();
       GatewaySampler.Sample peakSample = null;
       double rampSeconds = 0;
       long heapKib = -1;
@@ -122,6 +125,7 @@ public final class LoadGen {
         maxThreads = Math.max(maxThreads, g.threads());
         if (peakSample == null && done >= cfg.sessions()) {
           peakSample = g;
+          threadsRamp = delta(threadsBefore, gw.cpuByThread());
           rampSeconds = (System.nanoTime() - t0) / 1e9;
           heapKib = gw.heapAfterGcKib(cfg.jcmd());
           holdUntil = System.nanoTime() + cfg.holdSeconds() * 1_000_000_000L;
@@ -138,6 +142,23 @@ public final class LoadGen {
         rampSeconds = (System.nanoTime() - t0) / 1e9;
       }
       summary(first, peakSample, rampSeconds, heapKib, maxRss, maxThreads, bestSecond, timeline);
+      System.out.println("gateway CPU seconds by thread during the ramp: " + threadsRamp);
+      if (cfg.out() != null) {
+        Files.writeString(Path.of(cfg.out() + ".threads"), threadsRamp + "\n");
+      }
+    }
+
+    private static Map<String, Double> delta(
+        Map<String, Double> before, Map<String, Double> after) {
+      Map<String, Double> d = new TreeMap<>();
+      after.forEach(
+          (k, v) -> {
+            double x = v - before.getOrDefault(k, 0.0);
+            if (x >= 0.05) {
+              d.put(k, Math.round(x * 100) / 100.0);
+            }
+          });
+      return d;
     }
 
     private void summary(
@@ -190,6 +211,11 @@ public final class LoadGen {
       if (cfg.out() != null) {
         Files.writeString(Path.of(cfg.out()), json + "\n");
         Files.write(Path.of(cfg.out() + ".timeline"), timeline);
+        StringBuilder lat = new StringBuilder();
+        for (long l : all) {
+          lat.append(l / 1000).append('\n'); // microseconds, for merging several generators
+        }
+        Files.writeString(Path.of(cfg.out() + ".latencies"), lat);
       }
     }
 
