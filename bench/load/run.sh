@@ -225,7 +225,7 @@ if [ "${WARMUP:-300}" -gt 0 ]; then # JIT warm-up of the gateway; its clients si
   echo "== warm-up: ${WARMUP:-300} sessions at 100/s (not counted)"
   gen --client-base 10.64.250.1 --sessions "${WARMUP:-300}" --rate 100 --hold 0 > "$work/warmup.log" 2>&1 \
     || { tail -5 "$work/warmup.log" >&2; exit 1; }
-  tail -1 "$work/warmup.log"
+  grep "^{" "$work/warmup.log" || true
   sleep 3
 fi
 uptime_before=$(uptime)
