@@ -13,6 +13,7 @@ final class Counters {
   final LongAdder lostAfterEstablished = new LongAdder();
   final LongAdder datagramsIn = new LongAdder();
   final LongAdder datagramsOut = new LongAdder();
+  final LongAdder sendErrors = new LongAdder();
   final AtomicLong active = new AtomicLong();
   final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 

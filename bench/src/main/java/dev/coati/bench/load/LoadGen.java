@@ -185,7 +185,7 @@ public final class LoadGen {
                   + "\"handshakes_per_gw_cpu_second\":%.1f,\"latency_ms\":{\"p50\":%.1f,"
                   + "\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"gw_rss_max_mib\":%.1f,"
                   + "\"gw_heap_after_gc_mib\":%.1f,\"gw_threads_max\":%d,\"failures\":%s,"
-                  + "\"datagrams_in\":%d,\"datagrams_out\":%d}",
+                  + "\"datagrams_in\":%d,\"datagrams_out\":%d,\"send_errors\":%d}",
               cfg.sessions(),
               cfg.rate(),
               cfg.threads(),
@@ -206,7 +206,8 @@ public final class LoadGen {
               maxThreads,
               jsonMap(failures),
               counters.datagramsIn.sum(),
-              counters.datagramsOut.sum());
+              counters.datagramsOut.sum(),
+              counters.sendErrors.sum());
       System.out.println(json);
       if (cfg.out() != null) {
         Files.writeString(Path.of(cfg.out()), json + "\n");
