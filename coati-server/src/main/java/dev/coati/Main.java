@@ -6,6 +6,7 @@ import dev.coati.config.ConfigException;
 import dev.coati.config.ConfigLoader;
 import dev.coati.config.GatewayConfig;
 import dev.coati.crypto.DhFactory;
+import dev.coati.crypto.DhGroup;
 import dev.coati.ike.IkeContext;
 import dev.coati.ike.IkeEngine;
 import dev.coati.ike.IkeListener;
@@ -33,6 +34,7 @@ import dev.coati.server.policy.BothListeners;
 import dev.coati.server.policy.ConfiguredPolicy;
 import dev.coati.server.policy.LoggingListener;
 import dev.coati.server.policy.PeerStarter;
+import dev.coati.server.policy.PrecomputedDh;
 import dev.coati.server.policy.RemoteAccessService;
 import dev.coati.server.policy.RemoteAccessSetup;
 import dev.coati.server.radius.DynamicAuthServer;
@@ -44,8 +46,10 @@ import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Entry point: wiring only. */
 public final class Main {
@@ -241,6 +245,7 @@ public final class Main {
         events = new BothListeners(events, saStore);
       }
       IkeListener listener = events;
+      DhFactory dh = precomputedDh(config, random);
       IkeEngine engine =
           loop.attach(
               outbox ->
@@ -248,7 +253,7 @@ public final class Main {
                       new IkeContext(
                           System::currentTimeMillis,
                           random,
-                          DhFactory.using(random),
+                          dh,
                           policy,
                           outbox,
                           listener,
@@ -399,5 +404,16 @@ public final class Main {
       a[i] = (byte) Integer.parseInt(p[i]);
     }
     return a;
+  }
+
+  /**
+   * Key pairs of the configured groups made ahead on a background thread (PrecomputedDh: the
+   * handshake's socket thread then does only the agreement); 256 a group, about 1 s of handshakes.
+   */
+  private static DhFactory precomputedDh(GatewayConfig config, RandomSource random) {
+    Set<DhGroup> groups = EnumSet.noneOf(DhGroup.class);
+    config.ikeProposals().forEach(p -> groups.add(p.group()));
+    config.espProposals().stream().filter(p -> p.pfs() != null).forEach(p -> groups.add(p.pfs()));
+    return new PrecomputedDh(DhFactory.using(random), groups, 256);
   }
 }

@@ -2,7 +2,6 @@ package dev.coati.ike;
 
 import dev.coati.util.ByteReader;
 import java.lang.System.Logger.Level;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -89,11 +88,13 @@ final class ChildRegistry {
    */
   static IkeSa heir(IkeSa old, Collection<IkeSa> sas) {
     IkeSa heir = null;
+    PeerAddress peer = old.peer();
     for (IkeSa s : sas) {
+      // the address first: it rules out nearly every SA, and compares without copying
       if (s != old
+          && s.peer().sameAddress(peer)
           && s.state() == IkeSa.State.ESTABLISHED
           && !s.phase1Expired()
-          && Arrays.equals(s.peer().address(), old.peer().address())
           && s.peerId().equals(old.peerId())
           && (old.user().isEmpty() || old.user().equals(s.user()))
           && (old.virtualAddress().isEmpty() || s.virtualAddress().isPresent())
@@ -107,10 +108,11 @@ final class ChildRegistry {
   /**
    * A new phase 1 with a peer whose ISAKMP SA expired (racoon lets it lapse and negotiates anew
    * when it needs one): the IPsec SAs the expired one still holds move to {@code heir}, and the
-   * expired SA is handed to {@code gone}.
+   * expired SA is handed to {@code gone}. {@code expired}: the SAs whose phase 1 expired (few; not
+   * every SA, so a handshake costs no pass over the whole table).
    */
-  void adoptExpired(IkeSa heir, Collection<IkeSa> sas, Consumer<IkeSa> gone) {
-    for (IkeSa old : List.copyOf(sas)) {
+  void adoptExpired(IkeSa heir, Collection<IkeSa> expired, Consumer<IkeSa> gone) {
+    for (IkeSa old : List.copyOf(expired)) {
       if (old.phase1Expired() && heir(old, List.of(heir)) == heir) {
         move(old, heir);
         gone.accept(old);

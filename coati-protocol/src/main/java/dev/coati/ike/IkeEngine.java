@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The IKEv1 engine: a table of IKE SAs keyed by initiator cookie, the dispatch of received
@@ -34,6 +36,8 @@ public final class IkeEngine {
   private final IkeContext ctx;
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final Map<IkeSa, List<ChildRequest>> pendingChildren = new HashMap<>();
+  // SAs whose phase 1 expired while their IPsec SAs live on (adopted by the peer's next phase 1)
+  private final Set<IkeSa> expiredPhase1 = new LinkedHashSet<>();
   private final EngineCounters counters = new EngineCounters();
   private final ChildRegistry children;
   private final SaLifetimes lifetimes = new SaLifetimes(this);
@@ -338,7 +342,15 @@ public final class IkeEngine {
    * session stay one) adopts the IPsec SAs of the peer's expired ISAKMP SA, which then goes.
    */
   void adoptExpired(IkeSa heir) {
-    children.adoptExpired(heir, sas.values(), old -> remove(old, "replaced by a newer ISAKMP SA"));
+    if (!expiredPhase1.isEmpty()) {
+      children.adoptExpired(
+          heir, expiredPhase1, old -> remove(old, "replaced by a newer ISAKMP SA"));
+    }
+  }
+
+  /** {@code sa}'s phase 1 expired; its IPsec SAs live on until a new phase 1 adopts them. */
+  void phase1Expired(IkeSa sa) {
+    expiredPhase1.add(sa);
   }
 
   /** The last child of an expired ISAKMP SA is gone: so is the SA. */
@@ -449,6 +461,7 @@ public final class IkeEngine {
     if (sas.remove(sa.initiatorCookie()) == null) {
       return;
     }
+    expiredPhase1.remove(sa);
     halfOpen.release(sa);
     pendingChildren.remove(sa);
     fragments.removed(sa);

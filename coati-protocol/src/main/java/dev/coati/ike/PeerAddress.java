@@ -27,6 +27,11 @@ public record PeerAddress(byte[] address, int port) {
     return address.clone();
   }
 
+  /** Whether {@code other} has the same IP address (any port), without copying either. */
+  public boolean sameAddress(PeerAddress other) {
+    return Arrays.equals(address, other.address);
+  }
+
   /**
    * The IPv4 address as a big-endian int, without the copy {@link #address()} makes (the data
    * plane's per-packet send path).

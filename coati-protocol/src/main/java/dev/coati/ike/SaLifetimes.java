@@ -90,6 +90,7 @@ final class SaLifetimes {
     }
     sa.exchanges().abortAll("ISAKMP SA lifetime expired");
     sa.expirePhase1();
+    engine.phase1Expired(sa);
     LOG.log(
         Level.INFO,
         "{0} ISAKMP SA lifetime expired: its {1} IPsec SAs live on until their own lifetime or a"

@@ -45,6 +45,9 @@ public final class Metrics implements IkeListener {
   // established IKE SAs; sorted into kinds on the socket thread, where Xauth and mode config
   // fill in the user and the address after phase 1 (so not at ikeEstablished)
   private final Map<String, IkeSaView> live = new ConcurrentHashMap<>();
+  // the live SAs last seen with a user or an address: kept per event in O(1) (a handshake must not
+  // cost a pass over every SA), re-sorted from scratch once a tick by snapshot()
+  private final Set<String> remoteAccess = ConcurrentHashMap.newKeySet();
   private volatile long remoteAccessSas;
   private volatile long otherSas;
   private volatile DataPlane dataPlane;
@@ -81,19 +84,37 @@ public final class Metrics implements IkeListener {
     established.increment();
     up.add(sa.name());
     live.put(sa.name(), sa);
-    sortSas();
+    sortOne(sa);
   }
 
-  /** Counts the live SAs by kind (socket thread: reads the SAs' state). */
-  private void sortSas() {
-    long ra = 0;
-    for (IkeSaView sa : live.values()) {
-      if (sa.user().isPresent() || sa.virtualAddress().isPresent()) {
-        ra++;
-      }
+  private static boolean isRemoteAccess(IkeSaView sa) {
+    return sa.user().isPresent() || sa.virtualAddress().isPresent();
+  }
+
+  /** Sorts one live SA into its kind (socket thread: reads the SA's state). */
+  private void sortOne(IkeSaView sa) {
+    if (live.containsKey(sa.name()) && isRemoteAccess(sa)) {
+      remoteAccess.add(sa.name());
     }
+    counts();
+  }
+
+  private void counts() {
+    long ra = remoteAccess.size();
     remoteAccessSas = ra;
     otherSas = live.size() - ra;
+  }
+
+  /** Counts the live SAs by kind from scratch (socket thread, once a tick). */
+  private void sortSas() {
+    for (IkeSaView sa : live.values()) {
+      if (isRemoteAccess(sa)) {
+        remoteAccess.add(sa.name());
+      } else {
+        remoteAccess.remove(sa.name());
+      }
+    }
+    counts();
   }
 
   @Override
@@ -102,13 +123,14 @@ public final class Metrics implements IkeListener {
       failed.computeIfAbsent(classify(reason), k -> new LongAdder()).increment();
     }
     live.remove(sa.name());
-    sortSas();
+    remoteAccess.remove(sa.name());
+    counts();
   }
 
   @Override
   public void childEstablished(IkeSaView sa, ChildSa child) {
     childrenEstablished.increment();
-    sortSas();
+    sortOne(sa);
   }
 
   static String classify(String reason) {

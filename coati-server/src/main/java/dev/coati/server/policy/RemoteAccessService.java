@@ -47,6 +47,9 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   private final Map<String, String> userOfSa = new HashMap<>();
   private final Map<String, String> peerOfSa = new HashMap<>();
   private final Map<String, IkeSaView> saByName = new HashMap<>();
+  // "user\npeer" -> the SA holding that user's lease from that address and port: the lookup of
+  // a re-authentication is one get, not a pass over every session per handshake
+  private final Map<String, String> saOfUserAtPeer = new HashMap<>();
   private UserSessions sessions =
       new UserSessions(SessionEvents.NONE, System::currentTimeMillis, 0, LogSetup.events());
   private DataPlane dataPlane;
@@ -141,6 +144,7 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
       return Optional.empty();
     }
     Ipv4Address address = ((LeaseResult.Granted) r).lease().address();
+    saOfUserAtPeer.put(userAtPeer(user, sa.peer().toString()), sa.name());
     if (userOfSa.put(sa.name(), user) == null && !tookOver) {
       log.println(
           Kv.line(sa.name(), "address assigned")
@@ -206,16 +210,16 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
    */
   private boolean takeOverReauthenticated(IkeSaView sa, String user) {
     String peer = sa.peer().toString();
-    String old = null;
-    for (Map.Entry<String, String> e : userOfSa.entrySet()) {
-      if (!e.getKey().equals(sa.name())
-          && e.getValue().equals(user)
-          && peer.equals(peerOfSa.get(e.getKey()))) {
-        old = e.getKey();
-      }
+    String old = saOfUserAtPeer.get(userAtPeer(user, peer));
+    if (old != null
+        && (old.equals(sa.name())
+            || !user.equals(userOfSa.get(old))
+            || !peer.equals(peerOfSa.get(old)))) {
+      old = null;
     }
     boolean moved = false;
     if (old != null) {
+      saOfUserAtPeer.remove(userAtPeer(user, peer));
       userOfSa.remove(old);
       peerOfSa.remove(old);
       pool.release(user, old);
@@ -243,6 +247,10 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
     return moved;
   }
 
+  private static String userAtPeer(String user, String peer) {
+    return user + "\n" + peer;
+  }
+
   private Traffic traffic(IkeSaView sa) {
     return dataPlane == null ? Traffic.ZERO : dataPlane.sessionTraffic(sa);
   }
@@ -260,9 +268,12 @@ public final class RemoteAccessService implements RemoteAccess, IkeListener {
   @Override
   public void ikeDeleted(IkeSaView sa, String reason) {
     authenticated.remove(sa.name());
-    peerOfSa.remove(sa.name());
+    String peer = peerOfSa.remove(sa.name());
     saByName.remove(sa.name());
     String user = userOfSa.remove(sa.name());
+    if (user != null && peer != null) {
+      saOfUserAtPeer.remove(userAtPeer(user, peer), sa.name());
+    }
     if (user != null) {
       pool.release(user, sa.name())
           .ifPresent(
