@@ -99,6 +99,7 @@ class ConnectIT {
           "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n"
               .replace("PKI", pki.toString());
       if (auth.equals("rsa-xauth")) {
+        gatewayExtra += "  ca: [" + pki.resolve("ca.pem") + "]\n";
         RemoteAccessIT.clientCertificate(
             pki, dir.resolve("cli"), "alice", java.time.Instant.now().minusSeconds(60), 30, false);
       }
