@@ -66,6 +66,65 @@ final class CoatiClient implements AutoCloseable {
     }
   }
 
+  /** The profile file (and the group key in a 0600 file when not null). */
+  static Path writeProfile(Path dir, String clientSection, String psk) throws IOException {
+    if (psk != null) {
+      Path pskFile = dir.resolve("client-psk.txt");
+      Files.writeString(pskFile, psk + "\n");
+      Files.setPosixFilePermissions(pskFile, PosixFilePermissions.fromString("rw-------"));
+    }
+    Path profile = dir.resolve("client.yaml");
+    Files.writeString(
+        profile,
+        "client:\n" + clientSection + "  control_socket: " + dir.resolve("client.sock") + "\n");
+    return profile;
+  }
+
+  static List<String> command(
+      String ns, Path profile, String user, String gateway, boolean background) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(Netns.inNs(ns));
+    cmd.addAll(
+        List.of(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.coati.Main",
+            "connect",
+            "--profile",
+            profile.toString(),
+            "--password-stdin",
+            "-u",
+            user,
+            gateway));
+    if (background) {
+      cmd.add("--background");
+    }
+    return cmd;
+  }
+
+  /**
+   * {@code coati connect --background} (60 s at most): its exit code and output; the daemon it
+   * leaves running is ended by the caller ({@code coati disconnect}, or its PID).
+   */
+  static Netns.Result background(String ns, Path profile, String user, String pw, String gateway)
+      throws Exception {
+    Process p =
+        new ProcessBuilder(command(ns, profile, user, gateway, true))
+            .redirectErrorStream(true)
+            .start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write((pw + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("coati connect --background hangs: " + text);
+    }
+    return new Netns.Result(p.exitValue(), text);
+  }
+
   /** Waits (at most {@code seconds}) for "Bound to address"; false if the client gave up. */
   boolean awaitBound(int seconds) throws Exception {
     for (int i = 0; i < seconds * 10; i++) {

@@ -87,6 +87,52 @@ class ConnectIT {
         true);
   }
 
+  /**
+   * {@code --background}: the command returns once the daemon printed the address and banner; the
+   * daemon holds the tunnel (ping) until {@code coati disconnect}, then exits and restores.
+   */
+  @Test
+  void background_daemonUntilDisconnect() throws Exception {
+    RemoteAccessIT it = new RemoteAccessIT();
+    it.dir = dir;
+    it.addUser("alice", "alice-pass");
+    try (Netns ns = new Netns(false).addLan();
+        CoatiProcess gw = new CoatiProcess(dir, PSK, gateway("psk-xauth", true), "")) {
+      String routesBefore = routes();
+      Path profile =
+          CoatiClient.writeProfile(
+              dir,
+              section("psk-xauth", "aggressive", "  psk_file: client-psk.txt\n  group: vpngroup\n"),
+              PSK);
+      Netns.Result up =
+          CoatiClient.background(Netns.CLI, profile, "alice", "alice-pass", Netns.SRV_ADDR);
+      Matcher pid = Pattern.compile("pid (\\d+)").matcher(up.output());
+      try {
+        assertEquals(0, up.code(), up.output() + gw.log());
+        assertTrue(up.output().contains(BANNER), up.output());
+        assertTrue(pid.find(), up.output());
+        Netns.Result ping =
+            Netns.tryRun(
+                "ip", "netns", "exec", Netns.CLI, "ping", "-c", "2", "-W", "2", Netns.LAN_HOST);
+        assertEquals(0, ping.code(), ping.output() + gw.log());
+        Netns.Result bye =
+            CoatiProcess.cli("", "disconnect", "--profile", profile.toString(), Netns.SRV_ADDR);
+        assertEquals(0, bye.code(), bye.output());
+        ProcessHandle daemon = ProcessHandle.of(Long.parseLong(pid.group(1))).orElse(null);
+        for (int i = 0; i < 100 && daemon != null && daemon.isAlive(); i++) {
+          Thread.sleep(100);
+        }
+        assertFalse(daemon != null && daemon.isAlive(), "the daemon exits after disconnect");
+      } finally {
+        if (pid.hasMatch()) {
+          ProcessHandle.of(Long.parseLong(pid.group(1))).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+      assertEquals(routesBefore, routes());
+      assertEquals(RESOLV_BEFORE, Files.readString(netnsEtc.resolve("resolv.conf")));
+    }
+  }
+
   private void run(boolean nat, String auth, String mode, String more, boolean split)
       throws Exception {
     RemoteAccessIT it = new RemoteAccessIT();

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,6 +82,8 @@ final class ConnectCommand {
             + " /etc/coati/client.yaml",
         "  coati connect --profile cisco.yaml --group vpngroup -u bob vpn.example.com",
         "  echo \"$PW\" | coati connect --profile strongswan.yaml --password-stdin -u carol gw",
+        "  coati connect --background -u alice 192.0.2.50       # daemon; prints address"
+            + " and banner first",
         "  coati connect --status 192.0.2.50",
         "  coati disconnect 192.0.2.50"
       })
@@ -110,6 +114,11 @@ final class ConnectCommand {
     @Option(names = "--status", description = "show the running connection to GATEWAY")
     boolean status;
 
+    @Option(
+        names = {"-b", "--background"},
+        description = "run as a daemon once the tunnel is up (coati disconnect ends it)")
+    boolean background;
+
     Connect(Io io) {
       this.io = io;
     }
@@ -125,6 +134,9 @@ final class ConnectCommand {
           throw new CommandException(2, "which Xauth user? give -u USER or user: in the profile");
         }
         byte[] pw = password(p);
+        if (background) {
+          return ConnectBackground.start(p, daemonArgs(), pw, io.out());
+        }
         LogSetup.start(LogSetup.Format.TEXT, false, io.err());
         try {
           return ClientRunner.run(p, pw, io.out(), io.err());
@@ -138,6 +150,24 @@ final class ConnectCommand {
         io.err().println("coati connect: " + e.getMessage());
         return 1;
       }
+    }
+
+    /** The words after {@code connect} for the daemon (the password goes on its stdin). */
+    private List<String> daemonArgs() {
+      List<String> a = new ArrayList<>();
+      if (profile != null) {
+        a.addAll(List.of("--profile", Path.of(profile).toAbsolutePath().toString()));
+      }
+      if (user != null) {
+        a.addAll(List.of("-u", user));
+      }
+      if (group != null) {
+        a.addAll(List.of("--group", group));
+      }
+      if (gateway != null) {
+        a.add(gateway);
+      }
+      return a;
     }
 
     private byte[] password(ClientProfile p) throws IOException, CommandException {
