@@ -71,7 +71,8 @@ final class XauthClient {
             Attribute.tlv(CfgAttr.UNITY_DEF_DOMAIN, new byte[0]),
             Attribute.tlv(CfgAttr.UNITY_SPLIT_INCLUDE, new byte[0]),
             Attribute.tlv(CfgAttr.UNITY_SPLITDNS_NAME, new byte[0]),
-            Attribute.tlv(CfgAttr.UNITY_SAVE_PASSWD, new byte[0])));
+            Attribute.tlv(CfgAttr.UNITY_SAVE_PASSWD, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_PFS, new byte[0])));
   }
 
   /** The gateway's REPLY to our pull: take the address. */

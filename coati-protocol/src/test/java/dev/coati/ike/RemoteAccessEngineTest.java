@@ -107,6 +107,7 @@ class RemoteAccessEngineTest {
     assertEquals("corp.test", c.defaultDomain());
     assertEquals(List.of("10.203.0.0/24"), c.splitInclude());
     assertEquals(List.of("corp.test", "lab.test"), c.splitDns());
+    assertTrue(c.pfs(), "Unity PFS: quick mode must use PFS");
     assertTrue(p.rEvents.configs.isEmpty(), "the gateway is no client");
   }
 
