@@ -81,9 +81,13 @@ final class ClientPolicy implements IkePolicy {
     return Set.of(method(profile.auth()));
   }
 
+  /**
+   * 8 hours, the common default: racoon (proposal_check claim, ipsec-tools 0.9.1 checkisakmpsa)
+   * refuses an initiator's phase-1 lifetime longer than its own.
+   */
   @Override
   public long ikeLifetimeSeconds() {
-    return 86400;
+    return 28800;
   }
 
   @Override
