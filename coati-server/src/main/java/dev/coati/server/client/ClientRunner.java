@@ -120,7 +120,7 @@ public final class ClientRunner {
             });
     Runtime.getRuntime().addShutdownHook(hook);
     long deadline = System.currentTimeMillis() + CONNECT_TIMEOUT_MILLIS;
-    loop.onTick(() -> tick(session, loop, deadline));
+    loop.onTick(() -> tick(session, deadline));
     PeerAddress from = new PeerAddress(local.getAddress(), IKE_PORT);
     PeerAddress to = new PeerAddress(gateway.getAddress(), IKE_PORT);
     ExchangeType mode =
@@ -159,7 +159,7 @@ public final class ClientRunner {
     return 0;
   }
 
-  private static void tick(ClientSession session, IkeSocketLoop loop, long deadline) {
+  private static void tick(ClientSession session, long deadline) {
     session.tick();
     if (!session.bound() && System.currentTimeMillis() > deadline) {
       session.fail("no tunnel after " + CONNECT_TIMEOUT_MILLIS / 1000 + " s");
