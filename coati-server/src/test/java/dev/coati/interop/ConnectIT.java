@@ -57,8 +57,20 @@ class ConnectIT {
             + (split ? "  split_include: [10.203.0.0/24]\n" : ""));
   }
 
-  private static String section(String auth, String mode, String more) {
-    return "  auth: " + auth + "\n  mode: " + mode + "\n  tun: cc-tun0\n  dns: file\n" + more;
+  /** Up and down hooks that write their COATI_ environment to up.env / down.env. */
+  private String section(String auth, String mode, String more) throws Exception {
+    for (String hook : new String[] {"up", "down"}) {
+      Path script = dir.resolve(hook + ".sh");
+      Files.writeString(
+          script, "#!/bin/sh\nenv | grep ^COATI_ | sort > " + dir.resolve(hook + ".env") + "\n");
+      script.toFile().setExecutable(true);
+    }
+    return "  auth: "
+        + auth
+        + "\n  mode: "
+        + mode
+        + "\n  tun: cc-tun0\n  dns: file\n  up: up.sh\n  down: down.sh\n"
+        + more;
   }
 
   @Test
@@ -170,6 +182,22 @@ class ConnectIT {
         assertTrue(out.contains(BANNER), "the banner follows: " + out);
         String vip = m.group(1);
         assertTrue(gw.log().contains(vip), gw.log());
+        Path upFile = dir.resolve("up.env");
+        for (int i = 0;
+            i < 50 && !(Files.exists(upFile) && Files.readString(upFile).contains("COATI_USER"));
+            i++) {
+          Thread.sleep(100); // the hook runs beside the tunnel, not before it
+        }
+        String upEnv = Files.readString(upFile);
+        for (String kv :
+            new String[] {
+              "COATI_EVENT=up",
+              "COATI_ADDRESS=" + vip,
+              "COATI_INTERFACE=cc-tun0",
+              "COATI_USER=alice"
+            }) {
+          assertTrue(upEnv.contains(kv + "\n"), "up hook: " + upEnv);
+        }
         Netns.Result ping =
             Netns.tryRun(
                 "ip",
@@ -209,6 +237,8 @@ class ConnectIT {
         client = c.output();
       }
       assertEquals(routesBefore, routes(), "routes restored exactly: " + client);
+      String downEnv = Files.readString(dir.resolve("down.env"));
+      assertTrue(downEnv.contains("COATI_EVENT=down\n"), "down hook: " + downEnv);
       assertEquals(RESOLV_BEFORE, Files.readString(netnsEtc.resolve("resolv.conf")));
       assertFalse(
           Netns.tryRun("ip", "-n", Netns.CLI, "link", "show", "cc-tun0").code() == 0, "TUN gone");

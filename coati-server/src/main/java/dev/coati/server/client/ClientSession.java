@@ -132,7 +132,9 @@ final class ClientSession implements IkeListener {
         out.println(config.banner().stripTrailing());
       }
       out.flush();
-      hooks.run(SessionEvent.up("xauth", s.name(), profile.user(), s.peer().toString(), address));
+      SessionEvent up =
+          SessionEvent.up("xauth", s.name(), profile.user(), s.peer().toString(), address);
+      Thread.ofVirtual().name("coati-hook-up").start(() -> hooks.run(up)); // never on the loop
     }
   }
 
