@@ -16,7 +16,9 @@ import java.util.concurrent.Executors;
 /**
  * RADIUS accounting (RFC 2866): Start when a session has its address, Interim-Update optionally,
  * Stop when it ends. Requests go out on one daemon thread in order, so the caller (the engine)
- * never blocks; each future completes with whether a server acknowledged the record.
+ * never blocks; each future completes with whether a server acknowledged the record. Accounting-On
+ * when the gateway starts and Accounting-Off when it stops tell the server that no session of an
+ * earlier run (one that crashed without its Stops) is still up.
  */
 public final class RadiusAccounting implements AutoCloseable {
   private final RadiusClient client;
@@ -36,8 +38,23 @@ public final class RadiusAccounting implements AutoCloseable {
     this.log = log;
   }
 
+  /** Accounting-On, before any Start; {@code sessionId}: one no session uses. */
+  public CompletableFuture<Boolean> accountingOn(String sessionId) {
+    return send("Accounting-On", "the gateway", RadiusAccountingRecords.nasState(true, sessionId));
+  }
+
+  /** Accounting-Off, after the last Stop. */
+  public CompletableFuture<Boolean> accountingOff(String sessionId) {
+    return send(
+        "Accounting-Off", "the gateway", RadiusAccountingRecords.nasState(false, sessionId));
+  }
+
   public CompletableFuture<Boolean> start(Session s) {
     return send("Start", s, RadiusAccountingRecords.start(s));
+  }
+
+  private CompletableFuture<Boolean> send(String what, Session s, List<RadiusAttribute> attrs) {
+    return send(what, s.user() + " (session " + s.sessionId() + ")", attrs);
   }
 
   public CompletableFuture<Boolean> interim(Session s, Counters c) {
@@ -48,7 +65,7 @@ public final class RadiusAccounting implements AutoCloseable {
     return send("Stop", s, RadiusAccountingRecords.stop(s, c, cause));
   }
 
-  private CompletableFuture<Boolean> send(String what, Session s, List<RadiusAttribute> attrs) {
+  private CompletableFuture<Boolean> send(String what, String about, List<RadiusAttribute> attrs) {
     List<RadiusAttribute> all = new ArrayList<>(attrs);
     all.add(RadiusAttribute.text(Radius.NAS_IDENTIFIER, nasIdentifier));
     return CompletableFuture.supplyAsync(
@@ -58,14 +75,7 @@ public final class RadiusAccounting implements AutoCloseable {
             return true;
           } catch (RadiusClient.NoAnswerException e) {
             log.println(
-                "coati: RADIUS accounting "
-                    + what
-                    + " for "
-                    + s.user()
-                    + " (session "
-                    + s.sessionId()
-                    + ") lost: "
-                    + e.getMessage());
+                "coati: RADIUS accounting " + what + " for " + about + " lost: " + e.getMessage());
             return false;
           }
         },
