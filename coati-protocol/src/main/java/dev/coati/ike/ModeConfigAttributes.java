@@ -102,7 +102,7 @@ final class ModeConfigAttributes {
         case CfgAttr.UNITY_SPLIT_INCLUDE -> split.addAll(splitNetworks(v));
         case CfgAttr.UNITY_SPLITDNS_NAME -> splitDns.addAll(names(text(v)));
         case CfgAttr.UNITY_SAVE_PASSWD -> save = a.intValue() == 1;
-        case CfgAttr.UNITY_PFS -> pfs = a.intValue() == 1;
+        case CfgAttr.UNITY_PFS -> pfs = a.intValue() != 0; // racoon sends its pfs_group
         default -> {}
       }
     }
