@@ -2,8 +2,10 @@ package dev.coati.server.client;
 
 import dev.coati.config.ClientProfile;
 import dev.coati.crypto.DhFactory;
+import dev.coati.ike.ChildSa;
 import dev.coati.ike.IkeContext;
 import dev.coati.ike.IkeEngine;
+import dev.coati.ike.IkeSa;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.RetransmitPolicy;
 import dev.coati.ike.wire.ExchangeType;
@@ -101,8 +103,7 @@ public final class ClientRunner {
               @Override
               public String disconnect() {
                 asked[0] = true;
-                loop.stop();
-                return awaitDown(down) ? "VPN connection terminated" : "still stopping";
+                return stop(loop, engine, down) ? "VPN connection terminated" : "still stopping";
               }
             });
     Thread main = Thread.currentThread();
@@ -110,8 +111,7 @@ public final class ClientRunner {
         new Thread(
             () -> {
               asked[0] = true;
-              loop.stop();
-              awaitDown(down);
+              stop(loop, engine, down);
               try {
                 main.join(5000);
               } catch (InterruptedException e) {
@@ -166,9 +166,32 @@ public final class ClientRunner {
     }
   }
 
-  private static boolean awaitDown(CountDownLatch down) {
+  /**
+   * Deletes each IPsec SA in its own informational, then stops the loop (which deletes the ISAKMP
+   * SA): racoon 0.9.1 hashes only the first payload after HASH (isakmp_inf.c), so the engine's
+   * one-message Delete of the ISAKMP SA and its children is dropped there ("hash mismatch"). Falls
+   * back to a plain stop when the loop does not run the posted work. True once all is restored.
+   */
+  private static boolean stop(IkeSocketLoop loop, IkeEngine engine, CountDownLatch down) {
+    loop.post(
+        () -> {
+          for (IkeSa sa : List.copyOf(engine.sas())) {
+            for (ChildSa child : List.copyOf(sa.children())) {
+              engine.deleteChild(sa, child);
+            }
+          }
+          loop.stop();
+        });
+    if (awaitDown(down, 3)) {
+      return true;
+    }
+    loop.stop();
+    return awaitDown(down, 15);
+  }
+
+  private static boolean awaitDown(CountDownLatch down, long seconds) {
     try {
-      return down.await(15, TimeUnit.SECONDS);
+      return down.await(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
