@@ -104,13 +104,17 @@ final class ClientControl implements AutoCloseable {
     }
   }
 
+  /** Closes the socket; an answer being written (disconnect's) is finished first (bounded). */
   @Override
   public void close() {
     try {
       server.close();
+      thread.join(3000);
       Files.deleteIfExists(path);
     } catch (IOException e) {
       // nothing left to do: the socket file is gone with /run at the next boot
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
