@@ -6,12 +6,13 @@ import dev.coati.radius.RadiusAccountingRecords.Counters;
 import dev.coati.radius.RadiusAccountingRecords.Session;
 import dev.coati.radius.RadiusAccountingRecords.TerminateCause;
 import dev.coati.radius.RadiusAttribute;
+import dev.coati.server.queues.BoundedQueues;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * RADIUS accounting (RFC 2866): Start when a session has its address, Interim-Update optionally,
@@ -21,16 +22,14 @@ import java.util.concurrent.Executors;
  * earlier run (one that crashed without its Stops) is still up.
  */
 public final class RadiusAccounting implements AutoCloseable {
+  private static final int QUEUE = 65_536; // records waiting for a slow or dead server
+
   private final RadiusClient client;
   private final String nasIdentifier;
   private final PrintStream log;
+
   private final ExecutorService sender =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "coati-radius-acct");
-            t.setDaemon(true);
-            return t;
-          });
+      BoundedQueues.singleThread(BoundedQueues.RADIUS_ACCOUNTING, "coati-radius-acct", QUEUE);
 
   public RadiusAccounting(RadiusClient client, String nasIdentifier, PrintStream log) {
     this.client = client;
@@ -68,6 +67,17 @@ public final class RadiusAccounting implements AutoCloseable {
   private CompletableFuture<Boolean> send(String what, String about, List<RadiusAttribute> attrs) {
     List<RadiusAttribute> all = new ArrayList<>(attrs);
     all.add(RadiusAttribute.text(Radius.NAS_IDENTIFIER, nasIdentifier));
+    try {
+      return sendAsync(what, about, all);
+    } catch (RejectedExecutionException e) {
+      log.println(
+          "coati: RADIUS accounting " + what + " for " + about + " lost: " + e.getMessage());
+      return CompletableFuture.completedFuture(false);
+    }
+  }
+
+  private CompletableFuture<Boolean> sendAsync(
+      String what, String about, List<RadiusAttribute> all) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
