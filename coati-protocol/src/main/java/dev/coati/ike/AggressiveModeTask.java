@@ -86,6 +86,7 @@ final class AggressiveModeTask implements Task {
     IdPayload idii = ctx.policy().localId(sa.peer());
     idiiBody = idii.body();
     out.add(ourOffer).add(phase1.ourKe(group)).add(phase1.ourNonce()).add(idii);
+    out.addAll(SignatureAuth.initiatorCertRequest(ctx));
     out.addAll(OurVendorIds.payloads(ctx, sa));
     state = State.SENT;
     return Status.NEED_MORE;
@@ -193,13 +194,24 @@ final class AggressiveModeTask implements Task {
     phase1.peerKe(in.first(KePayload.class).orElseThrow(() -> missing("KE")));
     phase1.peerNonce(in.first(NoncePayload.class).orElseThrow(() -> missing("NONCE")));
     IdPayload idir = in.first(IdPayload.class).orElseThrow(() -> missing("ID"));
-    HashPayload hashR = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
-    phase1.deriveKeys(phase1.psk(Optional.of(idir)));
-    phase1.verify(phase1.hashR(in.rawBody(in.indexOf(PayloadType.ID))), hashR.data());
+    int m = method();
+    boolean sig = SignatureAuth.signatureBased(m);
+    phase1.deriveKeys(sig ? null : phase1.psk(Optional.of(idir)));
+    byte[] hashR = phase1.hashR(in.rawBody(in.indexOf(PayloadType.ID)));
+    if (sig) {
+      SignatureAuth.verifyPeer(ctx, in, idir, hashR, Instant.ofEpochMilli(ctx.clock().millis()));
+    } else {
+      HashPayload hash = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
+      phase1.verify(hashR, hash.data());
+    }
     sa.setPeerId(idir);
     phase1.peerNatD(in.all(NatDPayload.class));
     phase1.floatIfNatted();
-    out.add(new HashPayload(phase1.hashI(idiiBody)));
+    if (sig && !SignatureAuth.initiatorSendsHash(m)) {
+      out.addAll(SignatureAuth.ours(ctx, phase1.hashI(idiiBody)));
+    } else {
+      out.add(new HashPayload(phase1.hashI(idiiBody)));
+    }
     out.addAll(phase1.ourNatD(List.of()));
     if (!sa.reauthentication()) {
       out.add(Informational.initialContact(sa));

@@ -23,6 +23,12 @@ public interface IkeListener {
   /** A notify the peer sent that the engine did not act on (errors, unknown status types). */
   default void notifyReceived(IkeSaView sa, int notifyType) {}
 
+  /**
+   * We are the Xauth client and the gateway sent our configuration (its REPLY to our pull, or its
+   * pushed SET); it may come twice when the gateway pushes and we pull too.
+   */
+  default void modeConfigReceived(IkeSaView sa, RemoteAccess.ClientConfig config) {}
+
   /** A quick mode exchange failed (reason as text, for the log). */
   default void childFailed(IkeSaView sa, String reason) {}
 }

@@ -145,6 +145,9 @@ final class MainModeTask implements Task {
     phase1.peerVendorIds(in.all(VendorIdPayload.class));
     sa.setResponderCookie(in.header().responderSpi());
     out.add(phase1.ourKe()).add(phase1.ourNonce()).addAll(phase1.ourNatD(List.of()));
+    if (SignatureAuth.signatureBased(method())) {
+      out.addAll(SignatureAuth.initiatorCertRequest(ctx));
+    }
     state = State.KE_SENT;
     return Status.NEED_MORE;
   }
@@ -156,7 +159,13 @@ final class MainModeTask implements Task {
     phase1.deriveKeys(phase1.psk(Optional.empty()));
     phase1.floatIfNatted();
     IdPayload idii = ctx.policy().localId(sa.peer());
-    out.add(idii).add(new HashPayload(phase1.hashI(idii.body())));
+    out.add(idii);
+    int m = method();
+    if (SignatureAuth.signatureBased(m) && !SignatureAuth.initiatorSendsHash(m)) {
+      out.addAll(SignatureAuth.ours(ctx, phase1.hashI(idii.body())));
+    } else {
+      out.add(new HashPayload(phase1.hashI(idii.body())));
+    }
     if (!sa.reauthentication()) {
       out.add(Informational.initialContact(sa));
     }
@@ -168,8 +177,13 @@ final class MainModeTask implements Task {
   private Status initiatorDone(InboundMessage in) {
     requireEncrypted(in);
     IdPayload idir = in.first(IdPayload.class).orElseThrow(() -> missing("ID"));
-    HashPayload hash = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
-    phase1.verify(phase1.hashR(in.rawBody(in.indexOf(PayloadType.ID))), hash.data());
+    byte[] hashR = phase1.hashR(in.rawBody(in.indexOf(PayloadType.ID)));
+    if (SignatureAuth.signatureBased(method())) {
+      SignatureAuth.verifyPeer(ctx, in, idir, hashR, Instant.ofEpochMilli(ctx.clock().millis()));
+    } else {
+      HashPayload hash = in.first(HashPayload.class).orElseThrow(() -> missing("HASH"));
+      phase1.verify(hashR, hash.data());
+    }
     sa.setPeerId(idir);
     finish();
     return Status.DONE;

@@ -73,6 +73,104 @@ final class ModeConfigAttributes {
     return out;
   }
 
+  /**
+   * What a gateway sent (its REPLY or SET) as a client configuration: address, netmask (as a
+   * prefix), DNS, NBNS and the Unity banner, default domain, split include and split DNS. Values of
+   * the wrong length are skipped; {@code address} is null when none came.
+   */
+  static RemoteAccess.ClientConfig decode(List<Attribute> attrs) {
+    byte[] address = null;
+    int prefix = 32;
+    List<byte[]> dns = new ArrayList<>();
+    List<byte[]> nbns = new ArrayList<>();
+    String domain = null;
+    String banner = null;
+    List<String> split = new ArrayList<>();
+    List<String> splitDns = new ArrayList<>();
+    boolean save = false;
+    boolean pfs = false;
+    for (Attribute a : attrs) {
+      byte[] v = a.tv() ? null : a.value();
+      switch (a.type()) {
+        case CfgAttr.INTERNAL_IP4_ADDRESS -> address = v != null && v.length == 4 ? v : address;
+        case CfgAttr.INTERNAL_IP4_NETMASK ->
+            prefix = v != null && v.length == 4 ? prefix(v) : prefix;
+        case CfgAttr.INTERNAL_IP4_DNS -> addIpv4(dns, v);
+        case CfgAttr.INTERNAL_IP4_NBNS -> addIpv4(nbns, v);
+        case CfgAttr.UNITY_BANNER -> banner = text(v);
+        case CfgAttr.UNITY_DEF_DOMAIN -> domain = text(v);
+        case CfgAttr.UNITY_SPLIT_INCLUDE -> split.addAll(splitNetworks(v));
+        case CfgAttr.UNITY_SPLITDNS_NAME -> splitDns.addAll(names(text(v)));
+        case CfgAttr.UNITY_SAVE_PASSWD -> save = a.intValue() == 1;
+        case CfgAttr.UNITY_PFS -> pfs = a.intValue() != 0; // racoon sends its pfs_group
+        default -> {}
+      }
+    }
+    return new RemoteAccess.ClientConfig(
+        address, prefix, dns, nbns, domain, banner, split, save, splitDns, pfs);
+  }
+
+  private static void addIpv4(List<byte[]> to, byte[] v) {
+    if (v != null && v.length == 4) {
+      to.add(v);
+    }
+  }
+
+  private static String text(byte[] v) {
+    if (v == null || v.length == 0) {
+      return null;
+    }
+    int n = v.length;
+    while (n > 0 && v[n - 1] == 0) {
+      n--; // racoon sends the banner file with a trailing NUL
+    }
+    return new String(v, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static List<String> names(String s) {
+    List<String> out = new ArrayList<>();
+    if (s != null) {
+      for (String n : s.split(",")) {
+        if (!n.isBlank()) {
+          out.add(n.strip());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The prefix length of a contiguous netmask (a non-contiguous one counts its leading ones). */
+  static int prefix(byte[] mask) {
+    int m =
+        ((mask[0] & 0xff) << 24)
+            | ((mask[1] & 0xff) << 16)
+            | ((mask[2] & 0xff) << 8)
+            | (mask[3] & 0xff);
+    return Integer.numberOfLeadingZeros(~m);
+  }
+
+  /** Unity split-include entries (14 bytes each) as {@code a.b.c.d/n}. */
+  static List<String> splitNetworks(byte[] v) {
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    for (int at = 0; at + 14 <= v.length; at += 14) {
+      int p = prefix(new byte[] {v[at + 4], v[at + 5], v[at + 6], v[at + 7]});
+      out.add(
+          (v[at] & 0xff)
+              + "."
+              + (v[at + 1] & 0xff)
+              + "."
+              + (v[at + 2] & 0xff)
+              + "."
+              + (v[at + 3] & 0xff)
+              + "/"
+              + p);
+    }
+    return out;
+  }
+
   private static boolean wants(Set<Integer> asked, int type) {
     return asked == null || asked.contains(type);
   }

@@ -21,15 +21,23 @@ final class NatDetection {
     return h.digest(cookies, a.addressAndPort());
   }
 
-  /** Our NAT-D payloads: hash of the peer's address, then of ours. */
+  /**
+   * Our NAT-D payloads: hash of the peer's address, then of ours. Forcing UDP encapsulation, a
+   * gateway sends a wrong hash of the peer's address, a road warrior (racoon's {@code nat_traversal
+   * force}) a wrong hash of its own, so the peer sees a NAT either way.
+   */
   static List<NatDPayload> ours(IkeSa sa, IkeContext ctx, HashAlg h, List<NatDPayload> fromPeer) {
     long ci = sa.initiatorCookie();
     long cr = sa.responderCookie();
+    boolean force = ctx.policy().forceUdpEncapsulation();
     byte[] dest =
-        ctx.policy().forceUdpEncapsulation()
+        force && !sa.isInitiator()
             ? ctx.random().bytes(h.outputLength())
             : hash(h, ci, cr, sa.peer());
-    byte[] src = hash(h, ci, cr, sa.local());
+    byte[] src =
+        force && sa.isInitiator()
+            ? ctx.random().bytes(h.outputLength())
+            : hash(h, ci, cr, sa.local());
     if (!sa.isInitiator()
         && ctx.policy().microsoftNatDParrot()
         && sa.peerFeatures().contains(PeerFeature.MS_NT5_ISAKMPOAKLEY)

@@ -28,6 +28,11 @@ final class OurVendorIds {
         && (sa.isInitiator() || sa.peerFeatures().contains(PeerFeature.FRAGMENTATION))) {
       out.add(new VendorIdPayload(fragmentation()));
     }
+    if (sa.isInitiator() && ctx.policy().xauthCredentials(sa) != null) {
+      // as a road warrior: Xauth and Cisco Unity (split include, banner), as vpnc announces
+      out.add(new VendorIdPayload(VendorIds.XAUTH));
+      out.add(new VendorIdPayload(VendorIds.CISCO_UNITY));
+    }
     if (!sa.isInitiator()
         && ctx.policy().remoteAccess() != null
         && sa.peerFeatures().contains(PeerFeature.XAUTH)) {

@@ -73,7 +73,8 @@ final class RemoteAccessFlow {
     RemoteAccess.Credentials creds = sa.isInitiator() ? ctx.policy().xauthCredentials(sa) : null;
     if (creds != null) {
       return TransactionTask.responder(
-          sa, msg -> XauthClient.answer(sa, creds, msg, () -> later(() -> pull(sa))));
+          sa,
+          msg -> XauthClient.answer(sa, creds, msg, () -> later(() -> pull(sa)), ctx.listener()));
     }
     return TransactionTask.responder(sa, msg -> answer(sa, msg));
   }
@@ -81,7 +82,10 @@ final class RemoteAccessFlow {
   private void pull(IkeSa sa) {
     if (sa.state() == IkeSa.State.ESTABLISHED) {
       AttributePayload req = XauthClient.pullRequest(identifier());
-      start(sa, TransactionTask.initiator(sa, req, r -> XauthClient.replied(sa, r), () -> {}));
+      start(
+          sa,
+          TransactionTask.initiator(
+              sa, req, r -> XauthClient.replied(sa, r, ctx.listener()), () -> {}));
     }
   }
 

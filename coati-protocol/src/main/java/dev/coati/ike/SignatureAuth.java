@@ -60,12 +60,31 @@ final class SignatureAuth {
     return out;
   }
 
+  /**
+   * As initiator (a road warrior with hybrid or RSA + Xauth): a CERTREQ per CA we trust, so the
+   * gateway sends its certificate; none when we offer no signature method or trust no CA.
+   */
+  static List<Payload> initiatorCertRequest(IkeContext ctx) {
+    CertificateVerifier v = ctx.policy().certificateVerifier();
+    boolean sig = ctx.policy().authMethods().stream().anyMatch(SignatureAuth::signatureBased);
+    if (!sig || v == null) {
+      return List.of();
+    }
+    List<Payload> out = new ArrayList<>();
+    for (X509Certificate ca : v.anchors()) {
+      out.add(
+          new CertReqPayload(
+              CertReqPayload.X509_SIGNATURE, ca.getSubjectX500Principal().getEncoded()));
+    }
+    return out;
+  }
+
   /** Our CERT and SIG over {@code hash}. */
   static List<Payload> ours(IkeContext ctx, byte[] hash) {
     LocalCertificate local = ctx.policy().localCertificate();
     if (local == null) {
       throw new IkeProtocolException(
-          NotifyType.AUTHENTICATION_FAILED, "no gateway certificate configured");
+          NotifyType.AUTHENTICATION_FAILED, "no certificate of ours configured");
     }
     try {
       return List.of(

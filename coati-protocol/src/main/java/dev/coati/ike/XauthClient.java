@@ -19,7 +19,11 @@ final class XauthClient {
 
   /** Our answer to the gateway's REQUEST or SET; {@code pull} runs after a successful status. */
   static AttributePayload answer(
-      IkeSa sa, RemoteAccess.Credentials creds, AttributePayload msg, Runnable pull) {
+      IkeSa sa,
+      RemoteAccess.Credentials creds,
+      AttributePayload msg,
+      Runnable pull,
+      IkeListener listener) {
     if (msg.cfgType() == AttributePayload.CFG_REQUEST) {
       List<Attribute> out = new ArrayList<>();
       for (Attribute a : msg.attributes()) {
@@ -35,6 +39,7 @@ final class XauthClient {
       return null;
     }
     List<Attribute> acked = new ArrayList<>();
+    boolean config = false;
     for (Attribute a : msg.attributes()) {
       if (a.type() == CfgAttr.XAUTH_STATUS) {
         LOG.log(Level.INFO, "{0} Xauth status {1}", sa.name(), a.intValue());
@@ -42,9 +47,12 @@ final class XauthClient {
           pull.run();
         }
       } else if (a.type() == CfgAttr.INTERNAL_IP4_ADDRESS && a.value().length == 4) {
-        sa.setVirtualAddress(a.value());
+        config = true;
       }
       acked.add(a.tv() ? a : Attribute.tlv(a.type(), new byte[0]));
+    }
+    if (config) {
+      configured(sa, msg, listener); // a pushed configuration (Cisco's SET)
     }
     return new AttributePayload(AttributePayload.CFG_ACK, msg.identifier(), acked);
   }
@@ -56,16 +64,30 @@ final class XauthClient {
         identifier,
         List.of(
             Attribute.tlv(CfgAttr.INTERNAL_IP4_ADDRESS, new byte[0]),
+            Attribute.tlv(CfgAttr.INTERNAL_IP4_NETMASK, new byte[0]),
             Attribute.tlv(CfgAttr.INTERNAL_IP4_DNS, new byte[0]),
-            Attribute.tlv(CfgAttr.UNITY_BANNER, new byte[0])));
+            Attribute.tlv(CfgAttr.INTERNAL_IP4_NBNS, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_BANNER, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_DEF_DOMAIN, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_SPLIT_INCLUDE, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_SPLITDNS_NAME, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_SAVE_PASSWD, new byte[0]),
+            Attribute.tlv(CfgAttr.UNITY_PFS, new byte[0])));
   }
 
   /** The gateway's REPLY to our pull: take the address. */
-  static void replied(IkeSa sa, AttributePayload reply) {
-    for (Attribute a : reply.attributes()) {
-      if (a.type() == CfgAttr.INTERNAL_IP4_ADDRESS && a.value().length == 4) {
-        sa.setVirtualAddress(a.value());
-      }
+  static void replied(IkeSa sa, AttributePayload reply, IkeListener listener) {
+    configured(sa, reply, listener);
+  }
+
+  /** The configuration in {@code msg} lands on the SA and goes to the listener. */
+  private static void configured(IkeSa sa, AttributePayload msg, IkeListener listener) {
+    RemoteAccess.ClientConfig cfg = ModeConfigAttributes.decode(msg.attributes());
+    if (cfg.address() == null) {
+      LOG.log(Level.INFO, "{0} mode config without an address", sa.name());
+      return;
     }
+    sa.setVirtualAddress(cfg.address());
+    listener.modeConfigReceived(sa, cfg);
   }
 }

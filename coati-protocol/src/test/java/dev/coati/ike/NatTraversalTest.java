@@ -152,6 +152,28 @@ class NatTraversalTest {
   }
 
   @Test
+  void forcedByTheClient_bothSidesSeeTheClientBehindANat_udpTunnel() {
+    EnginePair p = new EnginePair("aes128-sha1-modp2048", "aes128gcm16", 43);
+    p.iPolicy.forceUdpEncapsulation = true; // racoon's nat_traversal force on the road warrior
+    p.iPolicy.localId = IdPayload.fqdn("client");
+    p.rPolicy.aggressiveIds.add("client");
+    IkeSa i = p.connect(ExchangeType.AGGRESSIVE);
+    p.initiator.initiateChild(
+        i,
+        new ChildRequest(
+            TrafficSelector.host(new byte[] {10, 66, 0, 9}, 0, 0),
+            TrafficSelector.subnet(new byte[] {10, (byte) 200, 0, 0}, 16, 0, 0),
+            IpsecAttr.TUNNEL));
+    p.pump();
+    IkeSa r = p.responderSa();
+    assertEquals(IkeSa.State.ESTABLISHED, i.state());
+    assertTrue(i.localBehindNat() && !i.peerBehindNat(), "the client knows it faked the NAT");
+    assertTrue(r.peerBehindNat() && !r.localBehindNat(), "the gateway sees the client natted");
+    assertEquals(4500, i.local().port());
+    assertEquals(IpsecAttr.UDP_TUNNEL, p.rEvents.children.get(0).transform().encapsulationMode());
+  }
+
+  @Test
   void microsoftParrot_sendsTheClientsHashOfOurAddressBack() {
     TestPolicy policy = new TestPolicy("aes128-sha1-modp2048", "aes128-sha1", IdPayload.fqdn("gw"));
     policy.microsoftNatDParrot = true;

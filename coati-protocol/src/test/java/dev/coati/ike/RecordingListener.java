@@ -11,6 +11,13 @@ final class RecordingListener implements IkeListener {
   final List<ChildSa> childrenDeleted = new ArrayList<>();
   final List<String> childFailures = new ArrayList<>();
   final List<Integer> notifies = new ArrayList<>();
+  final List<RemoteAccess.ClientConfig> configs = new ArrayList<>();
+
+  @Override
+  public void modeConfigReceived(IkeSaView sa, RemoteAccess.ClientConfig config) {
+    configs.add(config);
+  }
+
   int initialContacts;
 
   @Override

@@ -93,6 +93,34 @@ class RemoteAccessEngineTest {
   }
 
   @Test
+  void client_getsTheWholeConfiguration_prefixDnsBannerSplitIncludeSplitDns() {
+    Gateway gw = new Gateway();
+    EnginePair p = pair(gw, "wonderland");
+    p.connect(ExchangeType.IDENTITY_PROTECTION);
+    p.pump();
+    assertEquals(1, p.iEvents.configs.size());
+    RemoteAccess.ClientConfig c = p.iEvents.configs.get(0);
+    assertArrayEquals(VIP, c.address());
+    assertEquals(24, c.prefix());
+    assertArrayEquals(new byte[] {10, 99, 99, 53}, c.dns().get(0));
+    assertEquals("welcome", c.banner());
+    assertEquals("corp.test", c.defaultDomain());
+    assertEquals(List.of("10.203.0.0/24"), c.splitInclude());
+    assertEquals(List.of("corp.test", "lab.test"), c.splitDns());
+    assertTrue(c.pfs(), "Unity PFS: quick mode must use PFS");
+    assertTrue(p.rEvents.configs.isEmpty(), "the gateway is no client");
+  }
+
+  @Test
+  void splitNetworksAndPrefix_decodeWhatEncodeWrote() {
+    List<String> nets = List.of("10.203.0.0/24", "192.0.2.0/25", "0.0.0.0/0");
+    assertEquals(nets, ModeConfigAttributes.splitNetworks(ModeConfigAttributes.splitInclude(nets)));
+    for (int n = 0; n <= 32; n++) {
+      assertEquals(n, ModeConfigAttributes.prefix(ModeConfigAttributes.netmask(n)));
+    }
+  }
+
+  @Test
   void push_theGatewaySetsTheAddress() {
     Gateway gw = new Gateway();
     gw.push = true;
@@ -101,6 +129,7 @@ class RemoteAccessEngineTest {
     p.pump();
     assertArrayEquals(VIP, i.virtualAddress().orElseThrow());
     assertEquals(2, gw.configured.size(), "pushed once; the client's pull gets the same lease");
+    assertEquals("welcome", p.iEvents.configs.get(0).banner(), "Unity: the client sent its VID");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.coati.crypto.EspProposalSpec;
 import dev.coati.crypto.IkeProposalSpec;
 import dev.coati.crypto.ProposalParser;
 import dev.coati.crypto.Secret;
+import dev.coati.crypto.pki.CertificateVerifier;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IkeAttr;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,18 @@ final class TestPolicy implements IkePolicy {
   RemoteAccess remoteAccess;
   RemoteAccess.Credentials credentials;
   HalfOpenLimits halfOpen = HalfOpenLimits.DEFAULT;
+  LocalCertificate certificate;
+  CertificateVerifier verifier;
+
+  @Override
+  public LocalCertificate localCertificate() {
+    return certificate;
+  }
+
+  @Override
+  public CertificateVerifier certificateVerifier() {
+    return verifier;
+  }
 
   @Override
   public HalfOpenLimits halfOpenLimits() {

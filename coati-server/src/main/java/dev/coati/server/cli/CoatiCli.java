@@ -60,6 +60,8 @@ public final class CoatiCli implements Callable<Integer> {
     cl.addSubcommand(Subcommands.pki(io));
     cl.addSubcommand(new Subcommands.Demo(io));
     cl.addSubcommand(new Subcommands.Import(io));
+    cl.addSubcommand(new ConnectCommand.Connect(io));
+    cl.addSubcommand(new ConnectCommand.Disconnect(io));
     cl.addSubcommand(Verbs.launcherOnly("test", "Build and run every test.", io));
     cl.addSubcommand(Verbs.launcherOnly("build", "Build the jars without running tests.", io));
     cl.addSubcommand(new Completion(io));

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * COATI_SECONDS} and {@code COATI_REASON} (down only).
  */
 public record Hooks(Path up, Path down, long timeoutSeconds, String tunName, PrintStream log) {
-  void run(SessionEvent e) {
+  public void run(SessionEvent e) {
     Path script =
         switch (e.type()) {
           case "up" -> up;

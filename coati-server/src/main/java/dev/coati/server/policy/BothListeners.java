@@ -3,6 +3,7 @@ package dev.coati.server.policy;
 import dev.coati.ike.ChildSa;
 import dev.coati.ike.IkeListener;
 import dev.coati.ike.IkeSaView;
+import dev.coati.ike.RemoteAccess;
 
 /** Passes every engine event to two listeners, in order. */
 public record BothListeners(IkeListener first, IkeListener second) implements IkeListener {
@@ -46,5 +47,11 @@ public record BothListeners(IkeListener first, IkeListener second) implements Ik
   public void childFailed(IkeSaView sa, String reason) {
     first.childFailed(sa, reason);
     second.childFailed(sa, reason);
+  }
+
+  @Override
+  public void modeConfigReceived(IkeSaView sa, RemoteAccess.ClientConfig config) {
+    first.modeConfigReceived(sa, config);
+    second.modeConfigReceived(sa, config);
   }
 }
