@@ -60,10 +60,13 @@ for k in PLUTO_MY_SOURCEIP PLUTO_PEER_DNS_INFO PLUTO_PEER_BANNER PLUTO_PEER_DOMA
   res "$k" "$(sed -n "s/^$k=//p" "$O/updown-up-client.env" 2>/dev/null | head -1 | tr -d "'")"
 done
 if [ -n "${PING_TARGET:-}" ] && [ $rc = 0 ]; then
+  # From the tunnel's inner address only (an empty one fails the ping): a clear packet from the
+  # VM's own address could reach the LAN through the gateway or the NAT without any tunnel.
+  vip=$(sed -n "s/^PLUTO_MY_SOURCEIP=//p" "$O/updown-up-client.env" | head -1 | tr -d "'")
   for s in $PING_SIZES; do
-    ping -n -c 3 -W 3 -s "$s" "$PING_TARGET" > "$O/ping-$s.txt" 2>&1; res "PING_$s" $?
+    ping -n -c 3 -W 3 -s "$s" -I "${vip:-none}" "$PING_TARGET" > "$O/ping-$s.txt" 2>&1; res "PING_$s" $?
   done
-  long_ping "${LONG_PING:-0}" "$(sed -n "s/^PLUTO_MY_SOURCEIP=//p" "$O/updown-up-client.env" | head -1 | tr -d "'")"
+  long_ping "${LONG_PING:-0}" "$vip"
 fi
 res T_RESULT "$(ts)"
 ls_logs
