@@ -61,10 +61,7 @@ public final class Informational {
 
   /** Sends Delete for the ISAKMP SA itself. */
   static void sendDeleteIke(IkeSa sa) {
-    send(
-        sa,
-        List.of(new DeletePayload(DOI_IPSEC, ProtocolId.ISAKMP, 16, List.of(cookies(sa)))),
-        true);
+    send(sa, List.of(deleteIke(sa)), true);
   }
 
   /** Sends Delete for child SAs (our inbound SPIs, which the peer uses to send to us). */
@@ -76,18 +73,29 @@ public final class Informational {
   }
 
   /**
-   * Sends one message deleting the ISAKMP SA and then its children. The ISAKMP Delete comes first:
-   * vpnc answers a Delete of its ESP SA with a new quick mode (and ignores Deletes while it waits
-   * for that), so children first kept it trying for half a minute; racoon and strongSwan handle
-   * every Delete payload of the message, whatever the order.
+   * Deletes the ISAKMP SA and its children. The first message holds the ISAKMP Delete and then the
+   * children's: vpnc answers a Delete of its ESP SA with a new quick mode (and ignores Deletes
+   * while it waits for that), so children first kept it trying for half a minute; strongSwan,
+   * Libreswan and coati handle every Delete payload of the message. racoon (ipsec-tools 0.9.1, also
+   * macOS, iOS and Android <= 11) checks an informational's HASH over the first payload after it
+   * only ({@code isakmp_inf.c} isakmp_info_recv) and so drops that message; the ISAKMP Delete alone
+   * follows for it (racoon then purges the peer's IPsec SAs too). The others no longer know the SA
+   * by then and ignore the second message.
    */
   static void sendDeleteIkeAndChildren(IkeSa sa, List<ChildSa> children) {
     List<Payload> deletes = new ArrayList<>();
-    deletes.add(new DeletePayload(DOI_IPSEC, ProtocolId.ISAKMP, 16, List.of(cookies(sa))));
-    if (!children.isEmpty()) {
-      deletes.add(deleteChildren(children));
+    deletes.add(deleteIke(sa));
+    if (children.isEmpty()) {
+      send(sa, deletes, true);
+      return;
     }
+    deletes.add(deleteChildren(children));
     send(sa, deletes, true);
+    send(sa, List.of(deleteIke(sa)), true);
+  }
+
+  private static DeletePayload deleteIke(IkeSa sa) {
+    return new DeletePayload(DOI_IPSEC, ProtocolId.ISAKMP, 16, List.of(cookies(sa)));
   }
 
   private static DeletePayload deleteChildren(List<ChildSa> children) {
