@@ -37,10 +37,10 @@ targets=(
   "coati-server:ConfigLoaderFuzzTest:-max_len=1024"
   coati-server:L2tpDataHeaderFuzzTest
 )
-out="$here/bench/results/fuzz-$(date +%Y%m%d-%H%M)"
+out=${FUZZ_OUT:-"$here/bench/results/fuzz-$(date +%Y%m%d-%H%M)"} # FUZZ_OUT: append there
 mkdir -p "$out"
 mvn=("$here/mvnw" -B -ntp -f "$here/pom.xml" -Dspotless.skip=true)
-printf '%-26s %11s %6s %8s %5s %6s %-12s %s\n' \
+[[ -s "$out/summary.txt" ]] || printf '%-26s %11s %6s %8s %5s %6s %-12s %s\n' \
   target executions secs exec/s cov ft corp findings | tee "$out/summary.txt"
 status=0
 for t in "${targets[@]}"; do
