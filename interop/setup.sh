@@ -22,10 +22,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # build-essential ... pkgconf: build racoon (ipsec-tools 0.9.1, interop/vm/build-racoon.sh) for the
 # Debian test VM, since Debian no longer ships it
 # python3-minimal: StalledLogIT's wrapper that gives coati a one-page stdout pipe (F_SETPIPE_SZ)
+# postgresql, freeradius-postgresql: ScaleOutIT's shared sqlippool (a private cluster the test starts
+# on a unix socket in a temporary directory; the distribution's own cluster is not used)
 packages=(openssl tshark iproute2 iputils-ping iptables iperf3 strongswan-charon strongswan-swanctl
   libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins
   libstrongswan-extra-plugins qemu-system-x86 debootstrap e2fsprogs freeradius freeradius-utils
-  systemd-container util-linux vpnc tcpdump python3-minimal ike-scan
+  systemd-container util-linux vpnc tcpdump python3-minimal ike-scan postgresql freeradius-postgresql
   build-essential autoconf automake libtool bison flex libfl-dev libssl-dev libpam0g-dev libkrb5-dev
   libldap2-dev pkgconf)
 unit_packages=(openssl tshark)

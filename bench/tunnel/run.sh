@@ -90,9 +90,10 @@ if [ ! -f "$server_jar" ] || [ ! -f "$cpfile" ] \
   "$here/coati" build dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile=target/runtime-classpath.txt
 fi
-# keep the runtime entries; test-only libraries (JUnit, ArchUnit) can appear in the file
+# keep the runtime entries; test-only libraries (JUnit, ArchUnit, Jazzer, -tests jars) can appear
+# in the file (slf4j + logback are runtime: the log set-up uses them)
 classpath="$server_jar:$(tr ':' '\n' < "$cpfile" \
-  | grep -vE '/(junit|archunit|opentest4j|apiguardian|slf4j)' | paste -sd:)"
+  | grep -vE '/(junit|archunit|opentest4j|apiguardian|jazzer)|-tests\.jar$' | paste -sd:)"
 
 # --- work directory, cleanup trap --------------------------------------------------------------
 work="$(mktemp -d /tmp/cb-bench.XXXXXX)"

@@ -203,6 +203,12 @@ public final class Main {
           config.remoteAccess() == null ? null : RemoteAccessSetup.aaa(config, out);
       UserSessions sessions =
           EventsSetup.sessions(config, users == null ? null : users.accounting(), out);
+      String nasSession =
+          RadiusSetup.accountingOn(
+              users == null ? null : users.accounting(),
+              System.currentTimeMillis(),
+              RadiusSetup.exchangeMillis(config.radius()),
+              out);
       RemoteAccessSetup.Aaa aaa = null;
       RemoteAccessService ra = null;
       if (config.remoteAccess() != null) {
@@ -336,6 +342,7 @@ public final class Main {
         metricsServer.close();
       }
       sessions.events().flush();
+      RadiusSetup.accountingOff(users == null ? null : users.accounting(), nasSession, 10_000, out);
       if (leaseStore != null) {
         leaseStore.flush(System.currentTimeMillis());
       }

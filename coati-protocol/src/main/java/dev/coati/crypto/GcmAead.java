@@ -17,6 +17,9 @@ final class GcmAead implements Aead {
   // one instance per direction of use; an SA is used by one thread per direction
   private Cipher encryptor;
   private Cipher decryptor;
+  // the nonce is built here, not per packet: GCMParameterSpec copies it
+  private final byte[] encryptNonce = new byte[12];
+  private final byte[] decryptNonce = new byte[12];
 
   GcmAead(EspCipher cipher, Secret keymat) {
     int keyBytes = keymat.length() - cipher.saltLength();
@@ -44,10 +47,13 @@ final class GcmAead implements Aead {
   }
 
   private byte[] nonce(byte[] iv) {
+    return nonce(iv, new byte[12]);
+  }
+
+  private byte[] nonce(byte[] iv, byte[] nonce) {
     if (iv.length != 8) {
       throw new CryptoException("GCM IV must be 8 bytes");
     }
-    byte[] nonce = new byte[12];
     System.arraycopy(salt, 0, nonce, 0, 4);
     System.arraycopy(iv, 0, nonce, 4, 8);
     return nonce;
@@ -60,7 +66,8 @@ final class GcmAead implements Aead {
     } else {
       c = decryptor == null ? (decryptor = Cipher.getInstance("AES/GCM/NoPadding")) : decryptor;
     }
-    c.init(mode, key, new GCMParameterSpec(jceTagBytes() * 8, nonce(iv)));
+    byte[] n = nonce(iv, mode == Cipher.ENCRYPT_MODE ? encryptNonce : decryptNonce);
+    c.init(mode, key, new GCMParameterSpec(jceTagBytes() * 8, n));
     c.updateAAD(aad);
     return c;
   }

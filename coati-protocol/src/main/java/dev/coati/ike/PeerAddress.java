@@ -27,6 +27,20 @@ public record PeerAddress(byte[] address, int port) {
     return address.clone();
   }
 
+  /**
+   * The IPv4 address as a big-endian int, without the copy {@link #address()} makes (the data
+   * plane's per-packet send path).
+   */
+  public int ipv4() {
+    if (address.length != 4) {
+      throw new IllegalArgumentException("not an IPv4 address: " + address.length + " bytes");
+    }
+    return (address[0] & 0xff) << 24
+        | (address[1] & 0xff) << 16
+        | (address[2] & 0xff) << 8
+        | (address[3] & 0xff);
+  }
+
   public PeerAddress withPort(int newPort) {
     return new PeerAddress(address, newPort);
   }

@@ -69,6 +69,8 @@ public final class Radius {
   public static final int ACCT_STATUS_START = 1;
   public static final int ACCT_STATUS_STOP = 2;
   public static final int ACCT_STATUS_INTERIM = 3;
+  public static final int ACCT_STATUS_ACCOUNTING_ON = 7;
+  public static final int ACCT_STATUS_ACCOUNTING_OFF = 8;
   public static final int ACCT_AUTHENTIC_RADIUS = 1;
   public static final int ACCT_AUTHENTIC_LOCAL = 2;
 

@@ -69,6 +69,22 @@ public final class RadiusAccountingRecords {
     return a;
   }
 
+  /**
+   * Accounting-On ({@code on}) or Accounting-Off (RFC 2866 section 5.1, values 7 and 8): the NAS
+   * starts or stops; the server may end every session it still records for this NAS (FreeRADIUS's
+   * sqlippool frees its leases). {@code sessionId}: an Acct-Session-Id no session uses.
+   */
+  public static List<RadiusAttribute> nasState(boolean on, String sessionId) {
+    List<RadiusAttribute> a = new ArrayList<>();
+    a.add(
+        RadiusAttribute.integer(
+            Radius.ACCT_STATUS_TYPE,
+            on ? Radius.ACCT_STATUS_ACCOUNTING_ON : Radius.ACCT_STATUS_ACCOUNTING_OFF));
+    a.add(RadiusAttribute.text(Radius.ACCT_SESSION_ID, sessionId));
+    a.add(RadiusAttribute.integer(Radius.NAS_PORT_TYPE, Radius.NAS_PORT_TYPE_VIRTUAL));
+    return a;
+  }
+
   private static List<RadiusAttribute> common(Session s, int status) {
     List<RadiusAttribute> a = new ArrayList<>();
     a.add(RadiusAttribute.integer(Radius.ACCT_STATUS_TYPE, status));

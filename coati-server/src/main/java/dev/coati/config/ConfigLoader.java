@@ -48,6 +48,7 @@ public final class ConfigLoader {
   private int espFragmentSize;
   private GatewayConfig.RemoteAccessConfig remoteAccess;
   private YamlNode remoteAccessNode;
+  private YamlNode radiusNode;
   private GatewayConfig.L2tpConfig l2tp;
   private String metrics;
   private String logFormat = "text";
@@ -142,7 +143,10 @@ public final class ConfigLoader {
         }
         case "dataplane" -> tun = DataplaneSection.parse(section);
         case "users" -> users = UsersSection.parse(section, dir);
-        case "radius" -> radius = RadiusSection.parse(section, dir);
+        case "radius" -> {
+          radius = RadiusSection.parse(section, dir);
+          radiusNode = section;
+        }
         case "metrics" -> metrics = MetricsSection.parse(section);
         case "events" -> events = EventsSection.parse(section, dir);
         case "control" -> control = ControlSection.parse(section, dir);
@@ -387,6 +391,9 @@ public final class ConfigLoader {
     UsersSection.check(users, radius);
     ConfigWarnings.usersFileMissing(users, file, problems);
     ConfigWarnings.aggressiveAnyPsk(aggressiveIds, anyPsk, anyPskSecret, warnings);
+    if (users != null && users.source() != GatewayConfig.UserSource.LOCAL && remoteAccess != null) {
+      ConfigWarnings.framedIpFallback(radiusNode, remoteAccess.pool(), warnings);
+    }
     return new GatewayConfig(
         List.copyOf(listen),
         ikePort,

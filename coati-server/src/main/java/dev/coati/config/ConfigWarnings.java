@@ -63,4 +63,24 @@ final class ConfigWarnings {
                   + " or more random characters, or hybrid-rsa in remote_access.auth"));
     }
   }
+
+  /**
+   * Users from RADIUS without {@code radius.framed_ip:}: an Access-Accept that names no address
+   * (e.g. sqlippool's shared pool is exhausted) takes one from this gateway's own pool, which
+   * another gateway of the same RADIUS may hand out too (README "Scaling out").
+   */
+  static void framedIpFallback(YamlNode radius, String pool, List<String> warnings)
+      throws ConfigException {
+    if (radius != null && !RadiusSection.framedIpGiven(radius)) {
+      warnings.add(
+          radius.warning(
+              "users come from RADIUS, and an Access-Accept without Framed-IP-Address takes an"
+                  + " address from this gateway's remote_access.pool ("
+                  + pool
+                  + "), which no other gateway knows about: if RADIUS hands out the addresses"
+                  + " for several gateways (e.g. sqlippool), set framed_ip: required (such a"
+                  + " login then fails); if this pool belongs to this gateway alone, set"
+                  + " framed_ip: optional"));
+    }
+  }
 }

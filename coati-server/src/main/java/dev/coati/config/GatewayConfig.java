@@ -102,7 +102,8 @@ public record GatewayConfig(
       boolean accounting,
       boolean requireMessageAuthenticator,
       long interimIntervalSeconds,
-      DynamicAuthorization dynamicAuthorization) {}
+      DynamicAuthorization dynamicAuthorization,
+      boolean framedIpRequired) {}
 
   /** One RADIUS server: IPv4 address, authentication and accounting ports, shared secret. */
   public record RadiusServer(String address, int port, int acctPort, Secret secret) {}

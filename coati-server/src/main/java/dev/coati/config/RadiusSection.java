@@ -21,6 +21,7 @@ import java.util.Set;
  *   accounting: false                     # Accounting-Request Start/Stop to acct_port
  *   interim_interval: 0s                  # Accounting Interim-Update period; 0: off, else 60s+
  *   require_message_authenticator: false  # drop answers without one (BlastRADIUS)
+ *   framed_ip: optional                   # required: no Framed-IP-Address, no login (shared pool)
  *   dynamic_authorization:                # optional: RFC 5176 Disconnect-Request listener
  *     listen: 10.0.0.1:3799               # IPv4 address[:port], port 3799 by default
  *     clients:                            # who may send Disconnect-Request; at least one
@@ -37,7 +38,8 @@ final class RadiusSection {
           "accounting",
           "interim_interval",
           "require_message_authenticator",
-          "dynamic_authorization");
+          "dynamic_authorization",
+          "framed_ip");
   private static final Set<String> SERVER_KEYS =
       Set.of("address", "port", "acct_port", "secret_file");
   private static final Set<String> CLIENT_KEYS = Set.of("address", "secret_file");
@@ -53,6 +55,7 @@ final class RadiusSection {
     boolean requireMa = false;
     long interim = 0;
     GatewayConfig.DynamicAuthorization dae = null;
+    boolean framedIpRequired = false;
     for (YamlNode e : n.entries(KEYS)) {
       switch (e.key()) {
         case "servers" -> {
@@ -90,6 +93,7 @@ final class RadiusSection {
           }
         }
         case "dynamic_authorization" -> dae = dynamicAuthorization(e, dir);
+        case "framed_ip" -> framedIpRequired = framedIp(e);
         default -> requireMa = e.bool();
       }
     }
@@ -98,7 +102,38 @@ final class RadiusSection {
           "radius needs servers: (e.g. [{address: 10.0.0.5, secret_file: radius-secret.txt}])");
     }
     return new GatewayConfig.RadiusConfig(
-        List.copyOf(servers), timeout, retries, nas, accounting, requireMa, interim, dae);
+        List.copyOf(servers),
+        timeout,
+        retries,
+        nas,
+        accounting,
+        requireMa,
+        interim,
+        dae,
+        framedIpRequired);
+  }
+
+  /** {@code framed_ip: required | optional}: true for required. */
+  private static boolean framedIp(YamlNode e) throws ConfigException {
+    return switch (e.string().strip()) {
+      case "required" -> true;
+      case "optional" -> false;
+      default ->
+          throw e.error(
+              "expected required (an Access-Accept without Framed-IP-Address fails the login:"
+                  + " RADIUS's pool is shared by several gateways) or optional (this gateway's"
+                  + " remote_access.pool then gives the address)");
+    };
+  }
+
+  /** Whether the section names {@code framed_ip:} at all (else {@code coati check} warns). */
+  static boolean framedIpGiven(YamlNode n) throws ConfigException {
+    for (YamlNode e : n.entries(KEYS)) {
+      if (e.key().equals("framed_ip")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static GatewayConfig.RadiusServer server(YamlNode s, Path dir) throws ConfigException {

@@ -213,4 +213,50 @@ class RadiusConfigTest {
     m = daeError(DAE);
     assertTrue(m.contains("clients[0].secret_file: ") && m.contains("chmod 600"), m);
   }
+
+  static final String REMOTE_ACCESS =
+      """
+      remote_access:
+        pool: 10.99.99.10-10.99.99.50
+      dataplane:
+        tun: coati0
+        address: 10.99.99.1/24
+      """;
+
+  /**
+   * Users from RADIUS with a local pool: without framed_ip: the check warns (an Accept without
+   * Framed-IP-Address would take a local address another gateway of the same RADIUS may hand out
+   * too), naming the radius section's line; framed_ip: required or optional silences it.
+   */
+  @Test
+  void framedIp_requiredOrOptional_elseCheckWarns() throws Exception {
+    String yaml = BASE + "users: { source: radius }\n" + REMOTE_ACCESS + RADIUS;
+    Path f = write(yaml);
+    ConfigLoader.Inspection i = ConfigLoader.inspect(f);
+    assertFalse(i.config().radius().framedIpRequired());
+    assertEquals(1, framedIpWarnings(i).size(), i.warnings().toString());
+    int line = Files.readAllLines(f).indexOf("radius:") + 2; // the section's first key
+    String w = framedIpWarnings(i).get(0);
+    assertTrue(w.contains(":" + line + ": radius: warning: users come from RADIUS"), w);
+    assertTrue(w.contains("remote_access.pool (10.99.99.10-10.99.99.50)"), w);
+    assertTrue(w.contains("set framed_ip: required"), w);
+
+    i = ConfigLoader.inspect(write(yaml + "  framed_ip: required\n"));
+    assertTrue(i.config().radius().framedIpRequired());
+    assertEquals(java.util.List.of(), framedIpWarnings(i));
+    i = ConfigLoader.inspect(write(yaml + "  framed_ip: optional\n"));
+    assertFalse(i.config().radius().framedIpRequired());
+    assertEquals(java.util.List.of(), framedIpWarnings(i));
+    // Local users only: RADIUS (accounting) never names addresses, nothing to warn about.
+    i = ConfigLoader.inspect(write(BASE + "users: { file: u.txt }\n" + REMOTE_ACCESS + RADIUS));
+    assertEquals(java.util.List.of(), framedIpWarnings(i));
+
+    String m = error(yaml + "  framed_ip: always\n");
+    assertTrue(m.contains("radius.framed_ip: expected required"), m);
+  }
+
+  /** The warnings about radius.framed_ip (the base config's short PSK draws others). */
+  static java.util.List<String> framedIpWarnings(ConfigLoader.Inspection i) {
+    return i.warnings().stream().filter(w -> w.contains("framed_ip")).toList();
+  }
 }

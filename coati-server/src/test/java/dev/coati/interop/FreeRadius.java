@@ -19,7 +19,13 @@ final class FreeRadius implements AutoCloseable {
   final Path dir;
   final int authPort;
   final int acctPort;
+  private final String listenAddress;
   private final Process process;
+
+  /** Changes to the copied configuration ({@code raddb}) before the server starts. */
+  interface Customizer {
+    void apply(Path raddb) throws IOException;
+  }
 
   static boolean available() {
     return Files.isDirectory(Path.of("/etc/freeradius/3.0"))
@@ -37,7 +43,18 @@ final class FreeRadius implements AutoCloseable {
    * 5), fred (Acct-Interim-Interval 60, Class).
    */
   FreeRadius(Path dir, String netns) throws IOException, InterruptedException {
+    this(dir, netns, "127.0.0.1", "127.0.0.1", r -> {});
+  }
+
+  /**
+   * In {@code netns} (null: the host), listening on {@code listenAddress} ({@code *}: every
+   * address), answering NAS clients from {@code clients} (an address or CIDR) with {@link #SECRET},
+   * with {@code custom} applied to the configuration before the start.
+   */
+  FreeRadius(Path dir, String netns, String listenAddress, String clients, Customizer custom)
+      throws IOException, InterruptedException {
     this.dir = dir;
+    this.listenAddress = listenAddress;
     Files.createDirectories(dir);
     int[] ports = freePorts(3);
     authPort = ports[0];
@@ -69,7 +86,7 @@ final class FreeRadius implements AutoCloseable {
         """);
     Files.writeString(
         r.resolve("clients.conf"),
-        "client localhost {\n\tipaddr = 127.0.0.1\n\tsecret = " + SECRET + "\n}\n");
+        "client localhost {\n\tipaddr = " + clients + "\n\tsecret = " + SECRET + "\n}\n");
     Path site = r.resolve("sites-enabled/default");
     String d = Files.readString(r.resolve("sites-available/default"));
     Files.delete(site);
@@ -78,6 +95,7 @@ final class FreeRadius implements AutoCloseable {
     String t = Files.readString(r.resolve("sites-available/inner-tunnel"));
     Files.delete(inner);
     Files.writeString(inner, t.replace("port = 18120", "port = " + ports[2]));
+    custom.apply(r);
     List<String> cmd = new java.util.ArrayList<>();
     if (netns != null) {
       cmd.addAll(List.of("ip", "netns", "exec", netns)); // exec: the PID is freeradius's
@@ -128,9 +146,13 @@ final class FreeRadius implements AutoCloseable {
       i = j + 1;
     }
     String mine =
-        "listen {\n\ttype = auth\n\tipaddr = 127.0.0.1\n\tport = "
+        "listen {\n\ttype = auth\n\tipaddr = "
+            + listenAddress
+            + "\n\tport = "
             + authPort
-            + "\n}\nlisten {\n\ttype = acct\n\tipaddr = 127.0.0.1\n\tport = "
+            + "\n}\nlisten {\n\ttype = acct\n\tipaddr = "
+            + listenAddress
+            + "\n\tport = "
             + acctPort
             + "\n}\n";
     int s = out.indexOf("server default {");

@@ -193,10 +193,17 @@ class VpncIT {
   /** vpnc in the client namespace; its script writes what it was handed to env.REASON. */
   static final class Vpnc implements AutoCloseable {
     private final Path dir;
+    private final String ns;
     private final Process process;
 
     Vpnc(Path dir, String psk, String user, String password) throws Exception {
+      this(Netns.CLI, dir, psk, user, password);
+    }
+
+    /** In namespace {@code ns}, towards the gateway at {@link Netns#SRV_ADDR}. */
+    Vpnc(String ns, Path dir, String psk, String user, String password) throws Exception {
       this.dir = dir;
+      this.ns = ns;
       Path script = dir.resolve("vpnc-script");
       Files.writeString(
           script,
@@ -241,7 +248,7 @@ class VpncIT {
               ""));
       Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
       process =
-          new ProcessBuilder(Netns.inNs(Netns.CLI, VPNC.toString(), "--non-inter", conf.toString()))
+          new ProcessBuilder(Netns.inNs(ns, VPNC.toString(), "--non-inter", conf.toString()))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("vpnc.log").toFile())
               .start();
@@ -273,7 +280,7 @@ class VpncIT {
     /** Waits (5 s at most) until the script has routed {@code host} into the tunnel. */
     void awaitRoute(String host) throws Exception {
       for (int i = 0; i < 50; i++) {
-        if (Netns.tryRun(Netns.inNs(Netns.CLI, "ip", "route", "get", host).toArray(String[]::new))
+        if (Netns.tryRun(Netns.inNs(ns, "ip", "route", "get", host).toArray(String[]::new))
             .output()
             .contains("dev vpnc0")) {
           return;

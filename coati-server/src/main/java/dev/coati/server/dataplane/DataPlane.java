@@ -15,8 +15,6 @@ import dev.coati.nativeio.tun.TunDevice;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,10 +48,16 @@ public final class DataPlane implements IkeListener {
       EspSa out,
       TrafficSelector remote,
       PeerAddress peer,
-      int fragmentSize) {
+      int fragmentSize,
+      IdleWatch.Watch watch) {
     Route(
         IkeSaView ike, ChildSa child, EspSa in, EspSa out, TrafficSelector remote, PeerAddress p) {
-      this(ike, child, in, out, remote, p, 0);
+      this(ike, child, in, out, remote, p, 0, null);
+    }
+
+    /** Whether it carries packets from the TUN (tunnel mode; transport mode carries L2TP). */
+    boolean tunnel() {
+      return child.transform().tunnel();
     }
   }
 
@@ -67,9 +71,9 @@ public final class DataPlane implements IkeListener {
 
   private final TunDevice tun;
   private final RandomSource random;
-  private final Map<Integer, Route> bySpi = new ConcurrentHashMap<>();
+  private final IntBuckets<Route> bySpi = new IntBuckets<>(); // inbound SPI: no boxing
   private final Map<IkeSaView, Traffic> retired = new ConcurrentHashMap<>();
-  private volatile List<Route> routes = List.of();
+  private final OutboundRoutes outboundRoutes = new OutboundRoutes();
   private EspSender sender;
   private final TransportRoutes transport;
   private volatile Egress egress;
@@ -94,7 +98,7 @@ public final class DataPlane implements IkeListener {
 
   /** The traffic of {@code child}, or null if it is not installed here. */
   public ChildTraffic traffic(ChildSa child) {
-    Route r = bySpi.get(child.inboundSpi());
+    Route r = bySpi.value(child.inboundSpi());
     return r == null
         ? null
         : new ChildTraffic(r.in().bytes(), r.in().packets(), r.out().bytes(), r.out().packets());
@@ -113,7 +117,7 @@ public final class DataPlane implements IkeListener {
     Traffic t = Traffic.ZERO;
     if (sa instanceof IkeSa s) {
       for (ChildSa c : s.children()) {
-        Route r = bySpi.get(c.inboundSpi());
+        Route r = bySpi.value(c.inboundSpi());
         if (r != null) {
           t = t.plus(traffic(r));
         }
@@ -213,30 +217,49 @@ public final class DataPlane implements IkeListener {
             child.lifeSeconds(),
             child.lifeKilobytes());
     EspSa.link(in, out);
+    IdleWatch.Watch watch =
+        t.tunnel() && idleMillis > 0 && sa.virtualAddress().isPresent()
+            ? idleWatch.track(sa, now, idleMillis)
+            : null;
     Route r =
-        new Route(sa, child, in, out, child.remote(), sa.peer(), fragmentSizes.applyAsInt(sa));
-    bySpi.put(child.inboundSpi(), r);
+        new Route(
+            sa, child, in, out, child.remote(), sa.peer(), fragmentSizes.applyAsInt(sa), watch);
+    uninstall(bySpi.put(child.inboundSpi(), r));
     if (!t.tunnel()) {
       transport.add(r); // L2TP/IPsec: the LNS owns what the child carries
       LOG.log(Level.DEBUG, "{0} ESP {1} installed (L2TP)", sa.name(), child);
       return;
     }
-    List<Route> next = new ArrayList<>(routes);
-    next.add(0, r); // the newest SA of a selector wins (rekeyed SAs replace old ones)
-    routes = List.copyOf(next);
+    if (!outboundRoutes.add(r)) {
+      LOG.log(
+          Level.WARNING, "{0} ESP {1}: remote selector is not IPv4, no route", sa.name(), child);
+      return;
+    }
     LOG.log(Level.DEBUG, "{0} ESP {1} installed", sa.name(), child);
+  }
+
+  /** Removes a route from the outbound or the transport table (null: nothing). */
+  private void uninstall(Route r) {
+    if (r == null) {
+      return;
+    }
+    if (!r.tunnel()) {
+      transport.remove(r);
+      return;
+    }
+    outboundRoutes.remove(r);
+    if (r.watch() != null) {
+      idleWatch.untrack(r.watch());
+    }
   }
 
   @Override
   public synchronized void childDeleted(IkeSaView sa, ChildSa child) {
-    Route gone = bySpi.remove(child.inboundSpi());
-    if (gone != null && !child.transform().tunnel()) {
-      transport.remove(gone);
-    }
+    Route gone = bySpi.removeAll(child.inboundSpi());
+    uninstall(gone);
     if (gone != null && sa.virtualAddress().isPresent()) {
       retired.merge(sa, traffic(gone), Traffic::plus); // RA forgets it
     }
-    routes = routes.stream().filter(r -> r.child() != child).toList();
   }
 
   /**
@@ -249,7 +272,7 @@ public final class DataPlane implements IkeListener {
       drops.count(DropCounters.Reason.MALFORMED);
       return true;
     }
-    Route r = bySpi.get(EspCodec.spi(pkt, off));
+    Route r = bySpi.value(EspCodec.spi(pkt, off));
     if (r == null) {
       drops.count(DropCounters.Reason.UNKNOWN_SPI);
       return false;
@@ -274,6 +297,9 @@ public final class DataPlane implements IkeListener {
       return true;
     }
     trafficHook.accept(r.ike());
+    if (r.watch() != null) {
+      idleWatch.seen(r.watch());
+    }
     MssClamp.clamp(scratch, h, n, maxMss(r));
     if (h != 0) {
       VirtioNetHdr.writePlain(scratch, 0);
@@ -290,10 +316,11 @@ public final class DataPlane implements IkeListener {
 
   /**
    * Kilobyte lifetimes (socket thread, every tick): a direction past its soft volume asks for a
-   * rekey, past its hard volume for the child's deletion.
+   * rekey, past its hard volume for the child's deletion. Only children with a kilobyte lifetime
+   * are looked at.
    */
   public void checkVolumes() {
-    for (Route r : routes) {
+    for (Route r : outboundRoutes.volumeLimited()) {
       EspSa.Lifetime in = r.in().volume();
       EspSa.Lifetime out = r.out().volume();
       if (in == EspSa.Lifetime.HARD || out == EspSa.Lifetime.HARD) {
@@ -320,7 +347,7 @@ public final class DataPlane implements IkeListener {
   /** Idle timeouts (socket thread, every tick). */
   public void checkIdle(long now) {
     if (idleMillis > 0) {
-      idleWatch.check(routes, now, idleMillis, idleHook);
+      idleWatch.check(now, idleMillis, idleHook);
     }
   }
 
@@ -412,15 +439,13 @@ public final class DataPlane implements IkeListener {
   /**
    * The SA whose selectors cover the packet: destination in the remote selector and source in the
    * local one (RFC 4301's SPD match), so two children towards one client address (a LAN and the
-   * pool, say) each carry only their own traffic. The newest matching SA wins.
+   * pool, say) each carry only their own traffic. The most specific remote selector wins (longest
+   * prefix: a road warrior's /32 before a site-to-site subnet holding it), among equally specific
+   * ones the newest (a rekeyed child before the one it replaces). One hash probe per prefix length
+   * installed, no allocation.
    */
   private Route lookup(byte[] pkt, int off) {
-    for (Route r : routes) {
-      if (r.remote().containsIpv4(pkt, off + 16) && r.child().local().containsIpv4(pkt, off + 12)) {
-        return r;
-      }
-    }
-    return null;
+    return outboundRoutes.lookup(pkt, off);
   }
 
   /** Something to run when authenticated traffic arrives (tells the engine's DPD). */

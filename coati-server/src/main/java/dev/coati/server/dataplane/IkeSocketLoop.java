@@ -10,6 +10,7 @@ import dev.coati.nativeio.udp.Poller;
 import dev.coati.nativeio.udp.UdpBind;
 import dev.coati.nativeio.udp.UdpOptions;
 import dev.coati.nativeio.udp.UdpSockets;
+import dev.coati.server.queues.BoundedQueues;
 import dev.coati.util.RandomSource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -55,7 +57,9 @@ public final class IkeSocketLoop implements AutoCloseable {
   private IkeEngine engine;
   private Runnable onTick = () -> {};
   private Runnable onStop = () -> {};
+  private static final int POSTED_MAX = 65_536; // a socket thread that far behind is overloaded
   private final ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger postedCount = new AtomicInteger();
   private DataPlane dataPlane;
   private InvalidSpiNotifier invalidSpi;
   private final byte[] scratch = new byte[65536 + 256];
@@ -185,8 +189,8 @@ public final class IkeSocketLoop implements AutoCloseable {
   public void sendEsp(
       PeerAddress from, PeerAddress to, byte[] packet, int len, boolean udpEncapsulated) {
     Kind kind = udpEncapsulated || !rawEsp ? Kind.NAT_T : Kind.RAW_ESP;
-    Bound b = find(Datagrams.ipv4(from.address()), kind);
-    int dst = Datagrams.ipv4(to.address());
+    Bound b = find(from.ipv4(), kind);
+    int dst = to.ipv4();
     if (b == null || !b.socket.send(packet, 0, len, dst, kind == Kind.RAW_ESP ? 0 : to.port())) {
       espDropped.increment();
     }
@@ -231,15 +235,23 @@ public final class IkeSocketLoop implements AutoCloseable {
 
   /**
    * Runs {@code r} on the socket thread (the engine's), within one tick (200 ms) at the latest:
-   * results of work done elsewhere (Xauth checks) come back this way.
+   * results of work done elsewhere (Xauth checks) come back this way. At most {@code POSTED_MAX}
+   * wait; more are dropped and counted ({@code coati_queue_dropped_total{queue="ike_posted"}}): an
+   * Xauth result lost so leaves its IKE SA to its exchange timeout.
    */
   public void post(Runnable r) {
+    if (postedCount.incrementAndGet() > POSTED_MAX) {
+      postedCount.decrementAndGet();
+      BoundedQueues.dropped(BoundedQueues.IKE_POSTED);
+      return;
+    }
     posted.add(r);
   }
 
   private void runPosted() {
     Runnable r;
     for (int i = 0; i < 1000 && (r = posted.poll()) != null; i++) {
+      postedCount.decrementAndGet();
       try {
         r.run();
       } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.coati.server.events;
 
+import dev.coati.server.queues.BoundedQueues;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
@@ -7,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -21,6 +22,7 @@ import java.util.function.LongSupplier;
  */
 public final class SessionEvents {
   private static final System.Logger LOG = System.getLogger(SessionEvents.class.getName());
+  private static final int QUEUE = 65_536; // events waiting for a slow hook, log disk or RADIUS
   static final int FAILURES_PER_MINUTE = 5;
 
   /** Nothing configured: events are dropped (the human log still has its lines). */
@@ -50,12 +52,7 @@ public final class SessionEvents {
     this.worker =
         jsonLog == null && hooks == null && listener == null
             ? null
-            : Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "coati-events");
-                  t.setDaemon(true);
-                  return t;
-                });
+            : BoundedQueues.singleThread(BoundedQueues.EVENTS, "coati-events", QUEUE);
   }
 
   /** Records {@code e}; returns at once. */
@@ -64,22 +61,26 @@ public final class SessionEvents {
       return;
     }
     long now = clock.getAsLong();
-    worker.execute(
-        () -> {
-          if (jsonLog != null && !e.type().equals("interim")) {
-            append(e.toJson(now));
-          }
-          if (hooks != null) {
-            hooks.run(e);
-          }
-          if (listener != null) {
-            try {
-              listener.accept(e);
-            } catch (RuntimeException x) {
-              LOG.log(Level.WARNING, "coati: session event listener failed: {0}", x.toString());
+    try {
+      worker.execute(
+          () -> {
+            if (jsonLog != null && !e.type().equals("interim")) {
+              append(e.toJson(now));
             }
-          }
-        });
+            if (hooks != null) {
+              hooks.run(e);
+            }
+            if (listener != null) {
+              try {
+                listener.accept(e);
+              } catch (RuntimeException x) {
+                LOG.log(Level.WARNING, "coati: session event listener failed: {0}", x.toString());
+              }
+            }
+          });
+    } catch (RejectedExecutionException full) {
+      // counted (coati_queue_dropped_total{queue="events"}): the hooks or the log disk stall
+    }
   }
 
   /**

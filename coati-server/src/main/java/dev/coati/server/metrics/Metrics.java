@@ -11,6 +11,7 @@ import dev.coati.server.dataplane.DataPlane;
 import dev.coati.server.dataplane.DropCounters;
 import dev.coati.server.dataplane.InvalidSpiNotifier;
 import dev.coati.server.log.LogSetup;
+import dev.coati.server.queues.BoundedQueues;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -299,6 +300,9 @@ public final class Metrics implements IkeListener {
     sample(b, "coati_auth_seconds_count", null, authCount.sum());
     head(b, "coati_log_dropped_total", "counter", "log lines dropped: the log reader was too slow");
     sample(b, "coati_log_dropped_total", null, LogSetup.dropped());
+    head(b, "coati_queue_dropped_total", "counter", "tasks refused by a full bounded queue");
+    BoundedQueues.drops()
+        .forEach((q, n) -> sample(b, "coati_queue_dropped_total", "queue=\"" + q + "\"", n));
     head(b, "coati_pool_addresses", "gauge", "address pool: capacity and leased");
     sample(b, "coati_pool_addresses", "state=\"capacity\"", poolCapacity);
     sample(b, "coati_pool_addresses", "state=\"leased\"", poolCapacity - poolFree);

@@ -59,9 +59,11 @@ public final class RemoteAccessSetup {
     Authenticator auth =
         switch (config.usersSource()) {
           case LOCAL -> local;
-          case RADIUS -> new RadiusAuthenticator(client, rc.nasIdentifier());
+          case RADIUS -> new RadiusAuthenticator(client, rc.nasIdentifier(), rc.framedIpRequired());
           case LOCAL_THEN_RADIUS ->
-              new ChainAuthenticator(local, new RadiusAuthenticator(client, rc.nasIdentifier()));
+              new ChainAuthenticator(
+                  local,
+                  new RadiusAuthenticator(client, rc.nasIdentifier(), rc.framedIpRequired()));
         };
     RadiusAccounting accounting =
         rc != null && rc.accounting()

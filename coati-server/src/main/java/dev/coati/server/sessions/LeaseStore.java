@@ -3,6 +3,7 @@ package dev.coati.server.sessions;
 import dev.coati.config.GatewayConfig;
 import dev.coati.pool.AddressPool;
 import dev.coati.pool.Lease;
+import dev.coati.server.queues.BoundedQueues;
 import dev.coati.util.Ipv4Address;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,9 +53,8 @@ public final class LeaseStore {
     this.pool = pool;
     this.sessionMaxMillis = sessionMaxMillis;
     this.log = log;
-    this.writer =
-        Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("coati-leases").unstarted(r));
+    // one write waiting is enough: each is the whole file; a refused one is retried next tick
+    this.writer = BoundedQueues.singleThread(BoundedQueues.LEASES, "coati-leases", 2);
   }
 
   /**
@@ -125,9 +125,13 @@ public final class LeaseStore {
       return;
     }
     String text = render(nowMillis);
+    try {
+      writer.execute(() -> write(text));
+    } catch (RejectedExecutionException e) {
+      return; // the disk is slower than the changes: counted, tried again on the next tick
+    }
     savedChanges = pool.changes();
     savedAt = nowMillis;
-    writer.execute(() -> write(text));
   }
 
   /** Saves now and waits for the write (at shutdown). */

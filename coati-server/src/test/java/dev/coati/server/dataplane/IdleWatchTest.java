@@ -1,20 +1,18 @@
 package dev.coati.server.dataplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.coati.crypto.EspAuth;
-import dev.coati.crypto.EspCipher;
-import dev.coati.crypto.Secret;
-import dev.coati.esp.EspCodec;
-import dev.coati.esp.EspSa;
 import dev.coati.ike.IkeSa;
 import dev.coati.ike.IkeSaView;
 import dev.coati.ike.PeerAddress;
 import dev.coati.ike.PeerFeature;
 import dev.coati.ike.wire.IdPayload;
-import dev.coati.util.RandomSource;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -82,43 +80,69 @@ public class IdleWatchTest {
     }
   }
 
-  static EspSa[] sa() {
-    byte[] km = RandomSource.deterministic(1).bytes(16 + 20);
-    return new EspSa[] {
-      new EspSa(7, false, EspCipher.ESP_AES_CBC, EspAuth.HMAC_SHA1_96, Secret.copyOf(km), 0, 0, 0),
-      new EspSa(7, true, EspCipher.ESP_AES_CBC, EspAuth.HMAC_SHA1_96, Secret.copyOf(km), 0, 0, 0)
-    };
-  }
-
-  static void packet(EspSa[] p) {
-    byte[] out = new byte[200];
-    byte[] back = new byte[200];
-    int n =
-        EspCodec.encapsulate(p[0], RandomSource.deterministic(2), new byte[40], 0, 40, 4, out, 0);
-    EspCodec.decapsulate(p[1], out, 0, n, back, 0, new int[1]);
+  @Test
+  void quietRoadWarrior_reportedOnceAfterTheTimeout_trafficResetsIt() {
+    Client client = new Client("rw", new byte[] {10, 99, 99, 10});
+    IdleWatch w = new IdleWatch();
+    List<IkeSaView> idle = new ArrayList<>();
+    IdleWatch.Watch watch = w.track(client, 0, 60_000);
+    w.check(0, 60_000, idle::add);
+    w.check(30_000, 60_000, idle::add);
+    w.check(59_000, 60_000, idle::add);
+    w.seen(watch); // a packet in the tick of 59 s
+    w.check(100_000, 60_000, idle::add);
+    w.check(118_000, 60_000, idle::add);
+    assertEquals(List.of(), idle, "traffic at 59 s: idle only from then on");
+    w.check(119_000, 60_000, idle::add);
+    assertEquals(List.of(client), idle);
+    w.check(200_000, 60_000, idle::add);
+    w.seen(watch);
+    w.check(300_000, 60_000, idle::add);
+    assertEquals(1, idle.size(), "reported once");
+    assertEquals(0, w.size());
   }
 
   @Test
-  void quietRoadWarrior_reportedOnceAfterTheTimeout_trafficResetsIt_siteToSiteNever() {
-    EspSa[] rw = sa();
-    EspSa[] s2s = sa();
-    Client client = new Client("rw", new byte[] {10, 99, 99, 10});
-    Client peer = new Client("s2s", null);
-    List<DataPlane.Route> routes =
-        List.of(
-            new DataPlane.Route(client, null, rw[1], rw[0], null, client.peer()),
-            new DataPlane.Route(peer, null, s2s[1], s2s[0], null, peer.peer()));
+  void theWatchEndsWithTheLastChild_andASecondChildKeepsItAlive() {
+    Client a = new Client("a", new byte[] {10, 99, 99, 10});
+    Client b = new Client("b", new byte[] {10, 99, 99, 11});
     IdleWatch w = new IdleWatch();
     List<IkeSaView> idle = new ArrayList<>();
-    w.check(routes, 0, 60_000, idle::add);
-    w.check(routes, 30_000, 60_000, idle::add);
-    packet(rw);
-    w.check(routes, 59_000, 60_000, idle::add);
-    w.check(routes, 100_000, 60_000, idle::add);
-    assertEquals(List.of(), idle, "traffic at 59 s: idle only from then on");
-    w.check(routes, 119_000, 60_000, idle::add);
-    assertEquals(List.of(client), idle, "the site-to-site peer is never idle-kicked");
-    w.check(routes, 200_000, 60_000, idle::add);
-    assertEquals(1, idle.size(), "reported once");
+    IdleWatch.Watch wa = w.track(a, 0, 60_000);
+    assertSame(wa, w.track(a, 0, 60_000), "one watch per IKE SA");
+    w.untrack(wa);
+    IdleWatch.Watch wb = w.track(b, 0, 60_000);
+    w.untrack(wb);
+    assertEquals(1, w.size());
+    w.check(60_000, 60_000, idle::add);
+    assertEquals(List.of(a), idle, "b's only child is gone: b is no longer watched");
+  }
+
+  @Test
+  void twentyThousandClients_eachReportedOnceAtItsOwnTime_withTicksOfOneSecond() {
+    IdleWatch w = new IdleWatch();
+    List<Client> clients = new ArrayList<>();
+    List<IdleWatch.Watch> watches = new ArrayList<>();
+    Map<IkeSaView, Long> reportedAt = new IdentityHashMap<>();
+    long[] clock = {0};
+    for (int i = 0; i < 20_000; i++) {
+      Client c = new Client("rw" + i, new byte[] {10, 99, (byte) (i >>> 8), (byte) i});
+      clients.add(c);
+      watches.add(w.track(c, (i % 30) * 1000L, 60_000));
+    }
+    for (long t = 0; t <= 300_000; t += 1000) {
+      clock[0] = t;
+      w.check(t, 60_000, sa -> assertNull(reportedAt.put(sa, clock[0]), "reported twice"));
+      for (int i = 0; i < 20_000; i += 3) { // every third client sends until 100 s
+        if (t <= 100_000) {
+          w.seen(watches.get(i));
+        }
+      }
+    }
+    assertEquals(20_000, reportedAt.size());
+    for (int i = 0; i < 20_000; i++) {
+      long want = i % 3 == 0 ? 160_000 : (i % 30) * 1000L + 60_000;
+      assertEquals(want, reportedAt.get(clients.get(i)), "client " + i);
+    }
   }
 }

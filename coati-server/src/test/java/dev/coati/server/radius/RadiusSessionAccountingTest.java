@@ -1,6 +1,7 @@
 package dev.coati.server.radius;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coati.crypto.Secret;
 import dev.coati.radius.Radius;
@@ -124,6 +125,57 @@ class RadiusSessionAccountingTest {
       assertEquals(77, stop.find(Radius.ACCT_SESSION_TIME).orElseThrow().integer());
       assertEquals(2, stop.find(Radius.ACCT_TERMINATE_CAUSE).orElseThrow().integer());
     }
+  }
+
+  /**
+   * Accounting-On before the first Start and Accounting-Off after the last Stop (RFC 2866 status
+   * types 7 and 8), with the gateway's NAS-Identifier and an Acct-Session-Id no session has; start
+   * and shutdown wait for their answer, and give up after their bound when no server answers.
+   */
+  @Test
+  void accountingOnAndOff_frameTheSessions() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RadiusAccounting acct = accounting(server)) {
+      RadiusPacket[] seen = new RadiusPacket[1];
+      Thread answering = answerOne(server, seen);
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      PrintStream out = new PrintStream(log, true);
+      String id = RadiusSetup.accountingOn(acct, 0x6560a1b2L * 1000, 5000, out);
+      answering.join(6000);
+      assertEquals("6560a1b2-00000000", id);
+      assertEquals(7, seen[0].find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      assertEquals(id, seen[0].find(Radius.ACCT_SESSION_ID).orElseThrow().text());
+      assertEquals("coati", seen[0].find(Radius.NAS_IDENTIFIER).orElseThrow().text());
+      new RadiusSessionAccounting(acct, true)
+          .accept(SessionEvent.up("xauth", "ike[1]", "alice", "192.0.2.1:4500", "10.99.99.10"));
+      assertEquals(1, answer(server).find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      answering = answerOne(server, seen);
+      RadiusSetup.accountingOff(acct, id, 5000, out);
+      answering.join(6000);
+      assertEquals(8, seen[0].find(Radius.ACCT_STATUS_TYPE).orElseThrow().integer());
+      assertEquals(id, seen[0].find(Radius.ACCT_SESSION_ID).orElseThrow().text());
+      assertEquals("", log.toString());
+      // Nobody answers: the wait ends at its bound, with a line.
+      long t0 = System.nanoTime();
+      RadiusSetup.accountingOff(acct, id, 300, out);
+      assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+      assertTrue(
+          log.toString().contains("at shutdown (Stops or Accounting-Off lost) after 300 ms"),
+          log.toString());
+    }
+  }
+
+  /** A thread that answers one Accounting-Request and puts it in {@code seen[0]}. */
+  static Thread answerOne(DatagramSocket server, RadiusPacket[] seen) {
+    return Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                seen[0] = answer(server);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   /** Receives one Accounting-Request, acknowledges it, returns it. */
