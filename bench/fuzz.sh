@@ -70,7 +70,7 @@ for t in "${targets[@]}"; do
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$stat_line")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$stat_line")
   corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$stat_line")
-  findings=$(grep -a -c -E '^== Java Exception|^==[0-9]+== ERROR|Timeout|OutOfMemory' "$log")
+  findings=$(grep -a -c 'Test unit written to' "$log") # one per crash, timeout or OOM input
   [[ $rc -ne 0 ]] && status=1 && findings="$findings (test failed, see $log)"
   printf '%-26s %11s %6s %8s %5s %6s %-12s %s\n' "$class" "${n:--}" "${took:--}" "$rate" \
     "${cov:--}" "${ft:--}" "${corp:--}" "$findings" | tee -a "$out/summary.txt"
