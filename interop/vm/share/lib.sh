@@ -67,3 +67,20 @@ collect_logs() {
   { ip addr; ip route; ip xfrm state; ip xfrm policy; } > "$O/net.txt" 2>&1
   ipsec statusall > "$O/ipsec-statusall.txt" 2>&1
 }
+
+# long_ping N SRC: N pings of 56 bytes at 0.2 s from SRC (the tunnel's inner address: only the
+# tunnel carries replies to it; the VM's own address would reach the LAN in clear through the
+# gateway or the NAT) to PING_TARGET (bounded: at most 1500, 5 minutes), e.g. across an SA's
+# expiry; PING_LONG_TX / PING_LONG_RX (TX 0: SRC vanished), the output in out/ping-long.txt.
+long_ping() {
+  n=$(cap "${1:-0}" 1500)
+  [ "$n" -gt 0 ] || return 0
+  [ -n "${2:-}" ] || { res PING_LONG_TX 0; res PING_LONG_RX 0; return 0; }
+  res T_LONG_PING "$(ts)"
+  timeout 320 ping -n -i 0.2 -W 1 -c "$n" -I "$2" "$PING_TARGET" > "$O/ping-long.txt" 2>&1
+  tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$O/ping-long.txt")
+  rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$O/ping-long.txt")
+  res PING_LONG_TX "${tx:-0}"
+  res PING_LONG_RX "${rx:-0}"
+  res T_LONG_PING_END "$(ts)"
+}

@@ -4,7 +4,8 @@
 # aggressive mode, tunnel to the LAN behind the gateway.
 # params.env: SERVER VMIP VMGW (Libreswan's left=%defaultroute needs a default route) PSK USER
 # PASSWORD AGGRESSIVE (yes|no) GROUP (aggressive mode ID) RIGHTID SUBNET PING_TARGET [PING_SIZES]
-# [HOLD]. Results in out/result.env, after the disconnect out/done.env.
+# [HOLD] [LONG_PING] (pings at 0.2 s after the short ones: PING_LONG_TX/RX, lifetime cases).
+# Results in out/result.env, after the disconnect out/done.env.
 . /mnt/share/lib.sh
 . /mnt/share/libreswan.sh
 exec > "$O/client.log" 2>&1
@@ -62,6 +63,7 @@ if [ -n "${PING_TARGET:-}" ] && [ $rc = 0 ]; then
   for s in $PING_SIZES; do
     ping -n -c 3 -W 3 -s "$s" "$PING_TARGET" > "$O/ping-$s.txt" 2>&1; res "PING_$s" $?
   done
+  long_ping "${LONG_PING:-0}" "$(sed -n "s/^PLUTO_MY_SOURCEIP=//p" "$O/updown-up-client.env" | head -1 | tr -d "'")"
 fi
 res T_RESULT "$(ts)"
 ls_logs

@@ -2,13 +2,14 @@
 # Libreswan 4.10's pluto as an IKEv1 client. ls_start writes /etc/ipsec.conf's config setup
 # (IKEv1 accepted, log to /tmp/pluto.log) plus the conn text in $1, the secrets in $2, and starts
 # pluto as the systemd unit would (bounded); ls_up adds and brings up a connection, ls_down ends it.
+# PLUTODEBUG (params.env): pluto's plutodebug, default none (e.g. all: NAT-D hash inputs and values).
 ls_start() {  # $1 = conn section(s), $2 = ipsec.secrets lines
   cat > /etc/ipsec.conf <<EOC
 config setup
     ikev1-policy=accept
     logfile=/tmp/pluto.log
     logtime=yes
-    plutodebug=none
+    plutodebug=${PLUTODEBUG:-none}
 $1
 EOC
   umask 077

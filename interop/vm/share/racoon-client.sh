@@ -7,7 +7,10 @@
 # samples, with ip and setkey). Up with racoonctl vc, down with racoonctl vd.
 #
 # params.env: SERVER VMIP [VMGW] AUTH (hybrid|psk) USER PASSWORD [PSK] [CA_HASH] PING_TARGET
-# [PING_SIZES] [PING_COUNT] [HOLD] [DPD_WAIT]. Results in out/result.env (see interop/vm/README.md).
+# [PING_SIZES] [PING_COUNT] [HOLD] [DPD_WAIT] [P1_LIFETIME] [P2_LIFETIME] (seconds; racoon's own
+# phase-1 / sainfo lifetimes, default 1 hour) [LONG_PING] (pings at 0.2 s, e.g. across those
+# lifetimes: PING_LONG_TX/RX, and what racoon did meanwhile: RACOON_P1_UP, RACOON_P1_EXPIRED,
+# RACOON_P2_UP). Results in out/result.env (see interop/vm/README.md).
 . /mnt/share/lib.sh
 exec > "$O/client.log" 2>&1
 res T_START "$(ts)"
@@ -57,6 +60,7 @@ remote $SERVER {
 	script "/etc/racoon/phase1-up.sh" phase1_up;
 	script "/etc/racoon/phase1-down.sh" phase1_down;
 	passive off;
+	lifetime time ${P1_LIFETIME:-3600} sec;
 	proposal {
 		encryption_algorithm aes;
 		hash_algorithm sha1;
@@ -65,7 +69,7 @@ remote $SERVER {
 	}
 }
 sainfo anonymous {
-	lifetime time 1 hour;
+	lifetime time ${P2_LIFETIME:-3600} sec;
 	encryption_algorithm aes;
 	authentication_algorithm hmac_sha1;
 	compression_algorithm deflate ;
@@ -73,11 +77,17 @@ sainfo anonymous {
 EOF
 # phase1-up/down after ipsec-tools' roadwarrior client samples (Linux: ip and setkey). The
 # tunnel carries SPLIT_INCLUDE_CIDR when the gateway sends split networks, else everything.
+# Unlike the samples, they count ISAKMP SAs: racoon (rekey on, its default) renegotiates phase 1
+# at 80% of its lifetime while IPsec SAs are active, the new one's phase1_up finds the address and
+# policies in place, and the old one's phase1_down at its expiry must leave them to the new one
+# (the samples' script tears the tunnel down there: measured, the address and every SA vanish).
 cat > /etc/racoon/phase1-up.sh <<'EOF'
 #!/bin/sh
 PATH=/sbin:/usr/sbin:/bin:/usr/bin
 env | grep -E '^(INTERNAL_|SPLIT_|DEFAULT_|LOCAL_|REMOTE_|XAUTH_)' | sort > /mnt/share/out/phase1-up.env
 echo "${INTERNAL_ADDR4}" | grep -q '[0-9]' || exit 0
+n=$(cat /tmp/racoon-ph1 2>/dev/null || echo 0); echo $((n + 1)) > /tmp/racoon-ph1
+[ "$n" -gt 0 ] && exit 0   # a renegotiated phase 1: address and policies are in place
 nets=$(echo "${SPLIT_INCLUDE_CIDR:-0.0.0.0/0}" | tr ',;' '  ')
 echo "$nets" > /tmp/racoon-nets
 if [ -n "${INTERNAL_DNS4}" ]; then
@@ -96,6 +106,8 @@ cat > /etc/racoon/phase1-down.sh <<'EOF'
 PATH=/sbin:/usr/sbin:/bin:/usr/bin
 env | grep -E '^(INTERNAL_|LOCAL_|REMOTE_)' | sort > /mnt/share/out/phase1-down.env
 echo "${INTERNAL_ADDR4}" | grep -q '[0-9]' || exit 0
+n=$(cat /tmp/racoon-ph1 2>/dev/null || echo 1); n=$((n - 1)); echo $n > /tmp/racoon-ph1
+[ "$n" -gt 0 ] && exit 0   # a newer ISAKMP SA to the gateway still uses them
 for n in $(cat /tmp/racoon-nets 2>/dev/null); do
   ip route del "$n" dev eth0 src "${INTERNAL_ADDR4}" 2>/dev/null
   echo "spddelete ${INTERNAL_ADDR4}/32[any] $n[any] any -P out;"
@@ -141,7 +153,11 @@ if [ -n "${PING_TARGET:-}" ]; then
   for s in $PING_SIZES; do
     ping -n -c "$PING_COUNT" -W 3 -s "$s" "$PING_TARGET" > "$O/ping-$s.txt" 2>&1; res "PING_$s" $?
   done
+  long_ping "${LONG_PING:-0}" "$(sed -n 's/^INTERNAL_ADDR4=//p' "$O/phase1-up.env" | head -1)"
 fi
+res RACOON_P1_UP "$(grep -c 'ISAKMP-SA established' /tmp/racoon.log)"
+res RACOON_P1_EXPIRED "$(grep -c 'ISAKMP-SA expired' /tmp/racoon.log)"
+res RACOON_P2_UP "$(grep -c 'IPsec-SA established' /tmp/racoon.log)"
 res PHASE2 $ok
 # DPD_WAIT: idle (bounded) until racoon's dpd_delay 20 probe is answered, then traffic again
 if [ "${DPD_WAIT:-0}" -gt 0 ]; then

@@ -147,6 +147,12 @@ final class QuickModeTask implements Task {
   }
 
   private DhGroup pfsGroupToOffer() {
+    if (ctx.policy().pfs() == IkePolicy.PfsPolicy.NONE) {
+      return null;
+    }
+    if (request.pfs() != null) {
+      return request.pfs(); // a rekey keeps the PFS group of the child it replaces
+    }
     if (ctx.policy().pfs() != IkePolicy.PfsPolicy.REQUIRED) {
       return null;
     }
@@ -223,7 +229,12 @@ final class QuickModeTask implements Task {
   }
 
   private boolean pfsOk(Phase2Transform t) {
-    return switch (ctx.policy().pfs()) {
+    return pfsAcceptable(ctx.policy().pfs(), t);
+  }
+
+  /** Whether a transform's PFS group (or its absence) is acceptable under {@code pfs}. */
+  static boolean pfsAcceptable(IkePolicy.PfsPolicy pfs, Phase2Transform t) {
+    return switch (pfs) {
       case NONE -> t.pfsGroup() == null;
       case OPTIONAL -> t.pfsGroup() == null || t.pfsGroup().isSupported();
       case REQUIRED -> t.pfsGroup() != null && t.pfsGroup().isSupported();

@@ -148,7 +148,12 @@ final class SaLifetimes {
     }
     int mode = c.transform().tunnel() ? IpsecAttr.TUNNEL : IpsecAttr.TRANSPORT;
     LOG.log(Level.INFO, "{0} rekeying {1} the peer has not rekeyed", sa.name(), c);
-    engine.startChild(sa, new ChildRequest(c.local(), c.remote(), mode));
+    engine.startChild(sa, rekeyOf(c, mode));
+  }
+
+  /** A new child for the traffic of {@code c}, with its PFS group (RFC 2409 section 5.5). */
+  private static ChildRequest rekeyOf(ChildSa c, int mode) {
+    return new ChildRequest(c.local(), c.remote(), mode, false, c.transform().pfsGroup());
   }
 
   /** A newer child for the same traffic exists (the peer or we rekeyed {@code c}). */
@@ -170,6 +175,6 @@ final class SaLifetimes {
     }
     int mode = c.transform().tunnel() ? IpsecAttr.TUNNEL : IpsecAttr.TRANSPORT;
     LOG.log(Level.INFO, "{0} rekeying {1}", sa.name(), c);
-    engine.startChild(sa, new ChildRequest(c.local(), c.remote(), mode));
+    engine.startChild(sa, rekeyOf(c, mode));
   }
 }

@@ -261,4 +261,48 @@ class NatTraversalTest {
             fromVpnc.get(1)));
     assertFalse(sa.localBehindNat());
   }
+
+  /**
+   * Libreswan 4.10 behind a MASQUERADE NAT (VM 10.1.0.11, NAT 10.98.1.254, gateway 10.98.1.1;
+   * LibreswanIT case b, 2026-12-07, {@code plutodebug=all}): in its aggressive mode third message,
+   * sent after floating to 4500, {@code ikev1_nat_traversal_add_natd} hashes the endpoints of the
+   * message it answers, port 500 for both: gateway 10.98.1.1:500, then itself 10.1.0.11:500
+   * (pluto's "natd_hash: ip= port= hash=" lines). The same habit as vpnc's; the gateway is not
+   * behind a NAT (coati logs nat=peer, never local or both).
+   */
+  @Test
+  void libreswanAggressiveMode_natDOfThePhase1Ports_gatewayNotBehindNat() {
+    long ci = Long.parseUnsignedLong("a7a715ac72ed1994", 16);
+    long cr = Long.parseUnsignedLong("1232d20935364ecf", 16);
+    List<NatDPayload> fromLibreswan =
+        List.of(
+            new NatDPayload(
+                PayloadType.NAT_D,
+                Hex.decode("f1a41efbb3c9dc73334dd70ec0c980a4151ce7213a19b301822d61dd5c78d4e9")),
+            new NatDPayload(
+                PayloadType.NAT_D,
+                Hex.decode("f512e748bff4692708932b0709d9025d8b5e7c814c8f222d584e20a97939d6bd")));
+    TestPolicy policy = new TestPolicy("aes256-sha256-modp2048", "aes128-sha1", null);
+    RandomSource rnd = RandomSource.deterministic(11);
+    IkeContext ctx =
+        new IkeContext(
+            () -> 0,
+            rnd,
+            DhFactory.using(rnd),
+            policy,
+            (a, b, c) -> {},
+            new IkeListener() {},
+            RetransmitPolicy.DEFAULT);
+    PeerAddress gw = PeerAddress.ipv4(10, 98, 1, 1, 500);
+    PeerAddress natted = PeerAddress.ipv4(10, 98, 1, 254, 500);
+    // the hash of the gateway's address is what pluto computed: SHA-256 of cookies, IP, port 500
+    assertArrayEquals(fromLibreswan.get(0).hash(), NatDetection.hash(HashAlg.SHA2_256, ci, cr, gw));
+    IkeSa sa = new IkeSa(false, ci, cr, gw, natted, ExchangeType.AGGRESSIVE, ctx);
+    sa.setNatVariant(NatVariant.RFC3947);
+    sa.updateLocal(gw.withPort(4500));
+    sa.updatePeer(natted.withPort(4500));
+    NatDetection.check(sa, ctx, HashAlg.SHA2_256, fromLibreswan);
+    assertFalse(sa.localBehindNat(), "the gateway is not behind a NAT");
+    assertTrue(sa.peerBehindNat(), "Libreswan is (its own 10.1.0.11 hashed, 10.98.1.254 seen)");
+  }
 }

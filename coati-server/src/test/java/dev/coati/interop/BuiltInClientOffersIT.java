@@ -56,16 +56,26 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>Android &lt;= 11: AOSP {@code external/ipsec-tools/setup.c} (as in
  *       CyanogenMod/android_external_ipsec-tools, commit fdbd82dd): eight transforms AES-256,
  *       AES-128, 3DES, DES x SHA-1, MD5, all MODP-1024, 28800 s; main mode, or aggressive mode when
- *       an IPsec identifier is set (KEY_ID without a dot); methods PSK (L2TP), 65001 (Xauth PSK),
- *       64221 (hybrid RSA). racoon's attribute order (life first) and vendor IDs (Xauth, Unity,
- *       fragmentation, NAT-T, DPD; {@code isakmp_agg.c} agg_i1send).
+ *       an IPsec identifier is set (KEY_ID without a dot); methods PSK ("L2TP/IPSec PSK", {@code
+ *       udppsk}), 65001 ("IPSec Xauth PSK", {@code xauthpsk}), 64221 ("IPSec Hybrid RSA", {@code
+ *       hybridrsa}), and with a user certificate (identity ASN1_DN, so always main mode): 65005
+ *       ("IPSec Xauth RSA", {@code xauthrsa}) and 3 ("L2TP/IPSec RSA", {@code udprsa}). racoon's
+ *       attribute order (life first) and vendor IDs (Xauth, Unity, fragmentation, NAT-T, DPD;
+ *       {@code isakmp_agg.c} agg_i1send).
  *   <li>macOS/iOS: apple-oss-distributions/ppp (ppp-1027.121.1) {@code Helpers/vpnd/ipsec_utils.c}:
  *       "Cisco IPSec" ({@code IPSecCreateCiscoDefaultConfiguration}) in aggressive mode with one
  *       group, MODP-2048 (AES-256 x SHA-256, SHA-1, MD5, SHA-512) or, with the legacy group-2
  *       setting, MODP-1024 (AES-256, AES-128, 3DES, DES x SHA-1, MD5), 3600 s; "L2TP over IPSec"
  *       ({@code IPSecCreateL2TPDefaultConfiguration}) in main mode: MODP-2048, MODP-1536 and
- *       MODP-1024 sets.
+ *       MODP-1024 sets. "Cisco IPSec" with a certificate: {@code IPSecIsAggressiveMode} is false
+ *       for {@code Certificate}, so main mode, {@code xauth_rsa_client} (65005, {@code
+ *       configure_proposal}), and the main-mode group loop {14, 5, 2} of {@code
+ *       IPSecCreateCiscoDefaultConfiguration}.
  * </ul>
+ *
+ * <p>Their quick mode offers (AOSP {@code setup.c} set_globals, Apple {@code
+ * racoon_send_cmd_start_ph2} and the L2TP policy) are checked against the same defaults by {@code
+ * dev.coati.ike.BuiltInClientQuickModeTest}.
  */
 class BuiltInClientOffersIT {
   static final String PSK = "ra-offers-psk";
@@ -120,6 +130,28 @@ class BuiltInClientOffersIT {
             new T(AES, 256, MD5, G14),
             new T(AES, 256, SHA512, G14))),
     APPLE_CISCO_IPSEC_GROUP2(ExchangeType.AGGRESSIVE, IkeAttr.XAUTH_INIT_PSK, 3600, APPLE_GROUP2),
+    ANDROID_XAUTH_RSA(ExchangeType.IDENTITY_PROTECTION, IkeAttr.XAUTH_INIT_RSA, 28800, ANDROID),
+    ANDROID_L2TP_RSA(ExchangeType.IDENTITY_PROTECTION, IkeAttr.RSA_SIG, 28800, ANDROID),
+    APPLE_CISCO_IPSEC_CERTIFICATE(
+        ExchangeType.IDENTITY_PROTECTION,
+        IkeAttr.XAUTH_INIT_RSA,
+        3600,
+        List.of(
+            new T(AES, 256, SHA256, G14),
+            new T(AES, 256, SHA1, G14),
+            new T(AES, 256, MD5, G14),
+            new T(AES, 256, SHA512, G14),
+            new T(AES, 256, SHA256, G5),
+            new T(AES, 256, SHA1, G5),
+            new T(AES, 256, MD5, G5),
+            new T(AES, 256, SHA1, G2),
+            new T(AES, 256, MD5, G2),
+            new T(AES, 128, SHA1, G2),
+            new T(AES, 128, MD5, G2),
+            new T(TDES, 0, SHA1, G2),
+            new T(TDES, 0, MD5, G2),
+            new T(DES, 0, SHA1, G2),
+            new T(DES, 0, MD5, G2))),
     APPLE_L2TP(
         ExchangeType.IDENTITY_PROTECTION,
         IkeAttr.PSK,
@@ -239,7 +271,7 @@ class BuiltInClientOffersIT {
         users:
           file: users.txt
         remote_access:
-          auth: [psk-xauth, hybrid-rsa]
+          auth: [psk-xauth, hybrid-rsa, rsa-xauth, rsa]
           pool: 10.99.99.10-10.99.99.50
         ike:
           aggressive_ids: [vpngroup]
@@ -249,7 +281,7 @@ class BuiltInClientOffersIT {
         l2tp: {}
         """;
     String gw =
-        "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n"
+        "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n  ca: [PKI/ca.pem]\n"
             .replace("PKI", pki.toString());
     try (Netns ns = new Netns();
         CoatiProcess coati = new CoatiProcess(dir, PSK, cfg, gw)) {

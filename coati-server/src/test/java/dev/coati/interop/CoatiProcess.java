@@ -180,7 +180,8 @@ final class CoatiProcess implements AutoCloseable {
       awaitControlSocket(dir.resolve("coati.sock"));
       return;
     }
-    for (int i = 0; i < 100 && !log().contains("running;"); i++) {
+    // 30 s at most: on a loaded 2-core machine (several VMs under TCG) start-up took over 10 s
+    for (int i = 0; i < 300 && !log().contains("running;"); i++) {
       if (!process.isAlive()) {
         throw new IOException("coati exited: " + log());
       }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * seed 002's client section: aggressive mode, hybrid_rsa_client, mode_cfg, ike_frag, esp_frag,
  * dpd_delay 20, nat_traversal force, compression_algorithm deflate, phase1_up/down scripts; up with
  * {@code racoonctl vc -u USER GATEWAY}, down with {@code racoonctl vd GATEWAY}. And PSK + Xauth
- * with the saved password ({@code xauth_login}, seed 002's last section). The user is added with
+ * with the saved password ({@code xauth_login}, seed 002's last section). Each through a MASQUERADE
+ * NAT and without one; case d lets racoon's own short lifetimes run out. The user is added with
  * {@code coati user add} (hashed). Namespaces and addresses: {@link VmTopology}.
  */
 class RacoonIT {
@@ -95,7 +96,35 @@ class RacoonIT {
     connect("psk", true);
   }
 
+  /** Case c: hybrid RSA behind the MASQUERADE NAT (case a's client, NAT-T through a real NAT). */
+  @Test
+  void c_hybridRsa_seed002Client_behindNat() throws Exception {
+    connect("hybrid", true);
+  }
+
+  /**
+   * Case d (issue #12 deliver 6): PSK + Xauth without a NAT, racoon's own lifetimes short: its
+   * IPsec SAs 45 s (racoon renegotiates phase 2 at its soft lifetime, 80%), its ISAKMP SA 60 s,
+   * which it lets expire (racoon never re-authenticates before expiry; with its default {@code
+   * rekey on} it starts a new phase 1 + Xauth + mode config once a phase 2 needs one). A ping every
+   * 0.2 s runs across all of it: measured loss, the same address, one session on coati.
+   */
+  @Test
+  void d_pskXauth_direct_isakmpAndIpsecLifetimesRunOut_trafficKeepsFlowing() throws Exception {
+    connect("psk", false, true);
+  }
+
+  /** racoon's lifetimes (s) and the length of the 0.2 s ping across them, for case d. */
+  static final int LT_P1 = 60;
+
+  static final int LT_P2 = 45;
+  static final int LT_PINGS = 450;
+
   private void connect(String auth, boolean nat) throws Exception {
+    connect(auth, nat, false);
+  }
+
+  private void connect(String auth, boolean nat, boolean lifetimes) throws Exception {
     net = new VmTopology("rc");
     RemoteAccessIT.coati(
         "alice-pass\n",
@@ -123,8 +152,8 @@ class RacoonIT {
             .replace("PKI", pki.toString());
     try (CoatiProcess coati =
         new CoatiProcess(net.srv, VmTopology.listen(), dir, PSK, GATEWAY, cert)) {
-      QemuVm vm = client(1, nat, auth, pki.resolve("ca.pem"));
-      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(4));
+      QemuVm vm = client(1, nat, auth, pki.resolve("ca.pem"), lifetimes);
+      Map<String, String> r = vm.awaitResult(Duration.ofMinutes(lifetimes ? 7 : 4));
       String all = r + "\n" + read(vm, "vc.txt") + "\n" + coati.log();
       assertEquals("0", r.get("VC_RC"), all);
       assertEquals("yes", r.get("VC_ESTABLISHED"), all);
@@ -142,6 +171,9 @@ class RacoonIT {
           coati.log().contains(auth.equals("psk") ? "/xauth-psk " : "/hybrid-rsa "), coati.log());
       // seed 002's phase1_up policies ask for esp only: no IPComp is proposed or installed
       assertEquals("no", r.get("IPCOMP"), all);
+      if (lifetimes) {
+        assertLifetimes(r, coati.log(), all);
+      }
       if (auth.equals("hybrid")) {
         // dpd_delay 20: racoon probes the idle tunnel, coati answers, traffic still flows
         assertEquals("yes", r.get("DPD_ACK"), all);
@@ -160,6 +192,37 @@ class RacoonIT {
     }
   }
 
+  /** Case d: what racoon did across its lifetimes, what coati saw, and what the ping lost. */
+  private static void assertLifetimes(Map<String, String> r, String log, String all) {
+    int tx = Integer.parseInt(r.get("PING_LONG_TX"));
+    int rx = Integer.parseInt(r.get("PING_LONG_RX"));
+    System.out.println(
+        "racoon lifetimes: "
+            + rx
+            + "/"
+            + tx
+            + " pings; racoon phase 1 up "
+            + r.get("RACOON_P1_UP")
+            + ", expired "
+            + r.get("RACOON_P1_EXPIRED")
+            + ", phase 2 up "
+            + r.get("RACOON_P2_UP"));
+    log.lines()
+        .filter(l -> l.matches(".*(expired|replaced|adopt|takes over|CHILD SA|address).*"))
+        .forEach(l -> System.out.println("  " + l));
+    assertEquals(LT_PINGS, tx, all);
+    assertTrue(Integer.parseInt(r.get("RACOON_P1_EXPIRED")) >= 1, "racoon's ISAKMP SA expired");
+    assertTrue(Integer.parseInt(r.get("RACOON_P2_UP")) >= 2, "racoon made a new IPsec SA: " + all);
+    assertEquals(tx, rx, "no ping lost across the lifetimes: " + all);
+    // one address all along: every lease coati logged is the first one
+    String vip = r.get("INTERNAL_ADDR4");
+    assertTrue(
+        log.lines()
+            .filter(l -> l.contains("address assigned"))
+            .allMatch(l -> l.contains("address=" + vip + " ")),
+        "the same address: " + log);
+  }
+
   static void waitFor(CoatiProcess coati, String text, Duration d) throws Exception {
     long end = System.nanoTime() + d.toNanos();
     while (!coati.log().contains(text) && System.nanoTime() < end) {
@@ -174,7 +237,8 @@ class RacoonIT {
   }
 
   /** A racoon VM on the gateway's bridge or behind the NAT, with racoon's build in its share. */
-  private QemuVm client(int n, boolean nat, String auth, Path caPem) throws Exception {
+  private QemuVm client(int n, boolean nat, String auth, Path caPem, boolean lifetimes)
+      throws Exception {
     Path racoon = QemuVm.cacheDir().resolve("racoon/root/usr");
     Netns.Result build = Netns.tryRun(QemuVm.vmDir().resolve("build-racoon.sh").toString());
     assertEquals(0, build.code(), "build-racoon.sh: " + build.output());
@@ -194,6 +258,11 @@ class RacoonIT {
     p.put("HOLD", "120");
     if (auth.equals("hybrid")) {
       p.put("DPD_WAIT", "45");
+    }
+    if (lifetimes) {
+      p.put("P1_LIFETIME", String.valueOf(LT_P1));
+      p.put("P2_LIFETIME", String.valueOf(LT_P2));
+      p.put("LONG_PING", String.valueOf(LT_PINGS));
     }
     QemuVm vm = net.boot(n, nat, share, p);
     vms.add(vm);

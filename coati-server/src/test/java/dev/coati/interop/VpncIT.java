@@ -87,12 +87,53 @@ class VpncIT {
     connect(false);
   }
 
+  /**
+   * Hybrid RSA ({@code IKE Authmode hybrid}, Debian's vpnc has it through GnuTLS): aggressive mode,
+   * the gateway proves itself with the certificate {@code coati pki} made (vpnc sends no CERTREQ,
+   * so coati sends it unasked; vpnc checks it against the CA file), the user with Xauth.
+   */
+  @Test
+  void hybridRsa_throughTheNat_everythingArrives_pingsTheLan() throws Exception {
+    connect(true, true);
+  }
+
+  @Test
+  void hybridRsa_withoutNat_everythingArrives_pingsTheLan() throws Exception {
+    connect(false, true);
+  }
+
   void connect(boolean nat) throws Exception {
+    connect(nat, false);
+  }
+
+  void connect(boolean nat, boolean hybrid) throws Exception {
     addUser("alice", "alice-pass");
+    String config = gateway();
+    String cert = "";
+    Path ca = null;
+    if (hybrid) {
+      Path pki = dir.resolve("pki");
+      RemoteAccessIT.coati("", "pki", "ca", "--out", pki.toString(), "--cn", "coati test CA");
+      RemoteAccessIT.coati(
+          "",
+          "pki",
+          "server",
+          "--ca",
+          pki.toString(),
+          "--name",
+          "vpn.test",
+          "--ip",
+          Netns.SRV_ADDR);
+      config = config.replace("remote_access:\n", "remote_access:\n  auth: [hybrid-rsa]\n");
+      cert =
+          "  certificate: PKI/vpn.test.pem\n  private_key: PKI/vpn.test.key\n"
+              .replace("PKI", pki.toString());
+      ca = pki.resolve("ca.pem");
+    }
     try (Netns ns = new Netns(nat).addLan();
-        CoatiProcess coati = new CoatiProcess(dir, "ra-vpnc-psk", gateway());
+        CoatiProcess coati = new CoatiProcess(dir, "ra-vpnc-psk", config, cert);
         Capture cap = new Capture(dir.resolve("ike.pcap"));
-        Vpnc vpnc = new Vpnc(dir, "ra-vpnc-psk", "alice", "alice-pass")) {
+        Vpnc vpnc = new Vpnc(dir, "ra-vpnc-psk", "alice", "alice-pass", ca)) {
       Map<String, String> env = vpnc.awaitConnect();
       assertFalse(env.isEmpty(), "vpnc connected: " + vpnc.log() + coati.log());
       String vip = env.get("INTERNAL_IP4_ADDRESS");
@@ -105,6 +146,7 @@ class VpncIT {
       assertEquals("corp.test", env.get("CISCO_DEF_DOMAIN"));
       String log = coati.log();
       assertTrue(log.contains("address assigned user=alice address=" + vip), log);
+      assertTrue(log.contains(hybrid ? "/hybrid-rsa " : "/xauth-psk "), log);
       assertTrue(
           log.contains("IKE SA established")
               && log.contains(" nat=" + (nat ? "peer" : "none") + " "),
@@ -115,7 +157,13 @@ class VpncIT {
         assertEquals(3, TunnelTrafficIT.received(ping.output()), size + ": " + ping.output());
       }
       long ike = cap.stopAndCountIke();
-      System.out.println("vpnc " + (nat ? "via NAT" : "direct") + ": " + ike + " IKE packets");
+      System.out.println(
+          "vpnc "
+              + (hybrid ? "hybrid " : "")
+              + (nat ? "via NAT" : "direct")
+              + ": "
+              + ike
+              + " IKE packets");
       assertTrue(ike >= 12 && ike <= MAX_CONNECT_PACKETS, ike + " IKE packets: a storm?");
       // the gateway is not behind a NAT: it sends no NAT keepalives (once it sent one at once)
       assertEquals(
@@ -136,7 +184,7 @@ class VpncIT {
     addUser("alice", "alice-pass");
     try (Netns ns = new Netns();
         CoatiProcess coati = new CoatiProcess(dir, "ra-vpnc-psk", gateway());
-        Vpnc vpnc = new Vpnc(dir, "ra-vpnc-psk", "alice", "not-alices")) {
+        Vpnc vpnc = new Vpnc(dir, "ra-vpnc-psk", "alice", "not-alices", null)) {
       assertTrue(vpnc.awaitExit(40), "vpnc gave up: " + vpnc.log());
       assertFalse(Files.exists(dir.resolve("env.connect")), "no connect: " + vpnc.log());
       String log = coati.log();
@@ -197,11 +245,20 @@ class VpncIT {
     private final Process process;
 
     Vpnc(Path dir, String psk, String user, String password) throws Exception {
-      this(Netns.CLI, dir, psk, user, password);
+      this(Netns.CLI, dir, psk, user, password, null);
+    }
+
+    /** {@code ca}: null for PSK + Xauth, else hybrid RSA with this CA file. */
+    Vpnc(Path dir, String psk, String user, String password, Path ca) throws Exception {
+      this(Netns.CLI, dir, psk, user, password, ca);
     }
 
     /** In namespace {@code ns}, towards the gateway at {@link Netns#SRV_ADDR}. */
     Vpnc(String ns, Path dir, String psk, String user, String password) throws Exception {
+      this(ns, dir, psk, user, password, null);
+    }
+
+    Vpnc(String ns, Path dir, String psk, String user, String password, Path ca) throws Exception {
       this.dir = dir;
       this.ns = ns;
       Path script = dir.resolve("vpnc-script");
@@ -236,7 +293,8 @@ class VpncIT {
               "IPSec secret " + psk,
               "Xauth username " + user,
               "Xauth password " + password,
-              "IKE Authmode psk",
+              // vpnc still demands an IPSec secret in hybrid mode (unused there)
+              ca == null ? "IKE Authmode psk" : "IKE Authmode hybrid\nCA-File " + ca,
               "IKE DH Group dh2",
               "Perfect Forward Secrecy nopfs",
               "NAT Traversal Mode natt",
