@@ -1,7 +1,6 @@
 package dev.coati.ike;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.coati.crypto.DhFactory;
 import dev.coati.ike.wire.IdPayload;
 import dev.coati.ike.wire.IsakmpCodec;
 import dev.coati.util.ByteReader;
@@ -20,8 +19,13 @@ class IkeEngineFuzzTest {
   static final PeerAddress LOCAL = PeerAddress.ipv4(10, 98, 0, 1, 500);
   static final PeerAddress PEER = PeerAddress.ipv4(10, 98, 0, 2, 500);
 
-  @FuzzTest
-  void receive(byte[] input) {
+  /** Read-only for the engine: built once, not per input (proposal parsing was a third). */
+  private static final TestPolicy POLICY = policy();
+
+  /** One key pair per group for the run; new peer values still agree for real. */
+  private static final CachingDhFactory DH = new CachingDhFactory(RandomSource.deterministic(11));
+
+  private static TestPolicy policy() {
     TestPolicy policy =
         new TestPolicy(
             "aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-ecp256,3des-md5-modp1024",
@@ -30,6 +34,11 @@ class IkeEngineFuzzTest {
     policy.psks.put("any", "coati-test-psk");
     policy.psks.put("vpngroup", "coati-test-psk");
     policy.aggressiveIds.add("vpngroup");
+    return policy;
+  }
+
+  @FuzzTest
+  void receive(byte[] input) {
     long[] now = {1_000_000};
     List<byte[]> sent = new ArrayList<>();
     RandomSource random = RandomSource.deterministic(7);
@@ -38,8 +47,8 @@ class IkeEngineFuzzTest {
             new IkeContext(
                 () -> now[0],
                 random,
-                DhFactory.using(random),
-                policy,
+                DH,
+                POLICY,
                 new Outbox() {
                   @Override
                   public void send(PeerAddress from, PeerAddress to, byte[] datagram) {

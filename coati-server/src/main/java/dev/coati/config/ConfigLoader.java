@@ -196,6 +196,11 @@ public final class ConfigLoader {
           for (YamlNode a : e.list()) {
             listen.add(a.ipv4("0.0.0.0 or 192.0.2.1"));
           }
+          if (listen.isEmpty()) {
+            throw e.error(
+                "expected at least one address such as [0.0.0.0] or [192.0.2.1];"
+                    + " leave listen out to listen on every address");
+          }
         }
         case "id" -> gatewayId = e.string();
         case "user" -> {

@@ -306,4 +306,11 @@ class ConfigLoaderTest {
     m = error(GOOD + "events:\n  json_log: /\n");
     assertTrue(m.contains("coati.yaml:19: events.json_log: / is a directory"), m);
   }
+
+  /** Found by ConfigLoaderFuzzTest: an empty listen list (an IndexOutOfBoundsException before). */
+  @Test
+  void anEmptyListenList_isAFileLineError() throws Exception {
+    String m = error(GOOD.replace("listen: [10.97.0.1]", "listen: []"));
+    assertTrue(m.contains("coati.yaml:2: gateway.listen: expected at least one address"), m);
+  }
 }
