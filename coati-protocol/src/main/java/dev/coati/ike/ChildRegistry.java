@@ -45,6 +45,11 @@ final class ChildRegistry {
     };
   }
 
+  /** Whether {@code spi} is one of our inbound SPIs, installed or offered in a quick mode. */
+  boolean allocated(int spi) {
+    return spis.contains(spi);
+  }
+
   /** Claims the inbound SPIs of a saved SA's children; false (none claimed) if one is taken. */
   boolean reserve(SaSnapshot s) {
     List<Integer> mine = s.children().stream().map(c -> c.sa().inboundSpi()).toList();

@@ -442,6 +442,14 @@ public final class IkeEngine {
     remove(sa, "replaced by a newer ISAKMP SA");
   }
 
+  /**
+   * Whether {@code spi} is an inbound SPI this engine handed out: a child's, or one offered in a
+   * quick mode that is not finished yet (ESP for it may arrive just before the answer does).
+   */
+  public boolean spiAllocated(int spi) {
+    return children.allocated(spi);
+  }
+
   /** Deletes the SA behind {@code view} if still ours (idle timeout, an operator's kick). */
   public void kick(IkeSaView view, String reason) {
     if (view instanceof IkeSa sa && sas.get(sa.initiatorCookie()) == sa) {

@@ -130,6 +130,20 @@ class QuickModeEngineTest {
   }
 
   @Test
+  void spiAllocated_whileTheChildLives_notAfter() {
+    EnginePair p = established("aes128-sha1", 31);
+    IkeSa i = initiatorSa(p);
+    p.initiator.initiateChild(i, ExchangeManagerTest.hostToHost());
+    p.pump();
+    int spi = p.iEvents.children.get(0).inboundSpi();
+    assertTrue(p.initiator.spiAllocated(spi));
+    assertFalse(p.initiator.spiAllocated(spi ^ 0x5a5a5a5a));
+    p.initiator.delete(i, "operator");
+    p.pump();
+    assertFalse(p.initiator.spiAllocated(spi));
+  }
+
+  @Test
   void deleteIkeSa_peerRemovesSaAndChildren() {
     EnginePair p = established("aes128-sha1", 28);
     IkeSa i = initiatorSa(p);

@@ -32,7 +32,9 @@ public final class DropCounters {
     /** L2TP or PPP the LNS could not place (unknown tunnel or session, not yet up, malformed). */
     L2TP_DROPPED,
     /** A DF packet larger than the peer's ESP fragment size: answered with ICMP type 3 code 4. */
-    FRAGMENTATION_NEEDED
+    FRAGMENTATION_NEEDED,
+    /** ESP for an SPI of an unfinished quick mode that was not installed in time (EarlyEsp). */
+    EARLY_EXPIRED
   }
 
   private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);

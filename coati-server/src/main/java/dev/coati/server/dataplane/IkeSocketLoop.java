@@ -63,6 +63,8 @@ public final class IkeSocketLoop implements AutoCloseable {
   private DataPlane dataPlane;
   private InvalidSpiNotifier invalidSpi;
   private final byte[] scratch = new byte[65536 + 256];
+  private final EarlyEsp early = new EarlyEsp();
+  private final EarlyEsp.Inbound earlyInbound = (p, o, l) -> dataPlane.inbound(p, o, l, scratch);
   private volatile boolean stopping;
   private final LongAdder espDropped = new LongAdder();
   private final LongAdder plainL2tp = new LongAdder();
@@ -342,13 +344,26 @@ public final class IkeSocketLoop implements AutoCloseable {
     }
     int off = b.kind == Kind.NAT_T ? 4 : 0;
     engine.receive(local, from, Arrays.copyOfRange(d, off, len));
+    if (!early.isEmpty() && dataPlane != null) {
+      early.replay(earlyInbound, System.nanoTime(), dataPlane.drops); // the answer may have come
+    }
+  }
+
+  /** ESP for an SPI of a quick mode coati has not finished: kept until its answer installs it. */
+  private boolean park(byte[] d, int len) {
+    return engine != null
+        && engine.spiAllocated(EspCodec.spi(d, 0))
+        && early.park(d, 0, len, System.nanoTime(), dataPlane.drops);
   }
 
   private void esp(Bound b, Datagrams batch, int k) {
     byte[] d = batch.data[k];
     int len = batch.length[k];
     if (dataPlane != null) {
-      if (!dataPlane.inbound(d, 0, len, scratch) && invalidSpi != null) {
+      if (dataPlane.inbound(d, 0, len, scratch) || park(d, len)) {
+        return;
+      }
+      if (invalidSpi != null) {
         boolean udp = b.kind == Kind.NAT_T;
         int local = b.socket.localAddress() != 0 ? b.socket.localAddress() : batch.localAddress[k];
         invalidSpi.unknownSpi(
