@@ -114,8 +114,8 @@ class ConnectRacoonIT {
               "3",
               "-i",
               "0.5",
-              "-W",
-              "3",
+              "-w", // 3 replies within 15 s: racoon under TCG installs its IPsec SAs up to 2 s
+              "15", // after coati, the quick mode initiator, has sent its last message
               "10.0.12.1");
       assertEquals(0, ping.code(), ping.output() + c.output());
       assertTrue(
